@@ -9,8 +9,9 @@ right-hand side's column layout), and batches run in parallel.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
+from model.jit import kernel
 from model.layout import N_GLOBAL_STOCKS, N_REGIONAL_STOCKS
 from model.rhs import N_FACTORS, initial_state, rhs_into
 
@@ -18,7 +19,7 @@ BATCH = 32
 """Members stepped together; a multiple of the SIMD width (see benchmarks/)."""
 
 
-@njit(cache=True, error_model="numpy")
+@kernel()
 def integrate_batch(
     p: np.ndarray,
     table: np.ndarray,
@@ -70,7 +71,7 @@ def integrate_batch(
     return out
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+@kernel(parallel=True)
 def integrate_ensemble(
     p: np.ndarray,
     table: np.ndarray,

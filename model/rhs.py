@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from model.jit import kernel
 from model.layout import (
     AIR_CAMPAIGN,
     BORDER_CLOSURE,
@@ -69,7 +69,7 @@ NETWORK_FLOOR = 1.0
 """Persons added to a region's radical circle in the network share, so an empty region is 0/1."""
 
 
-@njit(cache=True, error_model="numpy")
+@kernel()
 def n_regions_of(n_state: int) -> int:
     """Number of regions for a state vector of length ``n_state``."""
     return (n_state - N_GLOBAL_STOCKS) // N_REGIONAL_STOCKS
@@ -89,7 +89,7 @@ N_FACTORS = 9
 ) = range(N_FACTORS)
 
 
-@njit(cache=True, error_model="numpy")
+@kernel()
 def appeal(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> float:
     """Appeal of travelling for one member (dimensionless): a base plus the group's success.
 
@@ -113,7 +113,7 @@ def appeal(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> float:
     return p[P_APPEAL_BASE] + p[P_APPEAL_TERRITORY] * success
 
 
-@njit(cache=True, error_model="numpy")
+@kernel()
 def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: np.ndarray) -> None:
     """Write the derivatives of an ensemble of states into ``dydt`` (persons/month).
 
@@ -227,7 +227,7 @@ def rhs(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> np.ndarray:
     return out[:, 0] if single else out
 
 
-@njit(cache=True, error_model="numpy")
+@kernel()
 def initial_state(p: np.ndarray, d0: np.ndarray, n_regions: int) -> np.ndarray:
     """States at the start of the run, shape (n_state, B), for parameters ``p`` (n_params, B).
 

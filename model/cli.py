@@ -1,0 +1,96 @@
+"""The ``ffsim`` command line: ``ffsim run [SCENARIO.toml] [--out FILE.csv]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from model import __version__
+from model.errors import InputError
+from model.results import Result
+from model.scenario import Scenario, load_scenario
+from model.simulate import DEFAULT_SETTINGS, simulate
+
+SUMMARY_STOCKS = {
+    "cumulative_departures": "set out",
+    "in_theatre": "in theatre",
+    "returned": "returned",
+    "killed": "killed",
+    "moved_on": "moved on",
+    "intercepted": "intercepted",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"ffsim: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = _Parser(prog="ffsim", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"ffsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = sub.add_parser("run", help="simulate a scenario (default parameters without one)")
+    run.add_argument("scenario", nargs="?", help="scenario TOML file")
+    run.add_argument("--out", metavar="FILE.csv", help="write the tidy CSV here")
+    return parser
+
+
+def summary_table(result: Result) -> str:
+    """Text table of the main stocks at the end of the run, and the peak in theatre, by region."""
+    regions = ("total", *result.regions)
+    labels = (*SUMMARY_STOCKS.values(), "peak in theatre")
+    head = f"{'region':<16}" + "".join(f"{s:>12}" for s in labels[:-1]) + f"{labels[-1]:>22}"
+    lines = [head, "-" * len(head)]
+    for region in regions:
+        cells = [f"{result.stock(s, region)[-1]:>12,.0f}" for s in SUMMARY_STOCKS]
+        theatre = result.stock("in_theatre", region)
+        peak = int(theatre.argmax())
+        cells.append(f"{theatre[peak]:>14,.0f} {result.dates[peak]:%Y-%m}")
+        lines.append(f"{region:<16}" + "".join(cells))
+    return "\n".join(lines)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.scenario:
+        scenario = load_scenario(args.scenario)
+    else:
+        from model.drivers import DEFAULT_DRIVERS
+        from model.parameters import Parameters
+
+        scenario = Scenario(
+            "default", "default parameters", Parameters(), DEFAULT_DRIVERS, DEFAULT_SETTINGS
+        )
+    out = Path(args.out) if args.out else None
+    if out is not None and not out.parent.exists():
+        raise InputError(f"--out {args.out}: directory {out.parent} does not exist")
+    result = simulate(scenario.parameters, scenario.drivers, scenario.settings)
+    first, last = result.dates[0], result.dates[-1]
+    print(f"ffsim {__version__}: {scenario.name}, {first:%Y-%m} to {last:%Y-%m}")
+    print(f"persons at the end of {last:%Y-%m}, by source region")
+    print(summary_table(result))
+    if out is not None:
+        try:
+            result.tidy().to_csv(out, index=False, float_format="%.6f")
+        except OSError as exc:
+            raise InputError(f"--out {args.out}: cannot write: {exc.strerror}") from None
+        print(f"wrote {out}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (2 for bad input, with a one-line message)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except InputError as exc:
+        problems = str(exc).splitlines()
+        print(f"ffsim: error: {'; '.join(problems)}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

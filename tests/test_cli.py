@@ -1,0 +1,110 @@
+"""The ``ffsim run`` command: the tidy CSV, the summary, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from model.cli import main
+from model.regions import REGION_IDS
+from model.results import LEDGER
+
+REQUIRED = {
+    "in_transit", "in_theatre", "returned", "killed", "moved_on", "intercepted",
+    "departures", "arrivals", "cumulative_departures",
+}
+
+
+@pytest.fixture(scope="module")
+def default_csv(tmp_path_factory) -> pd.DataFrame:
+    out = tmp_path_factory.mktemp("run") / "x.csv"
+    assert main(["run", "--out", str(out)]) == 0
+    return pd.read_csv(out)
+
+
+def test_csv_is_tidy_with_every_region_and_required_variable(default_csv):
+    assert list(default_csv.columns) == ["date", "region", "variable", "value"]
+    assert set(default_csv["region"]) == {"total", *REGION_IDS}
+    assert REQUIRED <= set(default_csv["variable"])
+    dates = sorted(set(default_csv["date"]))
+    assert dates[0] == "2012-01-31" and dates[-1] == "2018-12-31" and len(dates) == 84
+    assert not default_csv.duplicated(["date", "region", "variable"]).any()
+
+
+def test_csv_keeps_the_people_ledger_for_every_region_and_month(default_csv):
+    wide = default_csv.pivot_table(index=["date", "region"], columns="variable", values="value")
+    where_now = wide[list(LEDGER)].sum(axis=1)
+    np.testing.assert_allclose(wide["cumulative_departures"], where_now, rtol=1e-7, atol=1e-5)
+
+
+def test_summary_table_lists_every_region(capsys):
+    assert main(["run"]) == 0
+    text = capsys.readouterr().out
+    for region in ("total", *REGION_IDS):
+        assert f"\n{region} " in text
+
+
+def test_a_scenario_file_changes_the_run(tmp_path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(
+        'name = "closed"\n[drivers]\nborder_closure = [{date = "2012-01-01", value = 1.0}]\n'
+    )
+    out = tmp_path / "s.csv"
+    assert main(["run", str(scenario), "--out", str(out)]) == 0
+    frame = pd.read_csv(out)
+    arrivals = frame.query("region == 'total' and variable == 'arrivals'")["value"]
+    assert arrivals.max() == 0.0
+
+
+BAD_FILES = {
+    "bad_toml.toml": "name = \n",
+    "unknown_key.toml": "nmae = 'x'\n",
+    "out_of_range.toml": "[parameters]\ncombat_mortality = 3.0\n",
+    "wrong_type.toml": "[parameters]\ncombat_mortality = 'high'\n",
+    "bad_date.toml": "[drivers]\npay = [{date = 2015-02-30, value = 10.0}]\n",
+    "not_table.toml": "parameters = 3\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_scenario_gives_one_line_error_and_exit_2(tmp_path, capsys, name):
+    path = tmp_path / name
+    path.write_text(BAD_FILES[name])
+    assert main(["run", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ffsim: error: ") and err.count("\n") == 1
+    assert name in err
+
+
+def test_binary_and_oversized_files_are_refused(tmp_path, capsys):
+    junk = tmp_path / "junk.toml"
+    junk.write_bytes(bytes(range(256)) * 4)
+    assert main(["run", str(junk)]) == 2
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * 1_100_000)
+    assert main(["run", str(big)]) == 2
+    err = capsys.readouterr().err
+    assert "not a UTF-8 text file" in err and "at most 1000000" in err
+
+
+def test_missing_file_and_unwritable_output_are_refused(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "nope.toml")]) == 2
+    assert main(["run", "--out", str(tmp_path / "no" / "dir.csv")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all(line.startswith("ffsim: error: ") for line in err)
+
+
+def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[parameters]\ntransit_time = 0\n")
+    for args in (["run", str(bad)], ["run", "--bogus"], ["fly"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "model", *args], capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 2, args
+        assert "Traceback" not in proc.stderr
+        assert proc.stderr.startswith("ffsim: error: ") and proc.stderr.count("\n") == 1

@@ -1,0 +1,108 @@
+"""Extreme-condition tests (Sterman, Business Dynamics, ch. 21): the model behaves sensibly when
+a driver or parameter is pushed to the edge of its range."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import drivers_constant
+
+from model.parameters import Parameters
+from model.regions import REGION_IDS
+from model.simulate import simulate
+
+ZERO_BY_REGION = dict.fromkeys(REGION_IDS, 0.0)
+
+
+def test_no_radicalisation_and_nobody_in_theatre_means_nobody_travels():
+    params = Parameters(radicalisation_rate=ZERO_BY_REGION, initial_in_theatre=0.0)
+    result = simulate(params)
+    for region in ("total", *REGION_IDS):
+        assert result.stock("cumulative_departures", region).max() == 0.0
+        assert result.flow("arrivals", region).max() == 0.0
+        assert result.stock("in_theatre", region).max() == 0.0
+
+
+def test_border_fully_closed_means_no_arrivals():
+    result = simulate(drivers=drivers_constant(border_closure=1.0))
+    assert result.flow("arrivals").max() == 0.0
+    assert result.flow("departures").sum() > 0.0  # people still set out and are stopped
+    np.testing.assert_allclose(
+        result.stock("cumulative_arrivals"), result.initial("cumulative_arrivals"), rtol=0
+    )
+
+
+def test_zero_combat_mortality_means_no_deaths():
+    result = simulate(Parameters(combat_mortality=0.0))
+    assert result.stock("killed").max() == 0.0
+    assert result.stock("local_killed").max() == 0.0
+
+
+def test_no_appeal_means_no_departures():
+    result = simulate(Parameters(appeal_base=0.0, appeal_territory=0.0))
+    assert result.flow("departures").max() == 0.0
+
+
+def test_full_prevention_at_home_means_everyone_who_sets_out_is_intercepted():
+    result = simulate(drivers=drivers_constant(prevention=1.0))
+    assert result.flow("arrivals").max() == 0.0
+    departed_in_run = result.stock("cumulative_departures") - result.initial(
+        "cumulative_departures"
+    )
+    np.testing.assert_allclose(result.stock("intercepted"), departed_in_run, rtol=1e-9)
+
+
+def test_sealed_exits_mean_no_returns_and_no_onward_moves():
+    result = simulate(
+        Parameters(exit_blocking=1.0), drivers_constant(border_closure=1.0)
+    )
+    assert result.stock("returned").max() == 0.0
+    assert result.stock("moved_on").max() == 0.0
+
+
+def test_zero_return_rate_means_no_returns():
+    assert simulate(Parameters(return_rate=0.0)).stock("returned").max() == 0.0
+
+
+def test_no_territory_removes_the_groups_pull_and_local_recruitment():
+    drivers = drivers_constant(territory=0.0)
+    low = simulate(Parameters(appeal_territory=0.0), drivers)
+    high = simulate(Parameters(appeal_territory=4.0), drivers)
+    np.testing.assert_allclose(low.states, high.states, rtol=1e-12)
+    local = high.stock("local_in_theatre")
+    assert np.all(np.diff(local) <= 0.0)  # no recruitment: local fighters only leave
+
+
+def test_full_counter_messaging_equals_no_network_effect():
+    a = simulate(Parameters(counter_messaging=1.0))
+    b = simulate(Parameters(network_strength=0.0))
+    np.testing.assert_allclose(a.states, b.states, rtol=1e-12)
+
+
+@pytest.mark.parametrize("stock", ["cumulative_arrivals", "returned"])
+def test_border_closure_cuts_both_ways(stock):
+    # Closing the border lowers arrivals, and it lowers returns as well (DOMAIN.md).
+    loose = simulate(drivers=drivers_constant(border_closure=0.2)).stock(stock)[-1]
+    tight = simulate(drivers=drivers_constant(border_closure=0.6)).stock(stock)[-1]
+    assert tight < loose
+
+
+def test_stronger_air_campaign_kills_more_and_leaves_fewer_in_theatre():
+    weak = simulate(drivers=drivers_constant(air_campaign=0.0))
+    strong = simulate(drivers=drivers_constant(air_campaign=1.0))
+    assert strong.stock("killed_all_fighters")[-1] > weak.stock("killed_all_fighters")[-1]
+    assert strong.stock("in_theatre")[-1] < weak.stock("in_theatre")[-1]
+
+
+def test_constant_drivers_and_no_group_lead_to_pool_equilibrium():
+    # With only the base appeal, no network and constant drivers, the pool settles where
+    # radicalisation = exit + departures: P* = rate / (exit + departure_rate * appeal_base).
+    params = Parameters(network_strength=0.0, appeal_territory=0.0)
+    drivers = drivers_constant(territory=0.0, border_closure=0.0, prevention=0.0)
+    from model.simulate import Settings
+
+    result = simulate(params, drivers, Settings(end="2030-12"))
+    expected = params.radicalisation_rate.france / (
+        params.pool_exit_rate + params.departure_rate * params.appeal_base
+    )
+    assert result.stock("pool", "france")[-1] == pytest.approx(expected, rel=1e-3)

@@ -95,15 +95,18 @@ def appeal(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> float:
 
     ``y``, ``p`` and ``d`` are one member's state, parameters and driver values. Success =
     perceived territory x momentum effect x pay effect x strength effect, where the momentum
-    effect is a logistic in the yearly trend of perceived territory (1 when flat, between 0 and
-    2), the pay effect is ``(pay / $1,000) ** pay_elasticity`` and the strength effect is
-    ``S / (S + strength_half)`` with S all fighters in theatre (the spiral of decline).
+    effect is the sigmoid ``1 + z / sqrt(1 + z**2)`` of ``z = momentum_sensitivity x yearly
+    trend of perceived territory`` (1 when flat, between 0 and 2; an algebraic sigmoid, which
+    costs a square root where a logistic would cost an exponential), the pay effect is
+    ``(pay / $1,000) ** pay_elasticity`` and the strength effect is ``S / (S + strength_half)``
+    with S all fighters in theatre (the spiral of decline).
     """
     nr = n_regions_of(y.shape[0])
     g = nr * N_REGIONAL_STOCKS
     perceived = max(y[g + PERCEIVED_TERRITORY], 0.0)
     trend_per_year = 12.0 * (d[TERRITORY] - perceived) / p[P_PERCEPTION_DELAY]
-    momentum_effect = 2.0 / (1.0 + math.exp(-p[P_MOMENTUM_SENSITIVITY] * trend_per_year))
+    z = p[P_MOMENTUM_SENSITIVITY] * trend_per_year
+    momentum_effect = 1.0 + z / math.sqrt(1.0 + z * z)
     pay_effect = (max(d[PAY], 0.0) / PAY_REFERENCE_USD) ** p[P_PAY_ELASTICITY]
     strength = max(y[g + LOCAL_IN_THEATRE], 0.0)
     for r in range(nr):

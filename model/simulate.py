@@ -107,13 +107,16 @@ def simulate(
     params = params or Parameters()
     drivers = drivers or DEFAULT_DRIVERS
     table = driver_table(drivers, settings)
-    states = integrate_batch(
+    n_regions = len(REGION_IDS)
+    states = np.empty((1, settings.n_months + 1, layout.n_state(n_regions)))
+    integrate_batch(
         params.pack()[:, None],
         table,
         settings.dt,
         settings.steps_per_month,
         settings.n_months,
-        len(REGION_IDS),
+        n_regions,
+        states,
     )
     return Result(_month_ends(settings), REGION_IDS, states[0])
 
@@ -144,13 +147,16 @@ def simulate_ensemble(
         if len(drivers) != packed.shape[0]:
             raise ValueError(f"{len(drivers)} driver sets for {packed.shape[0]} members")
         table = np.concatenate([driver_table(d, settings) for d in drivers], axis=2)
-    states = integrate_ensemble(
+    n_regions = len(REGION_IDS)
+    states = np.empty((packed.shape[0], settings.n_months + 1, layout.n_state(n_regions)))
+    integrate_ensemble(
         np.ascontiguousarray(packed.T),
         table,
         settings.dt,
         settings.steps_per_month,
         settings.n_months,
-        len(REGION_IDS),
+        n_regions,
+        states,
     )
     return Result(_month_ends(settings), REGION_IDS, states)
 

@@ -53,9 +53,7 @@ def test_full_prevention_at_home_means_everyone_who_sets_out_is_intercepted():
 
 
 def test_sealed_exits_mean_no_returns_and_no_onward_moves():
-    result = simulate(
-        Parameters(exit_blocking=1.0), drivers_constant(border_closure=1.0)
-    )
+    result = simulate(Parameters(exit_blocking=1.0), drivers_constant(border_closure=1.0))
     assert result.stock("returned").max() == 0.0
     assert result.stock("moved_on").max() == 0.0
 

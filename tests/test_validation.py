@@ -99,7 +99,12 @@ def test_every_parameter_and_driver_knot_carries_unit_description_and_source():
     [
         ({"pay": [{"date": "2013-01-01", "value": 5000}]}, "drivers.pay: knots[0].value = 5000"),
         (
-            {"territory": [{"date": "2014-01-01", "value": 0.1}, {"date": "2013-01-01", "value": 0.2}]},
+            {
+                "territory": [
+                    {"date": "2014-01-01", "value": 0.1},
+                    {"date": "2013-01-01", "value": 0.2},
+                ]
+            },
             "drivers.territory: knot dates must be strictly increasing",
         ),
         ({"territory": []}, "drivers.territory.knots"),

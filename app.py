@@ -1,0 +1,56 @@
+"""ffsim explorer: adjust parameters and see the stocks of people by source region."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.charts import regional_figure
+from app_pages.runner import run
+from app_pages.widgets import parameter_widgets, reset_widgets
+from model import __version__
+from model.errors import InputError
+from model.parameters import Parameters
+
+st.set_page_config(page_title="ffsim explorer", layout="wide")
+st.title("Foreign-fighter flows to Syria and Iraq, 2012-2018")
+st.caption(
+    f"ffsim {__version__}: a stock-and-flow model of the recruitment pipeline, by source region. "
+    "Parameters are the model defaults, set by hand to the order of the figures reported in "
+    "five news articles (2015-2017); they are not yet a calibrated estimate. "
+    "Hover over a slider's help icon for its unit and source."
+)
+
+with st.sidebar:
+    st.button("Reset to defaults", on_click=reset_widgets)
+    overrides = parameter_widgets()
+
+try:
+    params = Parameters().with_overrides(overrides)
+except InputError as exc:  # widgets are bounded, so this guards against stale session state
+    st.error(f"Invalid parameters, showing defaults:\n\n{exc}")
+    params = Parameters()
+
+result = run(params)
+baseline = run(Parameters())
+
+end = result.dates[-1]
+cols = st.columns(4)
+for col, (label, name) in zip(
+    cols,
+    [
+        ("Set out by end of run", "cumulative_departures"),
+        ("In theatre at end of run", "in_theatre"),
+        ("Returned", "returned"),
+        ("Killed", "killed"),
+    ],
+    strict=True,
+):
+    now, base = result.stock(name)[-1], baseline.stock(name)[-1]
+    col.metric(f"{label} ({end:%Y-%m})", f"{now:,.0f}", f"{now - base:+,.0f} vs baseline")
+
+left, right = st.columns(2)
+for i, variable in enumerate(
+    ["in_theatre", "cumulative_departures", "departures", "arrivals", "returned", "killed"]
+):
+    with left if i % 2 == 0 else right:
+        st.plotly_chart(regional_figure(result, baseline, variable), key=f"chart:{variable}")

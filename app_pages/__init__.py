@@ -1,0 +1,1 @@
+"""The Streamlit explorer's pieces: widgets, cached runner and pure chart builders."""

@@ -1,0 +1,76 @@
+"""Benchmarks of the simulator. Prints a Markdown table of medians; never part of the tests.
+
+Usage: ``python benchmarks/run.py`` (or ``make bench``). Machines are shared and noisy, so every
+figure is the median of repeated runs after a warm-up, and ratios to the targets are given.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numba
+import numpy as np
+
+from model.parameters import Parameters
+from model.simulate import simulate, simulate_ensemble
+
+
+def median_seconds(func, repeat: int) -> float:
+    func()  # warm-up: compilation and caches
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cold_start_seconds() -> float:
+    """First run in a fresh process with an empty compile cache (includes JIT compilation)."""
+    code = (
+        "import time; t = time.perf_counter();"
+        "from model.simulate import simulate; simulate();"
+        "print(time.perf_counter() - t)"
+    )
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "FFSIM_CACHE_DIR": cache}
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+    return float(out.stdout.strip())
+
+
+def main() -> int:
+    params = Parameters()
+    packed = np.tile(params.pack(), (10_000, 1))
+    single = median_seconds(lambda: simulate(params), repeat=500)
+    ensemble = median_seconds(lambda: simulate_ensemble(packed), repeat=9)
+    small = median_seconds(lambda: simulate_ensemble(packed[:200]), repeat=50)
+    cold = cold_start_seconds()
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
+        f"{os.cpu_count()} cores, {numba.config.NUMBA_NUM_THREADS} numba threads"
+    )
+    print()
+    print("| benchmark | median | target | ratio to target |")
+    print("|---|---|---|---|")
+    print(
+        f"| one run, 2012-01 to 2018-12, dt = 0.25 | {single * 1e3:.2f} ms | 1 ms | "
+        f"{single / 1e-3:.2f} |"
+    )
+    print(
+        f"| ensemble of 10,000 parameter sets | {ensemble:.2f} s | 0.5 s | {ensemble / 0.5:.2f} |"
+    )
+    print(f"| ensemble of 200 parameter sets | {small * 1e3:.1f} ms | | |")
+    print(f"| first run in a new process, empty compile cache | {cold:.1f} s | | |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

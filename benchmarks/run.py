@@ -31,6 +31,16 @@ def median_seconds(func, repeat: int) -> float:
     return statistics.median(times)
 
 
+def first_touch_seconds(shape: tuple[int, ...]) -> float:
+    """Allocate and write once an array of ``shape`` in a fresh process (page-fault cost)."""
+    code = (
+        "import time, numpy as np; t = time.perf_counter();"
+        f"a = np.empty({shape}); a.fill(1.0); print(time.perf_counter() - t)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
 def cold_start_seconds() -> float:
     """First run in a fresh process with an empty compile cache (includes JIT compilation)."""
     code = (
@@ -53,6 +63,9 @@ def main() -> int:
     ensemble = median_seconds(lambda: simulate_ensemble(packed), repeat=9)
     small = median_seconds(lambda: simulate_ensemble(packed[:200]), repeat=50)
     cold = cold_start_seconds()
+    shape = simulate_ensemble(packed[:1]).states.shape[1:]
+    touch = statistics.median(first_touch_seconds((10_000, *shape)) for _ in range(5))
+    megabytes = 10_000 * shape[0] * shape[1] * 8 / 1e6
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
         f"{os.cpu_count()} cores, {numba.config.NUMBA_NUM_THREADS} numba threads"
@@ -69,6 +82,10 @@ def main() -> int:
     )
     print(f"| ensemble of 200 parameter sets | {small * 1e3:.1f} ms | | |")
     print(f"| first run in a new process, empty compile cache | {cold:.1f} s | | |")
+    print(
+        f"| floor: allocate and fill once a {megabytes:.0f} MB array the size of the 10,000-member "
+        f"result (numpy, new process) | {touch:.2f} s | | |"
+    )
     return 0
 
 

@@ -115,3 +115,17 @@ def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
         assert proc.returncode == 2, args
         assert "Traceback" not in proc.stderr
         assert proc.stderr.startswith("ffsim: error: ") and proc.stderr.count("\n") == 1
+
+
+def test_the_readme_scenario_example_is_valid_and_runs(tmp_path):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    example = re.search(r"```toml\n(.*?)```", readme, flags=re.S)
+    assert example, "README has no TOML example"
+    path = tmp_path / "example.toml"
+    path.write_text(example.group(1))
+    out = tmp_path / "example.csv"
+    assert main(["run", str(path), "--out", str(out)]) == 0
+    assert out.stat().st_size > 0

@@ -46,7 +46,13 @@ for col, (label, name) in zip(
     strict=True,
 ):
     now, base = result.stock(name)[-1], baseline.stock(name)[-1]
-    col.metric(f"{label} ({end:%Y-%m})", f"{now:,.0f}", f"{now - base:+,.0f} vs baseline")
+    # Neutral colouring: a change in these counts is not "good" or "bad" in itself.
+    col.metric(
+        f"{label} ({end:%Y-%m})",
+        f"{now:,.0f}",
+        f"{now - base:+,.0f} vs baseline",
+        delta_color="off",
+    )
 
 left, right = st.columns(2)
 for i, variable in enumerate(

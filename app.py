@@ -8,30 +8,32 @@ from app_pages.charts import regional_figure
 from app_pages.runner import run
 from app_pages.widgets import parameter_widgets, reset_widgets
 from model import __version__
+from model.baseline import baseline_label, baseline_parameters
 from model.errors import InputError
-from model.parameters import Parameters
 
 st.set_page_config(page_title="ffsim explorer", layout="wide")
 st.title("Foreign-fighter flows to Syria and Iraq, 2012-2018")
 st.caption(
     f"ffsim {__version__}: a stock-and-flow model of the recruitment pipeline, by source region. "
-    "Parameters are the model defaults, set by hand to the order of the figures reported in "
-    "five news articles (2015-2017); they are not yet a calibrated estimate. "
+    f"Sliders start at the {baseline_label()}, estimated from figures reported in five news "
+    "articles (2015-2017); the dashed line on every chart is that baseline. "
     "Hover over a slider's help icon for its unit and source."
 )
 
+BASELINE = baseline_parameters()
+
 with st.sidebar:
-    st.button("Reset to defaults", on_click=reset_widgets)
-    overrides = parameter_widgets()
+    st.button("Reset to baseline", on_click=reset_widgets)
+    overrides = parameter_widgets(BASELINE)
 
 try:
-    params = Parameters().with_overrides(overrides)
+    params = BASELINE.with_overrides(overrides)
 except InputError as exc:  # widgets are bounded, so this guards against stale session state
-    st.error(f"Invalid parameters, showing defaults:\n\n{exc}")
-    params = Parameters()
+    st.error(f"Invalid parameters, showing the baseline:\n\n{exc}")
+    params = BASELINE
 
 result = run(params)
-baseline = run(Parameters())
+baseline = run(BASELINE)
 
 end = result.dates[-1]
 cols = st.columns(4)

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from model.parameters import PARAMETER_SPECS, ParameterSpec
+from model.parameters import PARAMETER_SPECS, Parameters, ParameterSpec
 from model.regions import REGIONS
 
 STEPS = 200
@@ -31,32 +31,36 @@ def _slider(spec: ParameterSpec, label: str, default: float, key: str) -> float:
     )
 
 
-def parameter_widgets() -> dict[str, Any]:
+def parameter_widgets(start: Parameters) -> dict[str, Any]:
     """Draw a widget for every parameter; return the values as ``Parameters`` overrides.
 
-    Policy levers are shown first and apart from world assumptions; regional parameters sit in
-    an expander per parameter.
+    Widgets start at the values of ``start`` (the calibrated baseline). Policy levers are shown
+    first and apart from world assumptions; regional parameters sit in an expander each.
     """
     values: dict[str, Any] = {}
     st.subheader("Policy levers")
     for spec in (s for s in PARAMETER_SPECS if s.category == "lever"):
-        values[spec.name] = _slider(spec, spec.name, float(spec.default), widget_key(spec.name))
+        value = float(getattr(start, spec.name))
+        values[spec.name] = _slider(spec, spec.name, value, widget_key(spec.name))
     st.subheader("Assumptions")
     for spec in (s for s in PARAMETER_SPECS if s.category == "assumption"):
         if spec.regional:
+            by_region = getattr(start, spec.name)
             with st.expander(f"{spec.name} ({spec.unit}), by region"):
-                assert isinstance(spec.default, dict)
                 values[spec.name] = {
-                    r.id: _slider(spec, r.name, spec.default[r.id], widget_key(spec.name, r.id))
+                    r.id: _slider(
+                        spec, r.name, float(getattr(by_region, r.id)), widget_key(spec.name, r.id)
+                    )
                     for r in REGIONS
                 }
         else:
             label = f"{spec.name} ({spec.unit})"
-            values[spec.name] = _slider(spec, label, float(spec.default), widget_key(spec.name))
+            value = float(getattr(start, spec.name))
+            values[spec.name] = _slider(spec, label, value, widget_key(spec.name))
     return values
 
 
 def reset_widgets() -> None:
-    """Forget every parameter widget's value, so the next run shows the defaults."""
+    """Forget every parameter widget's value, so the next run starts from the baseline again."""
     for key in [k for k in st.session_state if str(k).startswith("param:")]:
         del st.session_state[key]

@@ -33,9 +33,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ffsim", description=__doc__)
     parser.add_argument("--version", action="version", version=f"ffsim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    run = sub.add_parser("run", help="simulate a scenario (default parameters without one)")
+    run = sub.add_parser("run", help="simulate a scenario (the calibrated baseline without one)")
     run.add_argument("scenario", nargs="?", help="scenario TOML file")
     run.add_argument("--out", metavar="FILE.csv", help="write the tidy CSV here")
+    cal = sub.add_parser(
+        "calibrate", help="estimate the parameters from the reported figures and write an artifact"
+    )
+    cal.add_argument(
+        "--out", metavar="FILE.json", help="artifact path (default calibration/baseline.json)"
+    )
+    cal.add_argument("--seed", type=int, help="random seed (default: the config's)")
+    cal.add_argument("--config", metavar="FILE.toml", help="calibration config")
+    cal.add_argument("--data", metavar="FILE.csv", help="observations file")
+    cal.add_argument(
+        "--check",
+        action="store_true",
+        help="re-run and compare with the shipped artifact; exit 1 on a mismatch",
+    )
     return parser
 
 
@@ -58,12 +72,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.scenario:
         scenario = load_scenario(args.scenario)
     else:
+        from model.baseline import baseline_label, baseline_parameters
         from model.drivers import DEFAULT_DRIVERS
-        from model.parameters import Parameters
 
-        scenario = Scenario(
-            "default", "default parameters", Parameters(), DEFAULT_DRIVERS, DEFAULT_SETTINGS
-        )
+        label = baseline_label()
+        scenario = Scenario(label, label, baseline_parameters(), DEFAULT_DRIVERS, DEFAULT_SETTINGS)
     out = Path(args.out) if args.out else None
     if out is not None and not out.parent.exists():
         raise InputError(f"--out {args.out}: directory {out.parent} does not exist")
@@ -85,6 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (2 for bad input, with a one-line message)."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "calibrate":
+            from model.calibrate_cli import calibrate_command
+
+            return calibrate_command(args)
         return _run(args)
     except InputError as exc:
         problems = str(exc).splitlines()

@@ -13,8 +13,9 @@ A scenario file looks like::
     [settings]
     end = "2018-12"
 
-Every table is optional. Regional parameters may be given for some regions only; a driver
-given here replaces that driver's knots entirely.
+Every table is optional. Parameters not given keep their calibrated baseline values
+(``model.baseline``); regional parameters may be given for some regions only; a driver given
+here replaces that driver's knots entirely.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from model.baseline import baseline_parameters
 from model.drivers import DEFAULT_DRIVERS, Drivers
 from model.errors import InputError, format_validation_error
 from model.parameters import Parameters
@@ -75,7 +77,7 @@ def parse_scenario(text: str, label: str = "scenario") -> Scenario:
             value = {}
         tables[key] = value
 
-    params, drivers, settings = Parameters(), DEFAULT_DRIVERS, DEFAULT_SETTINGS
+    params, drivers, settings = baseline_parameters(), DEFAULT_DRIVERS, DEFAULT_SETTINGS
     try:
         params = params.with_overrides(tables["parameters"])
     except InputError as exc:

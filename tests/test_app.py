@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_pages.charts import regional_figure
 from app_pages.widgets import widget_key
+from model.baseline import baseline_parameters
 from model.parameters import PARAMETER_SPECS, Parameters
 from model.simulate import simulate
 
@@ -39,7 +40,8 @@ def test_app_renders_charts_and_a_widget_per_parameter(app):
 
 def test_moving_a_slider_changes_the_plotted_data(app):
     before = chart_data(app)
-    app.slider(key=widget_key("departure_rate")).set_value(0.01).run()
+    half = baseline_parameters().departure_rate / 2
+    app.slider(key=widget_key("departure_rate")).set_value(half).run()
     assert not app.exception
     after = chart_data(app)
     assert after != before
@@ -56,7 +58,7 @@ def test_regional_slider_changes_only_the_plot_it_should(app):
 
 def test_reset_restores_the_defaults(app):
     before = chart_data(app)
-    app.slider(key=widget_key("combat_mortality")).set_value(0.04).run()
+    app.slider(key=widget_key("combat_mortality")).set_value(0.04).run()  # baseline ~0.002
     assert chart_data(app) != before
     app.button[0].click().run()
     assert chart_data(app) == before

@@ -1,0 +1,154 @@
+"""Reported figures from the five source articles: loading and validating data/observations.csv.
+
+Each row carries its provenance (file, outlet, date), the date or period it refers to, what was
+counted, its value and form, the uncertainty assigned, and whether it is fitted. The CSV is
+described column by column in data/README.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from model.errors import InputError, format_validation_error
+from model.regions import REGION_IDS
+
+Form = Literal["point", "roughly", "range", "lower_bound", "upper_bound", "ratio", "difference"]
+Measure = Literal[
+    "cumulative_arrivals",
+    "cumulative_departures",
+    "in_theatre",
+    "fighting_abroad",
+    "arrivals_total",
+    "arrivals_per_month",
+    "arrivals_peak_month",
+    "arrivals_ratio",
+    "killed_all_fighters_total",
+    "in_theatre_fall_from_peak",
+]
+Use = Literal["fit", "driver_input", "not_used"]
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "observations.csv"
+
+
+class Observation(BaseModel):
+    """One figure from an article (one row of data/observations.csv)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    source_file: str
+    outlet: str
+    published: dt.date
+    ref_start: dt.date
+    ref_end: dt.date
+    region: str
+    quantity: str
+    measure: Measure | None = None
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    form: Form
+    groups: str
+    sigma_log: float | None = Field(None, gt=0.0, le=2.0)
+    use: Use
+    base_start: dt.date | None = None
+    base_end: dt.date | None = None
+    conflicts_with: str = ""
+    note: str
+
+    @model_validator(mode="after")
+    def _check(self) -> Observation:
+        if self.ref_end < self.ref_start:
+            raise ValueError(f"ref_end {self.ref_end} is before ref_start {self.ref_start}")
+        if self.use != "fit":
+            return self
+        if self.measure is None or self.sigma_log is None:
+            raise ValueError("a fitted row needs a measure and a sigma_log")
+        if self.form == "range":
+            if self.low is None or self.high is None or not 0 < self.low <= self.high:
+                raise ValueError(f"a range needs 0 < low <= high, got [{self.low}, {self.high}]")
+        elif self.form == "lower_bound" and (self.low is None or self.low <= 0):
+            raise ValueError("a lower bound needs low > 0")
+        elif self.form == "upper_bound" and (self.high is None or self.high <= 0):
+            raise ValueError("an upper bound needs high > 0")
+        elif self.form in ("point", "roughly", "ratio", "difference") and not self.value:
+            raise ValueError(f"form {self.form} needs a non-zero value")
+        if (self.measure == "arrivals_ratio") != (self.base_start is not None):
+            raise ValueError("arrivals_ratio needs base_start and base_end, other measures none")
+        if self.base_start is not None and (
+            self.base_end is None or self.base_end < self.base_start
+        ):
+            raise ValueError("base_end must be given and not before base_start")
+        for part in self.regions:
+            if part not in REGION_IDS:
+                raise ValueError(f"region {part!r} is not one of {', '.join(REGION_IDS)}")
+        return self
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Source regions summed by this figure (all of them for ``total`` and ``none``)."""
+        if self.region in ("total", "none"):
+            return REGION_IDS
+        return tuple(self.region.split("+"))
+
+    @property
+    def reported_low(self) -> float:
+        """Lowest value the article allows (the value itself for point figures)."""
+        if self.form in ("range", "lower_bound"):
+            return float(self.low)  # type: ignore[arg-type]
+        if self.form == "upper_bound":
+            return 0.0
+        return float(self.value)  # type: ignore[arg-type]
+
+    @property
+    def reported_high(self) -> float:
+        """Highest value the article allows (infinity for a lower bound)."""
+        if self.form in ("range", "upper_bound"):
+            return float(self.high)  # type: ignore[arg-type]
+        if self.form == "lower_bound":
+            return float("inf")
+        return float(self.value)  # type: ignore[arg-type]
+
+
+def data_hash(path: Path = DEFAULT_PATH) -> str:
+    """SHA-256 of the observations file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def parse_observations(text: str, label: str = "observations.csv") -> tuple[Observation, ...]:
+    """Validate the CSV text; every problem is reported with its row id and field."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    out, problems = [], []
+    for line, raw in enumerate(rows, start=2):
+        cleaned = {k: (v if v != "" else None) for k, v in raw.items()}
+        cleaned["conflicts_with"] = raw.get("conflicts_with") or ""
+        try:
+            out.append(Observation.model_validate(cleaned))
+        except ValidationError as exc:
+            where = f"{label} line {line} ({raw.get('id', '?')})"
+            problems += [f"{where}: {m}" for m in format_validation_error(exc, "", {}).splitlines()]
+    ids = [o.id for o in out]
+    problems += [f"{label}: duplicate id {i}" for i in sorted({i for i in ids if ids.count(i) > 1})]
+    for o in out:
+        if o.conflicts_with and o.conflicts_with not in ids:
+            problems.append(f"{label}: {o.id}.conflicts_with names unknown id {o.conflicts_with}")
+    if problems:
+        raise InputError("\n".join(problems))
+    return tuple(out)
+
+
+def load_observations(path: Path = DEFAULT_PATH) -> tuple[Observation, ...]:
+    """All rows of the observations file."""
+    return parse_observations(path.read_text("utf-8"), path.name)
+
+
+def fitted(observations: tuple[Observation, ...]) -> tuple[Observation, ...]:
+    """The rows used in the likelihood."""
+    return tuple(o for o in observations if o.use == "fit")

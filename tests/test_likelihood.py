@@ -1,0 +1,72 @@
+"""Every likelihood form: zero where the report is met, symmetric in log space, signed."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from model.likelihood import (
+    log_likelihood,
+    z_difference,
+    z_lower_bound,
+    z_point,
+    z_range,
+    z_score,
+    z_upper_bound,
+)
+from model.observations import load_observations
+
+
+def test_point_is_log_normal_and_symmetric_in_ratio():
+    assert z_point(np.array(1000.0), 1000.0, 0.3) == 0.0
+    up, down = z_point(np.array(2000.0), 1000.0, 0.3), z_point(np.array(500.0), 1000.0, 0.3)
+    assert up == pytest.approx(math.log(2) / 0.3) and down == pytest.approx(-up)
+
+
+def test_point_with_zero_model_value_is_finite_and_far_off():
+    z = z_point(np.array(0.0), 1000.0, 0.3)
+    assert np.isfinite(z) and z < -50
+
+
+def test_range_is_flat_inside_and_log_normal_outside():
+    model = np.array([5.0, 6.0, 8.0, 10.0, 12.0, 3.0])
+    z = z_range(model, 6.0, 10.0, 0.3)
+    np.testing.assert_allclose(z[1:4], 0.0)
+    assert z[4] == pytest.approx(math.log(12 / 10) / 0.3)
+    assert z[5] == pytest.approx(math.log(3 / 6) / 0.3)
+
+
+def test_lower_bound_penalises_only_below():
+    z = z_lower_bound(np.array([4000.0, 4500.0, 9000.0]), 4500.0, 0.4)
+    assert z[0] == pytest.approx(math.log(4000 / 4500) / 0.4)
+    assert z[1] == 0.0 and z[2] == 0.0
+
+
+def test_upper_bound_penalises_only_above():
+    z = z_upper_bound(np.array([10.0, 31000.0, 40000.0]), 31000.0, 0.3)
+    assert z[0] == 0.0 and z[1] == 0.0
+    assert z[2] == pytest.approx(math.log(40000 / 31000) / 0.3)
+
+
+def test_difference_is_linear_and_accepts_zero_and_negative_model_values():
+    z = z_difference(np.array([10000.0, 5000.0, 0.0, -2000.0]), 10000.0, 0.5)
+    np.testing.assert_allclose(z, [0.0, -1.0, -2.0, -2.4])
+
+
+def test_ratio_uses_the_point_form():
+    obs = next(o for o in load_observations() if o.form == "ratio" and o.use == "fit")
+    z = z_score(np.array([obs.value * math.e]), obs)
+    assert z[0] == pytest.approx(1.0 / obs.sigma_log)
+
+
+def test_every_fitted_form_is_zero_at_the_reported_value():
+    for obs in (o for o in load_observations() if o.use == "fit"):
+        inside = obs.reported_high if math.isfinite(obs.reported_high) else obs.reported_low
+        assert z_score(np.array([inside]), obs)[0] == 0.0, obs.id
+
+
+def test_log_likelihood_sums_over_observations():
+    z = np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 0.0]])
+    np.testing.assert_allclose(log_likelihood(z), [-2.5, -4.5])

@@ -135,6 +135,11 @@ def build_artifact(
         "largest_misfits": [problem.observations[i].id for i in np.argsort(-np.abs(best_z))[:5]],
         "optimiser_starts": [{"log_likelihood": s[2], "iterations": s[3]} for s in cal.starts_],
         "sampler_acceptance_fraction": cal.acceptance_fraction_,
+        "sampler_autocorr_time_max": float(np.max(cal.autocorr_time_)),
+        "sampler_kept_steps_over_tau": float(cal.chain_unit_.shape[0] / np.max(cal.autocorr_time_)),
+        "sampler_effective_samples_min": float(
+            cal.chain_unit_.shape[0] * cal.chain_unit_.shape[1] / np.max(cal.autocorr_time_)
+        ),
     }
     commit, dirty = _git()
     return {

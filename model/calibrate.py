@@ -9,6 +9,7 @@ walkers).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -126,6 +127,7 @@ class Calibrator:
     chain_unit_ : emcee chain after burn-in, (steps - burn, walkers, k)
     sample_theta_ : ``keep`` posterior draws, evenly spaced over the flattened chain
     acceptance_fraction_ : mean acceptance fraction of the walkers
+    autocorr_time_ : integrated autocorrelation time of each parameter (steps)
     """
 
     def __init__(self, problem: Problem, seed: int, progress: Progress | None = None) -> None:
@@ -174,6 +176,15 @@ class Calibrator:
                 self._say(f"sampler: step {i}/{s.steps}")
         self.chain_unit_ = sampler.get_chain()[s.burn :]
         self.acceptance_fraction_ = float(np.mean(sampler.acceptance_fraction))
+        # Integrated autocorrelation time per parameter (steps), on the kept chain; emcee logs
+        # a warning when the chain is under 50 tau, which the artifact reports as numbers.
+        emcee_logger = logging.getLogger("emcee")
+        level = emcee_logger.level
+        emcee_logger.setLevel(logging.ERROR)
+        try:
+            self.autocorr_time_ = emcee.autocorr.integrated_time(self.chain_unit_, quiet=True)
+        finally:
+            emcee_logger.setLevel(level)
         flat = self.chain_unit_.reshape(-1, k)
         picks = np.linspace(0, flat.shape[0] - 1, s.keep).round().astype(int)
         self.sample_unit_ = flat[picks]

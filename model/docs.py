@@ -1,7 +1,8 @@
-"""Generate the parameter and driver tables of docs/model.md from the schema.
+"""Generate the tables of docs/model.md (from the schema) and docs/calibration.md (from the
+shipped calibration artifact).
 
-``python -m model.docs docs/model.md`` rewrites the text between the ``BEGIN``/``END`` markers;
-a test fails when the file is stale.
+``python -m model.docs docs/model.md docs/calibration.md`` rewrites the text between the
+``BEGIN``/``END`` markers present in each file; a test fails when a file is stale.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from model.parameters import PARAMETER_SPECS
 MARKERS = {
     "PARAMETER TABLE": "parameter_table",
     "DRIVER TABLE": "driver_table",
+    "FIT SUMMARY": "fit_summary",
+    "FIT TABLE": "fit_table",
+    "ESTIMATES TABLE": "estimates_table",
+    "TENSIONS TABLE": "tensions_table",
 }
 
 
@@ -54,25 +59,134 @@ def driver_table() -> str:
     return "\n".join(rows)
 
 
+def _artifact() -> dict:
+    from model.baseline import read_artifact
+
+    return read_artifact()
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "none"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def fit_summary() -> str:
+    """One paragraph of fit statistics from the shipped artifact."""
+    f = _artifact()["fit"]
+    return (
+        f"{f['n_within']} of {f['n_fitted']} fitted figures ({f['share_within']:.0%}) lie within "
+        f"one sigma of the reported value or range at the best fit, and "
+        f"{f['share_within_2sigma']:.0%} within two; log-space RMSE {f['rmse_log']:.3f}; "
+        f"log-likelihood {f['log_likelihood']:.3f}. Sampler: acceptance fraction "
+        f"{f['sampler_acceptance_fraction']:.2f}, longest integrated autocorrelation time "
+        f"{f['sampler_autocorr_time_max']:.0f} steps, kept chain "
+        f"{f['sampler_kept_steps_over_tau']:.0f} times that, at least "
+        f"{f['sampler_effective_samples_min']:,.0f} effective draws."
+    )
+
+
+def fit_table() -> str:
+    """Every fitted figure against the model at the best fit, with the posterior 90% band."""
+    rows = [
+        "| figure | source, date | region | reported | form | sigma | model | 90% band | z "
+        "| within |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for o in _artifact()["observations"]:
+        lo, hi = o["reported_low"], o["reported_high"]
+        reported = (
+            f"> {_num(lo)}"
+            if hi is None
+            else f"<= {_num(hi)}"
+            if lo == 0
+            else _num(lo)
+            if lo == hi
+            else f"{_num(lo)} to {_num(hi)}"
+        )
+        rows.append(
+            f"| `{o['id']}` | {_cell(o['outlet'])}, {o['published']} | {o['region']} "
+            f"| {reported} | {o['form']} | {o['sigma_log']:g} | {_num(o['model_value'])} "
+            f"| {_num(o['model_p05'])} to {_num(o['model_p95'])} | {o['z']:+.2f} "
+            f"| {'yes' if o['within'] else '**no**'} |"
+        )
+    return "\n".join(rows)
+
+
+def estimates_table() -> str:
+    """Every free parameter: prior, best fit, posterior 90% interval, identifiability."""
+    rows = [
+        "| parameter | prior | best fit | posterior 5% | 50% | 95% | width vs prior "
+        "| pinned down |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, p in _artifact()["parameters"].items():
+        edge = " (at prior edge)" if p["at_prior_edge"] else ""
+        rows.append(
+            f"| `{name}` | {p['prior']} [{p['prior_lower']:g}, {p['prior_upper']:g}] "
+            f"| {p['estimate']:.4g}{edge} | {p['p05']:.4g} | {p['p50']:.4g} | {p['p95']:.4g} "
+            f"| {p['posterior_width_vs_prior']:.2f} | {'yes' if p['pinned_down'] else 'no'} |"
+        )
+    return "\n".join(rows)
+
+
+def tensions_table() -> str:
+    """Misfits and declared conflicts, from the leave-one-out refits in the artifact."""
+    rows = [
+        "| figure | z at best fit | z when left out | gain of the other figures (log-lik.) "
+        "| figures that improve most when it is left out |",
+        "|---|---|---|---|---|",
+    ]
+    conflicts = []
+    for t in _artifact()["tensions"]:
+        if t["kind"] == "misfit":
+            better = (
+                ", ".join(
+                    f"`{b['id']}` ({b['z_at_best_fit']:+.2f} to {b['z_when_left_out']:+.2f})"
+                    for b in t["figures_that_improve_most"]
+                )
+                or "none"
+            )
+            rows.append(
+                f"| `{t['id']}` | {t['z_at_best_fit']:+.2f} | {t['z_when_left_out']:+.2f} "
+                f"| {t['gain_in_rest_log_likelihood']:.2f} | {better} |"
+            )
+        else:
+            conflicts.append(
+                f"- `{t['a']}` (z {t['z_a']:+.2f}) and `{t['b']}` (z {t['z_b']:+.2f}): "
+                f"{'both within one sigma' if t['both_within'] else 'not both within one sigma'}"
+            )
+    return (
+        "\n".join(rows)
+        + "\n\nDeclared conflicts (`conflicts_with` in the data):\n\n"
+        + "\n".join(conflicts)
+    )
+
+
 def render(text: str) -> str:
-    """Replace every generated block in ``text`` with its current content."""
+    """Replace every generated block present in ``text`` with its current content."""
+    found = False
     for marker, func in MARKERS.items():
         begin, end = f"<!-- BEGIN {marker} -->", f"<!-- END {marker} -->"
         head, sep, rest = text.partition(begin)
         if not sep:
-            raise ValueError(f"marker {begin} not found")
+            continue
+        found = True
         _, sep, tail = rest.partition(end)
         if not sep:
             raise ValueError(f"marker {end} not found")
         text = f"{head}{begin}\n{globals()[func]()}\n{end}{tail}"
+    if not found:
+        raise ValueError("no generated block found")
     return text
 
 
 def main(argv: list[str]) -> int:
-    """Rewrite the generated blocks of the file named in ``argv[0]``."""
-    path = Path(argv[0] if argv else "docs/model.md")
-    path.write_text(render(path.read_text("utf-8")), "utf-8")
-    print(f"updated {path}")
+    """Rewrite the generated blocks of every file named in ``argv``."""
+    for name in argv or ["docs/model.md", "docs/calibration.md"]:
+        path = Path(name)
+        path.write_text(render(path.read_text("utf-8")), "utf-8")
+        print(f"updated {path}")
     return 0
 
 

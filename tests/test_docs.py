@@ -5,17 +5,32 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from model import layout
 from model.docs import render
 from model.results import FLOWS
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_MD = ROOT / "docs" / "model.md"
+CALIBRATION_MD = ROOT / "docs" / "calibration.md"
 
 
-def test_generated_tables_are_current():
-    text = MODEL_MD.read_text("utf-8")
-    assert render(text) == text, "docs/model.md is stale: run `make docs`"
+@pytest.mark.parametrize("path", [MODEL_MD, CALIBRATION_MD], ids=lambda p: p.name)
+def test_generated_tables_are_current(path):
+    text = path.read_text("utf-8")
+    assert render(text) == text, f"{path.name} is stale: run `make docs`"
+
+
+def test_calibration_page_explains_every_current_misfit():
+    from model.baseline import read_artifact
+
+    text = CALIBRATION_MD.read_text("utf-8")
+    explained = text.split("## What the model cannot reconcile, and why", 1)[1]
+    explained = explained.split("<!-- END TENSIONS TABLE -->", 1)[1]
+    for row in read_artifact()["observations"]:
+        if not row["within"]:
+            assert f"**`{row['id']}`**" in explained, f"misfit {row['id']} is not explained"
 
 
 def _mermaid_blocks(text: str) -> list[str]:

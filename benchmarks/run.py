@@ -56,6 +56,24 @@ def cold_start_seconds() -> float:
     return float(out.stdout.strip())
 
 
+def calibration_seconds(repeat: int) -> tuple[float, float]:
+    """Median wall time of the point estimate (optimiser only) and of the whole calibration."""
+    from model.calibrate import Calibrator, Problem
+    from model.calibrate_cli import run_calibration
+    from model.calibration_config import DEFAULT_CONFIG, load_config
+    from model.observations import DEFAULT_PATH, fitted, load_observations
+
+    config = load_config()
+    problem = Problem(config, fitted(load_observations()), Parameters())
+    point = median_seconds(lambda: Calibrator(problem, config.seed).fit_point(), repeat)
+    whole = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run_calibration(DEFAULT_CONFIG, DEFAULT_PATH, None, progress=lambda s: None)
+        whole.append(time.perf_counter() - start)
+    return point, statistics.median(whole)
+
+
 def main() -> int:
     params = Parameters()
     packed = np.tile(params.pack(), (10_000, 1))
@@ -66,6 +84,7 @@ def main() -> int:
     shape = simulate_ensemble(packed[:1]).states.shape[1:]
     touch = statistics.median(first_touch_seconds((10_000, *shape)) for _ in range(5))
     megabytes = 10_000 * shape[0] * shape[1] * 8 / 1e6
+    point, whole = calibration_seconds(repeat=3)
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
         f"{os.cpu_count()} cores, {numba.config.NUMBA_NUM_THREADS} numba threads"
@@ -85,6 +104,14 @@ def main() -> int:
     print(
         f"| floor: allocate and fill once a {megabytes:.0f} MB array the size of the 10,000-member "
         f"result (numpy, new process) | {touch:.2f} s | | |"
+    )
+    print(
+        f"| calibration point estimate (8 optimiser starts) | {point:.1f} s | 10 s | "
+        f"{point / 10:.2f} |"
+    )
+    print(
+        f"| whole calibration with posterior (ffsim calibrate) | {whole:.0f} s | 120 s | "
+        f"{whole / 120:.2f} |"
     )
     return 0
 

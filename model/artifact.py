@@ -22,8 +22,9 @@ from model.calibrate import Calibrator
 from model.jit import kernel_hash
 
 PACKAGES = ("numpy", "scipy", "numba", "llvmlite", "emcee", "pydantic")
-VOLATILE = {"wall_time_s", "created_utc", "git_commit", "git_dirty"}
-"""Provenance keys that differ between otherwise identical runs; ignored by :func:`compare`."""
+VOLATILE = {"wall_time_s", "created_utc", "git_commit", "git_dirty", "kernel_hash"}
+"""Provenance keys that record where and when a run happened, or which code it ran, rather
+than what it found; :func:`compare` ignores them (the results must still match)."""
 
 IDENTIFIED_WIDTH = 0.5
 """A parameter counts as pinned down when its 90% posterior interval is at most this share of

@@ -141,7 +141,12 @@ class Calibrator:
 
     def fit(self) -> Calibrator:
         """Run the multi-start optimisation, then the posterior sampler."""
-        rng = np.random.default_rng(self.seed)
+        return self.fit_point()._sample()
+
+    def fit_point(self) -> Calibrator:
+        """Run only the multi-start optimisation (sets ``best_*`` and ``starts_``)."""
+        self._rng = np.random.default_rng(self.seed)
+        rng = self._rng
         cfg = self.problem.config
         k = len(cfg.free)
         default_theta = np.array([self.problem.base.pack()[f.packed_index()] for f in cfg.free])
@@ -159,7 +164,11 @@ class Calibrator:
         self.best_unit_ = best[1]
         self.best_theta_ = self.problem.theta(best[1])
         self.best_log_likelihood_ = best[2]
+        return self
 
+    def _sample(self) -> Calibrator:
+        rng, cfg = self._rng, self.problem.config
+        k = len(cfg.free)
         s = cfg.sampler
         walkers = np.clip(self.best_unit_ + 1e-3 * rng.standard_normal((s.walkers, k)), 0, 1)
         sampler = emcee.EnsembleSampler(

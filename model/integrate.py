@@ -14,8 +14,9 @@ from numba import prange
 from model.jit import kernel
 from model.rhs import N_FACTORS, initial_state, rhs_into
 
-BATCH = 32
-"""Members stepped together; a multiple of the SIMD width (see benchmarks/)."""
+BATCH = 8
+"""Members stepped together. Small enough that the ensembles of calibration (22 to 24 members)
+and of the app's bands split across both cores; larger batches were no faster (README)."""
 
 
 @kernel()

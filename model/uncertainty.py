@@ -1,0 +1,55 @@
+"""Posterior predictive bands for any model output, from the draws stored in the artifact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from model.baseline import BASELINE_PATH, read_artifact
+from model.calibration_config import CalibrationConfig
+from model.drivers import DEFAULT_DRIVERS, Drivers
+from model.parameters import Parameters
+from model.results import FLOWS, Result
+from model.simulate import DEFAULT_SETTINGS, Settings, simulate_ensemble
+
+
+def posterior_packed(base: Parameters, artifact: dict[str, Any]) -> np.ndarray:
+    """Packed parameter vectors (draws, n_params): ``base`` with each posterior draw applied.
+
+    Parameters the calibration did not estimate keep their values in ``base``, so a scenario's
+    changes to them carry over to every draw.
+    """
+    sample = artifact["posterior_sample"]
+    free = {f.name: f for f in CalibrationConfig.model_validate(artifact["config"]).free}
+    packed = np.tile(base.pack(), (len(sample["values"]), 1))
+    values = np.asarray(sample["values"], dtype=float)
+    for j, name in enumerate(sample["names"]):
+        packed[:, free[name].packed_index()] = values[:, j]
+    return packed
+
+
+def posterior_ensemble(
+    base: Parameters | None = None,
+    drivers: Drivers = DEFAULT_DRIVERS,
+    settings: Settings = DEFAULT_SETTINGS,
+    path: Path = BASELINE_PATH,
+) -> Result:
+    """Simulate every stored posterior draw (one ensemble call)."""
+    artifact = read_artifact(path)
+    base = base or Parameters.model_validate(artifact["best_fit_parameters"])
+    return simulate_ensemble(posterior_packed(base, artifact), drivers, settings)
+
+
+def band(
+    ensemble: Result,
+    variable: str,
+    region: str = "total",
+    quantiles: tuple[float, ...] = (0.05, 0.95),
+) -> np.ndarray:
+    """Quantiles over the members of a stock or flow: shape (len(quantiles), n_months)."""
+    values = (
+        ensemble.flow(variable, region) if variable in FLOWS else ensemble.stock(variable, region)
+    )
+    return np.quantile(values, quantiles, axis=0)

@@ -1,4 +1,4 @@
-"""The ``ffsim`` command line: ``ffsim run [SCENARIO.toml] [--out FILE.csv]``."""
+"""The ``ffsim`` command line: run, calibrate, compare, validate, explain, sensitivity."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 from model import __version__
 from model.errors import InputError
 from model.results import Result
-from model.scenario import Scenario, load_scenario
-from model.simulate import DEFAULT_SETTINGS, simulate
+from model.scenario import baseline_scenario, load_scenario
+from model.simulate import simulate
 
 SUMMARY_STOCKS = {
     "cumulative_departures": "set out",
@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="re-run and compare with the shipped artifact; exit 1 on a mismatch",
     )
+    from model.scenario_cli import add_commands
+
+    add_commands(sub)
     return parser
 
 
@@ -69,14 +72,7 @@ def summary_table(result: Result) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.scenario:
-        scenario = load_scenario(args.scenario)
-    else:
-        from model.baseline import baseline_label, baseline_parameters
-        from model.drivers import DEFAULT_DRIVERS
-
-        label = baseline_label()
-        scenario = Scenario(label, label, baseline_parameters(), DEFAULT_DRIVERS, DEFAULT_SETTINGS)
+    scenario = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     out = Path(args.out) if args.out else None
     if out is not None and not out.parent.exists():
         raise InputError(f"--out {args.out}: directory {out.parent} does not exist")
@@ -102,11 +98,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             from model.calibrate_cli import calibrate_command
 
             return calibrate_command(args)
-        return _run(args)
+        if args.command == "run":
+            return _run(args)
+        from model import scenario_cli
+
+        return getattr(scenario_cli, f"{args.command}_command")(args)
     except InputError as exc:
         problems = str(exc).splitlines()
         print(f"ffsim: error: {'; '.join(problems)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (e.g. `head`) went away: stop quietly
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ default reproduces the calibrated baseline exactly.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -83,6 +84,30 @@ class Levers(BaseModel):
         "Counter-messaging and disruption: share of the network effect removed.",
     )
 
+
+@dataclass(frozen=True)
+class LeverSpec:
+    """Bounds, unit and meaning of one lever, derived from :class:`Levers`."""
+
+    name: str
+    default: float
+    lower: float
+    upper: float
+    unit: str
+    description: str
+
+
+LEVER_SPECS: dict[str, LeverSpec] = {
+    name: LeverSpec(
+        name,
+        float(field.default),
+        float(field.json_schema_extra["lower"]),  # type: ignore[index]
+        float(field.json_schema_extra["upper"]),  # type: ignore[index]
+        str(field.json_schema_extra["unit"]),  # type: ignore[index]
+        field.description or "",
+    )
+    for name, field in Levers.model_fields.items()
+}
 
 PARAMETER_LEVERS = ("reintegration_offer", "counter_messaging")
 """Levers that are model parameters (the rest reshape drivers)."""

@@ -40,7 +40,7 @@ from pydantic import ValidationError
 from model.baseline import ROOT, baseline_parameters
 from model.drivers import DEFAULT_DRIVERS, Drivers
 from model.errors import InputError, format_validation_error
-from model.levers import PARAMETER_LEVERS, Levers, apply_levers
+from model.levers import LEVER_SPECS, PARAMETER_LEVERS, Levers, apply_levers
 from model.parameters import Parameters
 from model.simulate import DEFAULT_SETTINGS, Settings
 
@@ -115,8 +115,13 @@ def baseline_scenario() -> Scenario:
     )
 
 
-def _lines(exc: InputError | ValidationError, label: str, prefix: str) -> list[str]:
-    text = str(exc) if isinstance(exc, InputError) else format_validation_error(exc, prefix, {})
+def _lines(
+    exc: InputError | ValidationError, label: str, prefix: str, specs: dict[str, Any] | None = None
+) -> list[str]:
+    if isinstance(exc, InputError):
+        text = str(exc)
+    else:
+        text = format_validation_error(exc, prefix, specs or {})
     return [f"{label}: {line}" for line in text.splitlines()]
 
 
@@ -144,7 +149,7 @@ def _apply(base: Scenario, raw: dict[str, Any], label: str) -> tuple[Scenario | 
     try:
         levers = Levers.model_validate({**base.levers.model_dump(), **tables["levers"]})
     except ValidationError as exc:
-        problems += _lines(exc, label, "levers")
+        problems += _lines(exc, label, "levers", LEVER_SPECS)
     misplaced = sorted(set(tables["parameters"]) & set(PARAMETER_LEVERS))
     problems += [
         f"{label}: parameters.{name}: a policy lever; set it under [levers]" for name in misplaced

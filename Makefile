@@ -28,7 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 docs: $(STAMP)
-	$(BIN)/python -m model.docs docs/model.md docs/calibration.md
+	$(BIN)/python -m model.docs
 
 # Refresh the lock file: resolve the newest versions allowed by pyproject.toml in a scratch
 # environment and freeze them. Commit the result together with a full `make test`.

@@ -74,6 +74,15 @@ def calibration_seconds(repeat: int) -> tuple[float, float]:
     return point, statistics.median(whole)
 
 
+def compare_seconds(repeat: int) -> float:
+    """Median time of comparing the first seven shipped scenarios, 200 draws each."""
+    from model.compare import compare
+    from model.scenario import SCENARIO_DIR, load_scenario
+
+    scenarios = [load_scenario(p) for p in sorted(SCENARIO_DIR.glob("*.toml"))[:7]]
+    return median_seconds(lambda: compare(scenarios, draws=200), repeat)
+
+
 def main() -> int:
     params = Parameters()
     packed = np.tile(params.pack(), (10_000, 1))
@@ -85,6 +94,7 @@ def main() -> int:
     touch = statistics.median(first_touch_seconds((10_000, *shape)) for _ in range(5))
     megabytes = 10_000 * shape[0] * shape[1] * 8 / 1e6
     point, whole = calibration_seconds(repeat=3)
+    comparing = compare_seconds(repeat=9)
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
         f"{os.cpu_count()} cores, {numba.config.NUMBA_NUM_THREADS} numba threads"
@@ -112,6 +122,10 @@ def main() -> int:
     print(
         f"| whole calibration with posterior (ffsim calibrate) | {whole:.0f} s | 120 s | "
         f"{whole / 120:.2f} |"
+    )
+    print(
+        f"| compare 7 scenarios x 200 posterior draws (library call) | {comparing:.2f} s | 1 s "
+        f"| {comparing:.2f} |"
     )
     return 0
 

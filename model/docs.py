@@ -20,6 +20,9 @@ MARKERS = {
     "FIT TABLE": "fit_table",
     "ESTIMATES TABLE": "estimates_table",
     "TENSIONS TABLE": "tensions_table",
+    "LEVER TABLE": "lever_table",
+    "SCENARIO LIST": "scenario_list",
+    "COMPARE TABLE": "compare_table",
 }
 
 
@@ -163,6 +166,77 @@ def tensions_table() -> str:
     )
 
 
+def lever_table() -> str:
+    """Every policy lever: default, range, unit, meaning."""
+    from model.levers import LEVER_SPECS
+
+    rows = ["| lever | default | range | unit | meaning |", "|---|---|---|---|---|"]
+    for spec in LEVER_SPECS.values():
+        rows.append(
+            f"| `{spec.name}` | {spec.default:g} | [{spec.lower:g}, {spec.upper:g}] "
+            f"| {spec.unit} | {_cell(spec.description)} |"
+        )
+    return "\n".join(rows)
+
+
+def _shipped() -> list:
+    from model.scenario import SCENARIO_DIR, load_scenario
+
+    return [(p, load_scenario(p)) for p in sorted(SCENARIO_DIR.glob("*.toml"))]
+
+
+def scenario_list() -> str:
+    """Every shipped scenario: file, base, what it changes, its question and motivation."""
+    from model.scenario import baseline_scenario
+
+    base = baseline_scenario()
+    out = []
+    for path, s in _shipped():
+        levers = ", ".join(
+            f"`{k} = {v:g}`" for k, v in s.levers.model_dump(exclude_defaults=True).items()
+        )
+        drivers = ", ".join(
+            f"`{n}`" for n, series in s.raw_drivers if series != getattr(base.raw_drivers, n)
+        )
+        changes = (
+            "; ".join(
+                x
+                for x in (
+                    f"levers {levers}" if levers else "",
+                    f"drivers {drivers}" if drivers else "",
+                )
+                if x
+            )
+            or "nothing (the baseline itself)"
+        )
+        out.append(
+            f"### {s.name}\n\n`scenarios/{path.name}`, base `{s.base}`, content hash "
+            f"`{s.content_hash()[:16]}`. Changes: {changes}.\n\n"
+            f"{' '.join(s.description.split())}\n\n*Motivation:* {' '.join(s.motivation.split())}"
+        )
+    return "\n\n".join(out)
+
+
+def compare_table() -> str:
+    """Outcomes by the end of 2018 for every shipped scenario: best fit and 90% interval."""
+    from model.compare import compare
+
+    shipped = _shipped()
+    c = compare([s for _, s in shipped], draws=200)
+    cols = ("cumulative_arrivals", "peak_in_theatre", "killed", "returned", "intercepted")
+    head = "| scenario | " + " | ".join(cols) + " | peak month |"
+    rows = [head, "|---" * (len(cols) + 2) + "|"]
+    for i, name in enumerate(c.names):
+        cells = []
+        for col in cols:
+            q = c.quantiles(col)[i]
+            cells.append(f"{_num(c.best[col][i])} ({_num(q[0])} to {_num(q[2])})")
+        rows.append(
+            f"| {name} | " + " | ".join(cells) + f" | {c.month_label(c.best['peak_month'][i])} |"
+        )
+    return "\n".join(rows)
+
+
 def render(text: str) -> str:
     """Replace every generated block present in ``text`` with its current content."""
     found = False
@@ -183,7 +257,7 @@ def render(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     """Rewrite the generated blocks of every file named in ``argv``."""
-    for name in argv or ["docs/model.md", "docs/calibration.md"]:
+    for name in argv or ["docs/model.md", "docs/calibration.md", "docs/scenarios.md"]:
         path = Path(name)
         path.write_text(render(path.read_text("utf-8")), "utf-8")
         print(f"updated {path}")

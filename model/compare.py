@@ -78,6 +78,25 @@ class Comparison:
         return f"{self.dates[min(max(i, 0), len(self.dates) - 1)]:%Y-%m}"
 
 
+def posterior_members(scenario: Scenario, draws: int, path=BASELINE_PATH) -> np.ndarray:  # noqa: ANN001
+    """Packed parameters of ``draws`` posterior draws under ``scenario``: (draws, n_params).
+
+    Draws are evenly spaced over the artifact's sample, so every scenario gets the same ones;
+    the parameters a scenario changes from the baseline override the draws.
+    """
+    artifact = read_artifact(path)
+    available = len(artifact["posterior_sample"]["values"])
+    if not 1 <= draws <= available:
+        raise InputError(f"--draws {draws}: allowed 1 to {available} (draws in the artifact)")
+    baseline = baseline_parameters(path)
+    pick = np.linspace(0, available - 1, draws).round().astype(int)
+    members = posterior_packed(baseline, artifact)[pick]
+    own, base_packed = scenario.parameters.pack(), baseline.pack()
+    changed = own != base_packed
+    members[:, changed] = own[changed]
+    return members
+
+
 def compare(scenarios: list[Scenario], draws: int = 200, path=BASELINE_PATH) -> Comparison:  # noqa: ANN001
     """Run every scenario at its best fit and over ``draws`` posterior draws.
 
@@ -95,22 +114,9 @@ def compare(scenarios: list[Scenario], draws: int = 200, path=BASELINE_PATH) -> 
                 f"scenario {s.name!r}: settings {s.settings.model_dump()} differ from "
                 f"{scenarios[0].name!r} ({settings.model_dump()}); compared runs must share them"
             )
-    artifact = read_artifact(path)
-    available = len(artifact["posterior_sample"]["values"])
-    if not 1 <= draws <= available:
-        raise InputError(f"--draws {draws}: allowed 1 to {available} (draws in the artifact)")
-    baseline = baseline_parameters(path)
-    all_draws = posterior_packed(baseline, artifact)
-    pick = np.linspace(0, available - 1, draws).round().astype(int)
-    sample = all_draws[pick]
-    base_packed = baseline.pack()
     packed, drivers = [], []
     for s in scenarios:
-        own = s.parameters.pack()
-        changed = own != base_packed
-        members = sample.copy()
-        members[:, changed] = own[changed]
-        packed.append(np.vstack([own[None], members]))
+        packed.append(np.vstack([s.parameters.pack()[None], posterior_members(s, draws, path)]))
         drivers += [s.drivers] * (draws + 1)
     result = simulate_ensemble(np.vstack(packed), drivers, settings)
     per = outcomes(result)

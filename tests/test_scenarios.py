@@ -241,3 +241,13 @@ def test_sobol_indices_are_sane():
     assert s.total.shape == (len(s.dates), len(s.names))
     assert np.all(s.total > -0.1) and np.all(s.first_order < 1.1)
     assert np.all(s.total.sum(axis=1) >= 0.9)  # total indices cover at least all the variance
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_writing_a_scenario_as_toml_round_trips(path):
+    from model.scenario_io import scenario_to_toml
+
+    s = load_scenario(path)
+    again = parse_scenario(scenario_to_toml(s, name="copy"))
+    assert again.content_hash() == s.content_hash()
+    assert again.name == "copy"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
 import plotly.graph_objects as go
 
 from model.regions import REGIONS
-from model.results import Result
+from model.results import FLOWS, Result
 
 REGION_NAMES = {r.id: r.name for r in REGIONS}
 
@@ -21,23 +25,40 @@ VARIABLE_TITLES = {
 }
 
 
-def _series(result: Result, variable: str, region: str):  # noqa: ANN202
-    if variable in ("departures", "arrivals"):
-        return result.flow(variable, region)
-    return result.stock(variable, region)
+def series(result: Result, variable: str, region: str = "total") -> np.ndarray:
+    """A stock (persons at month end) or a flow (persons per month)."""
+    return result.flow(variable, region) if variable in FLOWS else result.stock(variable, region)
 
 
-def regional_figure(result: Result, baseline: Result, variable: str) -> go.Figure:
-    """One line per source region, stacked, with the baseline total as a dashed line.
+def _unit(variable: str) -> str:
+    return "persons per month" if variable in FLOWS else "persons"
+
+
+def _layout(fig: go.Figure, title: str, yaxis: str, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        yaxis_title=yaxis,
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.15},
+        margin={"t": 50, "b": 10, "l": 10, "r": 10},
+        height=height,
+    )
+    return fig
+
+
+def regional_figure(
+    result: Result, baseline: Result, variable: str, band: np.ndarray | None = None
+) -> go.Figure:
+    """Regions stacked, the baseline total dashed, and the posterior 90% band of the total.
 
     Parameters
     ----------
-    result
-        The run shown.
-    baseline
-        The reference run (default or calibrated parameters), drawn on every chart.
+    result, baseline
+        The run shown and the reference run drawn on every chart.
     variable
-        A stock (persons at month end) or ``departures``/``arrivals`` (persons per month).
+        A stock or ``departures``/``arrivals``.
+    band
+        Optional (2, n_months) 5% and 95% of the total over posterior draws.
     """
     fig = go.Figure()
     dates = list(result.dates)
@@ -45,29 +66,284 @@ def regional_figure(result: Result, baseline: Result, variable: str) -> go.Figur
         fig.add_trace(
             go.Scatter(
                 x=dates,
-                y=_series(result, variable, region),
+                y=series(result, variable, region),
                 name=REGION_NAMES.get(region, region),
                 mode="lines",
                 stackgroup="regions",
                 line={"width": 0.5},
             )
         )
+    if band is not None:
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=band[1],
+                mode="lines",
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+                name="95%",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=dates,
+                y=band[0],
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor="rgba(60,60,60,0.15)",
+                name="90% posterior band (all regions)",
+            )
+        )
     fig.add_trace(
         go.Scatter(
             x=dates,
-            y=_series(baseline, variable, "total"),
+            y=series(baseline, variable),
             name="Baseline, all regions",
             mode="lines",
             line={"dash": "dash", "color": "black", "width": 2},
         )
     )
-    unit = "persons per month" if variable in ("departures", "arrivals") else "persons"
+    return _layout(fig, VARIABLE_TITLES.get(variable, variable), _unit(variable))
+
+
+def ledger_sankey(result: Result, region: str = "total") -> go.Figure:
+    """Everyone who set out, and where they are at the end of the run."""
+    end = {
+        name: float(result.stock(name, region)[-1])
+        for name in (
+            "cumulative_departures",
+            "cumulative_arrivals",
+            "intercepted",
+            "in_transit",
+            "in_theatre",
+            "returned",
+            "killed",
+            "moved_on",
+        )
+    }
+    labels = [
+        "Set out",
+        "Stopped (home or border)",
+        "Still in transit",
+        "Reached Syria or Iraq",
+        "In theatre",
+        "Returned",
+        "Killed",
+        "Moved on",
+    ]
+    source = [0, 0, 0, 3, 3, 3, 3]
+    target = [1, 2, 3, 4, 5, 6, 7]
+    value = [
+        end["intercepted"],
+        end["in_transit"],
+        end["cumulative_arrivals"],
+        end["in_theatre"],
+        end["returned"],
+        end["killed"],
+        end["moved_on"],
+    ]
+    fig = go.Figure(
+        go.Sankey(
+            node={
+                "label": [
+                    f"{lab}: {v:,.0f}"
+                    for lab, v in zip(
+                        labels,
+                        [
+                            end["cumulative_departures"],
+                            end["intercepted"],
+                            end["in_transit"],
+                            end["cumulative_arrivals"],
+                            end["in_theatre"],
+                            end["returned"],
+                            end["killed"],
+                            end["moved_on"],
+                        ],
+                        strict=True,
+                    )
+                ],
+                "pad": 12,
+            },
+            link={"source": source, "target": target, "value": value},
+        )
+    )
+    where = REGION_NAMES.get(region, "all regions")
     fig.update_layout(
-        title=VARIABLE_TITLES.get(variable, variable),
-        yaxis_title=unit,
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.15},
-        margin={"t": 50, "b": 10, "l": 10, "r": 10},
+        title=f"Where everyone who set out is at {result.dates[-1]:%Y-%m} ({where})",
         height=380,
+        margin={"t": 50, "b": 10, "l": 10, "r": 10},
+    )
+    return fig
+
+
+def overlay_figure(
+    results: Mapping[str, Result], variable: str, bands: Mapping[str, np.ndarray] | None = None
+) -> go.Figure:
+    """One line per scenario (totals), with each scenario's posterior band if given."""
+    fig = go.Figure()
+    for name, result in results.items():
+        dates = list(result.dates)
+        if bands and name in bands:
+            lo, hi = bands[name]
+            fig.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=hi,
+                    mode="lines",
+                    line={"width": 0},
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+            fig.add_trace(
+                go.Scatter(
+                    x=dates,
+                    y=lo,
+                    mode="lines",
+                    line={"width": 0},
+                    fill="tonexty",
+                    showlegend=False,
+                    hoverinfo="skip",
+                    fillcolor="rgba(100,100,100,0.12)",
+                )
+            )
+        fig.add_trace(go.Scatter(x=dates, y=series(result, variable), name=name, mode="lines"))
+    return _layout(fig, VARIABLE_TITLES.get(variable, variable), _unit(variable))
+
+
+def difference_figure(results: Mapping[str, Result], variable: str) -> go.Figure:
+    """Each scenario minus the first, over time (totals)."""
+    names = list(results)
+    first = series(results[names[0]], variable)
+    fig = go.Figure()
+    for name in names[1:]:
+        fig.add_trace(
+            go.Scatter(
+                x=list(results[name].dates),
+                y=series(results[name], variable) - first,
+                name=name,
+                mode="lines",
+            )
+        )
+    return _layout(fig, f"Difference from {names[0]}", _unit(variable))
+
+
+def attribution_figure(labels: Sequence[str], values: Sequence[float], title: str) -> go.Figure:
+    """Horizontal bars: the contribution of each component or flow."""
+    fig = go.Figure(go.Bar(x=list(values), y=list(labels), orientation="h"))
+    fig.update_layout(
+        title=title,
+        height=120 + 40 * len(labels),
+        margin={"t": 50, "b": 10, "l": 10, "r": 10},
+        xaxis_title="persons",
+    )
+    return fig
+
+
+def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
+    """Every reported figure (range or bound as an interval) against the model, log scale.
+
+    Hover text gives the article, the date and what was counted.
+    """
+    ids = [o["id"] for o in observations]
+    lo = [max(o["reported_low"], 1e-3) for o in observations]
+    hi = [
+        o["reported_high"] if o["reported_high"] is not None else o["reported_low"] * 3
+        for o in observations
+    ]
+    mid = [np.sqrt(a * b) for a, b in zip(lo, hi, strict=True)]
+    hover = [
+        f"{o['outlet']}, {o['published']}<br>refers to {o['ref_start']} to {o['date']}<br>"
+        f"{o['measure']} ({o['region']}), {o['form']}, sigma {o['sigma_log']}"
+        for o in observations
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=mid,
+            y=ids,
+            mode="markers",
+            name="reported (value, range or bound)",
+            marker={"symbol": "line-ns-open", "size": 14, "color": "black"},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [h - m for h, m in zip(hi, mid, strict=True)],
+                "arrayminus": [m - a for m, a in zip(mid, lo, strict=True)],
+            },
+            hovertext=hover,
+            hoverinfo="text+x",
+        )
+    )
+    model = [o["model_value"] for o in observations]
+    fig.add_trace(
+        go.Scatter(
+            x=model,
+            y=ids,
+            mode="markers",
+            name="model: best fit and 90% posterior band",
+            marker={
+                "size": 9,
+                "color": ["#1f77b4" if o["within"] else "#d62728" for o in observations],
+            },
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [o["model_p95"] - o["model_value"] for o in observations],
+                "arrayminus": [o["model_value"] - o["model_p05"] for o in observations],
+            },
+            hovertext=hover,
+            hoverinfo="text+x",
+        )
+    )
+    fig.update_xaxes(type="log", title="value (log scale)")
+    fig.update_layout(
+        height=140 + 28 * len(ids),
+        margin={"t": 40, "b": 10, "l": 10, "r": 10},
+        title="Reported figures against the model",
+        legend={"orientation": "h"},
+    )
+    return fig
+
+
+def residual_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
+    """Standardised residual z of every figure; |z| <= 1 is within one sigma."""
+    fig = go.Figure(
+        go.Bar(
+            x=[o["z"] for o in observations],
+            y=[o["id"] for o in observations],
+            orientation="h",
+            marker={"color": ["#1f77b4" if o["within"] else "#d62728" for o in observations]},
+        )
+    )
+    fig.add_vline(x=-1, line_dash="dot")
+    fig.add_vline(x=1, line_dash="dot")
+    fig.update_layout(
+        title="Standardised residuals (z)",
+        height=140 + 28 * len(observations),
+        margin={"t": 40, "b": 10, "l": 10, "r": 10},
+    )
+    return fig
+
+
+def posterior_figure(
+    values: np.ndarray, name: str, prior: tuple[float, float], best: float, log: bool
+) -> go.Figure:
+    """Histogram of a parameter's posterior draws over its prior range, best fit marked."""
+    x = np.log10(values) if log else values
+    lo, hi = (np.log10(prior[0]), np.log10(prior[1])) if log else prior
+    fig = go.Figure(
+        go.Histogram(x=x, nbinsx=30, xbins={"start": lo, "end": hi, "size": (hi - lo) / 30})
+    )
+    fig.add_vline(x=np.log10(best) if log else best, line_color="red")
+    fig.update_layout(
+        title=name,
+        height=220,
+        margin={"t": 40, "b": 10, "l": 10, "r": 10},
+        xaxis_title=("log10 " if log else "") + "value",
+        xaxis_range=[lo, hi],
+        showlegend=False,
     )
     return fig

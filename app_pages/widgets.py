@@ -1,4 +1,5 @@
-"""Parameter widgets generated from the parameter schema (model.parameters.PARAMETER_SPECS)."""
+"""Widgets generated from the schemas: policy levers (model.levers) and assumptions
+(model.parameters), each estimated parameter with its calibrated 90% range."""
 
 from __future__ import annotations
 
@@ -6,61 +7,86 @@ from typing import Any
 
 import streamlit as st
 
-from model.parameters import PARAMETER_SPECS, Parameters, ParameterSpec
+from app_pages.state import record_change, widget_key
+from model.levers import LEVER_SPECS
+from model.parameters import PARAMETER_SPECS, ParameterSpec
 from model.regions import REGIONS
+from model.scenario import Scenario
 
 STEPS = 200
 
 
-def widget_key(name: str, region: str | None = None) -> str:
-    """Session-state key of a parameter's widget."""
-    return f"param:{name}" if region is None else f"param:{name}:{region}"
+def _range_text(ranges: dict[str, Any], name: str) -> str:
+    p = ranges.get(name)
+    return f" (calibrated 90%: {p['p05']:.3g} to {p['p95']:.3g})" if p else " (not estimated)"
 
 
-def _slider(spec: ParameterSpec, label: str, default: float, key: str) -> float:
-    step = (spec.upper - spec.lower) / STEPS
+def lever_widgets(scenario: Scenario) -> None:
+    """A slider per policy lever, starting from ``scenario``; records changes."""
+    for spec in LEVER_SPECS.values():
+        key = widget_key("lever", spec.name)
+        value = getattr(scenario.levers, spec.name)
+        if spec.name.endswith("_shift"):
+            new = st.slider(
+                f"{spec.name} ({spec.unit})",
+                int(spec.lower),
+                int(spec.upper),
+                int(value),
+                1,
+                key=key,
+                help=spec.description,
+            )
+        else:
+            new = st.slider(
+                f"{spec.name}",
+                float(spec.lower),
+                float(spec.upper),
+                float(value),
+                (spec.upper - spec.lower) / STEPS,
+                key=key,
+                help=spec.description,
+                format="%.3g",
+            )
+        record_change("lever", spec.name, new)
+
+
+def _slider(spec: ParameterSpec, label: str, value: float, key: str, range_text: str) -> float:
     return st.slider(
-        label,
+        label + range_text,
         min_value=float(spec.lower),
         max_value=float(spec.upper),
-        value=float(default),
-        step=step,
+        value=float(value),
+        step=(spec.upper - spec.lower) / STEPS,
         format="%.4g",
         key=key,
         help=f"{spec.description} Unit: {spec.unit}. Source: {spec.source}",
     )
 
 
-def parameter_widgets(start: Parameters) -> dict[str, Any]:
-    """Draw a widget for every parameter; return the values as ``Parameters`` overrides.
+def assumption_widgets(scenario: Scenario, ranges: dict[str, Any]) -> None:
+    """A slider per world assumption (regional ones grouped); records changes.
 
-    Widgets start at the values of ``start`` (the calibrated baseline). Policy levers are shown
-    first and apart from world assumptions; regional parameters sit in an expander each.
+    ``ranges`` maps an estimated parameter (``name`` or ``name.region``) to its artifact entry.
     """
-    values: dict[str, Any] = {}
-    st.subheader("Policy levers")
-    for spec in (s for s in PARAMETER_SPECS if s.category == "lever"):
-        value = float(getattr(start, spec.name))
-        values[spec.name] = _slider(spec, spec.name, value, widget_key(spec.name))
-    st.subheader("Assumptions")
     for spec in (s for s in PARAMETER_SPECS if s.category == "assumption"):
         if spec.regional:
-            by_region = getattr(start, spec.name)
+            by_region = getattr(scenario.assumptions, spec.name)
             with st.expander(f"{spec.name} ({spec.unit}), by region"):
-                values[spec.name] = {
-                    r.id: _slider(
-                        spec, r.name, float(getattr(by_region, r.id)), widget_key(spec.name, r.id)
+                for r in REGIONS:
+                    new = _slider(
+                        spec,
+                        r.name,
+                        getattr(by_region, r.id),
+                        widget_key("param", spec.name, r.id),
+                        _range_text(ranges, f"{spec.name}.{r.id}"),
                     )
-                    for r in REGIONS
-                }
+                    record_change("param", spec.name, new, r.id)
         else:
-            label = f"{spec.name} ({spec.unit})"
-            value = float(getattr(start, spec.name))
-            values[spec.name] = _slider(spec, label, value, widget_key(spec.name))
-    return values
-
-
-def reset_widgets() -> None:
-    """Forget every parameter widget's value, so the next run starts from the baseline again."""
-    for key in [k for k in st.session_state if str(k).startswith("param:")]:
-        del st.session_state[key]
+            new = _slider(
+                spec,
+                f"{spec.name} ({spec.unit})",
+                getattr(scenario.assumptions, spec.name),
+                widget_key("param", spec.name),
+                _range_text(ranges, spec.name),
+            )
+            record_change("param", spec.name, new)

@@ -14,6 +14,7 @@ import numpy as np
 
 from model.baseline import BASELINE_PATH, baseline_parameters, read_artifact
 from model.errors import InputError
+from model.parameters import Parameters
 from model.results import Result
 from model.scenario import Scenario
 from model.simulate import simulate_ensemble
@@ -78,11 +79,11 @@ class Comparison:
         return f"{self.dates[min(max(i, 0), len(self.dates) - 1)]:%Y-%m}"
 
 
-def posterior_members(scenario: Scenario, draws: int, path=BASELINE_PATH) -> np.ndarray:  # noqa: ANN001
-    """Packed parameters of ``draws`` posterior draws under ``scenario``: (draws, n_params).
+def posterior_members(params: Parameters, draws: int, path=BASELINE_PATH) -> np.ndarray:  # noqa: ANN001
+    """Packed parameters of ``draws`` posterior draws under ``params``: (draws, n_params).
 
     Draws are evenly spaced over the artifact's sample, so every scenario gets the same ones;
-    the parameters a scenario changes from the baseline override the draws.
+    the parameters in which ``params`` differs from the baseline override the draws.
     """
     artifact = read_artifact(path)
     available = len(artifact["posterior_sample"]["values"])
@@ -91,7 +92,7 @@ def posterior_members(scenario: Scenario, draws: int, path=BASELINE_PATH) -> np.
     baseline = baseline_parameters(path)
     pick = np.linspace(0, available - 1, draws).round().astype(int)
     members = posterior_packed(baseline, artifact)[pick]
-    own, base_packed = scenario.parameters.pack(), baseline.pack()
+    own, base_packed = params.pack(), baseline.pack()
     changed = own != base_packed
     members[:, changed] = own[changed]
     return members
@@ -116,7 +117,8 @@ def compare(scenarios: list[Scenario], draws: int = 200, path=BASELINE_PATH) -> 
             )
     packed, drivers = [], []
     for s in scenarios:
-        packed.append(np.vstack([s.parameters.pack()[None], posterior_members(s, draws, path)]))
+        own = s.parameters
+        packed.append(np.vstack([own.pack()[None], posterior_members(own, draws, path)]))
         drivers += [s.drivers] * (draws + 1)
     result = simulate_ensemble(np.vstack(packed), drivers, settings)
     per = outcomes(result)

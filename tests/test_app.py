@@ -1,4 +1,4 @@
-"""The app renders without exception and reacts to its widgets (Streamlit AppTest, headless)."""
+"""The app, headless (Streamlit AppTest): every page renders and reacts; uploads and links."""
 
 from __future__ import annotations
 
@@ -9,19 +9,28 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages.charts import regional_figure
-from app_pages.widgets import widget_key
+from app_pages.state import widget_key
+from model import __version__
 from model.baseline import baseline_parameters
-from model.parameters import PARAMETER_SPECS, Parameters
+from model.levers import LEVER_SPECS
+from model.parameters import PARAMETER_SPECS
 from model.simulate import simulate
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = [
+    "app_pages/compare.py",
+    "app_pages/calibration.py",
+    "app_pages/model_page.py",
+    "app_pages/scenarios_io.py",
+]
 
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=90)
     at.run()
-    assert not at.exception, at.exception
+    assert not at.exception, [e.message for e in at.exception]
     return at
 
 
@@ -32,43 +41,127 @@ def chart_data(at: AppTest) -> list[list]:
     ]
 
 
-def test_app_renders_charts_and_a_widget_per_parameter(app):
-    assert len(app.get("plotly_chart")) == 6
-    n_widgets = sum(len(s.default) if s.regional else 1 for s in PARAMETER_SPECS)
-    assert len(app.slider) == n_widgets
+def trace_names(at: AppTest) -> list[str]:
+    return [
+        trace.get("name", "")
+        for chart in at.get("plotly_chart")
+        for trace in json.loads(chart.proto.spec)["data"]
+    ]
 
 
-def test_moving_a_slider_changes_the_plotted_data(app):
-    before = chart_data(app)
+def test_explore_renders_charts_band_sankey_and_a_widget_per_lever_and_assumption(app):
+    assert len(app.get("plotly_chart")) == 7  # six stocks and flows, and the ledger Sankey
+    assumptions = [s for s in PARAMETER_SPECS if s.category == "assumption"]
+    n = len(LEVER_SPECS) + sum(len(s.default) if s.regional else 1 for s in assumptions)
+    assert len(app.slider) == n
+    names = trace_names(app)
+    assert names.count("Baseline, all regions") == 6
+    assert names.count("90% posterior band (all regions)") == 6
+    assert "within one sigma" in app.metric[0].label
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(app, page):
+    app.switch_page(page).run()
+    assert not app.exception, [e.message for e in app.exception]
+
+
+def test_moving_a_slider_changes_the_plotted_data_band_and_fit(app):
+    before, metric_before = chart_data(app), app.metric[0].value
     half = baseline_parameters().departure_rate / 2
-    app.slider(key=widget_key("departure_rate")).set_value(half).run()
+    app.slider(key=widget_key("param", "departure_rate")).set_value(half).run()
     assert not app.exception
     after = chart_data(app)
     assert after != before
-    metric = app.metric[0]
-    assert metric.delta.startswith("-")  # fewer set out than in the baseline
+    assert app.metric[1].delta.startswith("-")  # fewer set out than in the baseline
+    assert app.metric[0].value != metric_before or app.metric[0].help != ""
 
 
-def test_regional_slider_changes_only_the_plot_it_should(app):
+def test_a_lever_changes_the_run_and_reset_restores_the_base(app):
     before = chart_data(app)
-    app.slider(key=widget_key("radicalisation_rate", "tunisia")).set_value(500.0).run()
-    after = chart_data(app)
-    assert after != before
-
-
-def test_reset_restores_the_defaults(app):
-    before = chart_data(app)
-    app.slider(key=widget_key("combat_mortality")).set_value(0.04).run()  # baseline ~0.002
+    app.slider(key=widget_key("lever", "border_closure_shift")).set_value(-12).run()
     assert chart_data(app) != before
     app.button[0].click().run()
     assert chart_data(app) == before
 
 
+def test_changes_survive_a_visit_to_another_page(app):
+    app.slider(key=widget_key("lever", "air_campaign_strength")).set_value(0.0).run()
+    changed = chart_data(app)
+    app.switch_page("app_pages/model_page.py").run()
+    app.switch_page("app_pages/explore.py").run()
+    assert chart_data(app) == changed
+
+
+def test_a_bad_upload_shows_an_error_and_keeps_the_previous_scenario(app):
+    app.slider(key=widget_key("lever", "border_closure_shift")).set_value(-6).run()
+    app.switch_page("app_pages/scenarios_io.py").run()
+    bad = b'name = "x"\n[levers]\nair_campaign_strength = 7\n'
+    app.file_uploader[0].set_value(("bad.toml", bad, "application/toml")).run()
+    assert not app.exception
+    assert any("air_campaign_strength" in e.value for e in app.error)
+    assert app.session_state["changes"]["levers"] == {"border_closure_shift": -6}
+    junk = bytes(range(256)) * 4
+    app.file_uploader[0].set_value(("junk.toml", junk, "application/toml")).run()
+    assert any("not a UTF-8 text file" in e.value for e in app.error)
+    assert app.session_state["changes"]["levers"] == {"border_closure_shift": -6}
+
+
+def test_a_good_upload_becomes_the_base_of_explore(app):
+    before = chart_data(app)
+    app.switch_page("app_pages/scenarios_io.py").run()
+    good = (ROOT / "scenarios" / "no_border_tightening.toml").read_bytes()
+    app.file_uploader[0].set_value(("good.toml", good, "application/toml")).run()
+    assert not app.exception and not app.error
+    app.switch_page("app_pages/explore.py").run()
+    assert app.slider(key=widget_key("lever", "border_closure_strength")).value == 0.0
+    assert chart_data(app) != before
+
+
+def test_a_shared_url_restores_the_scenario():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["v"] = __version__
+    at.query_params["base"] = "territory_held"
+    at.query_params["lever.border_closure_shift"] = "-12"
+    at.query_params["param.combat_mortality"] = "0.02"
+    at.run()
+    assert not at.exception
+    assert at.slider(key=widget_key("lever", "border_closure_shift")).value == -12
+    assert at.slider(key=widget_key("param", "combat_mortality")).value == pytest.approx(0.02)
+    assert "Territory held" in at.sidebar.caption[0].value
+    # the app writes the same state back into the URL
+    assert at.query_params["lever.border_closure_shift"] in (["-12"], "-12")
+
+
+def test_a_bad_url_gives_a_notice_and_the_baseline():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lever.border_closure_shift"] = "999"
+    at.query_params["param.nonsense"] = "1"
+    at.run()
+    assert not at.exception
+    assert at.warning, "a notice explains what was ignored"
+    assert at.slider(key=widget_key("lever", "border_closure_shift")).value == 0
+
+
+def test_saved_scenarios_are_offered_on_compare(app):
+    app.slider(key=widget_key("lever", "prevention_shift")).set_value(-12).run()
+    app.switch_page("app_pages/scenarios_io.py").run()
+    app.text_input(key="io:name").input("prevention earlier").run()
+    app.button(key="io:save").click().run()
+    assert "prevention earlier" in app.session_state["saved"]
+    app.switch_page("app_pages/compare.py").run()
+    assert "Saved: prevention earlier" in app.multiselect(key="compare:chosen").options
+    app.multiselect(key="compare:chosen").set_value(
+        ["As reported (calibrated baseline)", "Saved: prevention earlier"]
+    ).run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) >= 3  # overlay, difference, attribution
+
+
 def test_chart_builder_is_pure_and_draws_baseline():
-    result = simulate(Parameters(departure_rate=0.01))
-    baseline = simulate()
+    result = simulate(baseline_parameters().with_overrides({"departure_rate": 0.01}))
+    baseline = simulate(baseline_parameters())
     fig = regional_figure(result, baseline, "in_theatre")
     names = [t.name for t in fig.data]
     assert names[-1] == "Baseline, all regions"
     assert list(fig.data[-1].y) == pytest.approx(list(baseline.stock("in_theatre")))
-    assert len(names) == len(result.regions) + 1

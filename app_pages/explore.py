@@ -1,0 +1,70 @@
+"""Explore: move levers and assumptions; stocks and flows by region with bands and the fit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import charts, runner, state, widgets
+from model import __version__
+from model.scenario import baseline_scenario
+
+st.title("Foreign-fighter flows to Syria and Iraq, 2012-2018")
+st.caption(
+    f"ffsim {__version__}. A stock-and-flow model of the recruitment pipeline by source region, "
+    "calibrated against figures reported in five news articles (2015-2017). The dashed line on "
+    "every chart is the calibrated baseline; the grey band is the 90% range over posterior draws "
+    "of the estimated parameters, with the settings shown. Slider help gives units and sources."
+)
+start = state.current()
+with st.sidebar:
+    st.caption(f"Base: {state.base_label()}")
+    st.button("Reset to base", on_click=state.reset_changes)
+    st.subheader("Policy levers")
+    widgets.lever_widgets(start)
+    st.subheader("World assumptions")
+    widgets.assumption_widgets(start, runner.artifact()["parameters"])
+
+scenario = state.current()
+result = runner.run(scenario)
+baseline = runner.run(baseline_scenario())
+bands = runner.bands(scenario)
+
+within, n, loglik = runner.fit_score(scenario)
+base_within, _, base_loglik = runner.fit_score(baseline_scenario())
+end = result.dates[-1]
+cols = st.columns(5)
+cols[0].metric(
+    "Reported figures matched (within one sigma)",
+    f"{within} of {n}",
+    f"{within - base_within:+d} vs baseline",
+    delta_color="off",
+    help="Figures from the articles (docs/calibration.md) that this run meets within their "
+    f"uncertainty. Log-likelihood {loglik:.1f} (baseline {base_loglik:.1f}).",
+)
+for col, (label, name) in zip(
+    cols[1:],
+    [
+        ("Set out", "cumulative_departures"),
+        ("In theatre", "in_theatre"),
+        ("Returned", "returned"),
+        ("Killed", "killed"),
+    ],
+    strict=True,
+):
+    now, base = result.stock(name)[-1], baseline.stock(name)[-1]
+    # Neutral colouring: a change in these counts is not "good" or "bad" in itself.
+    col.metric(
+        f"{label} ({end:%Y-%m})",
+        f"{now:,.0f}",
+        f"{now - base:+,.0f} vs baseline",
+        delta_color="off",
+    )
+
+left, right = st.columns(2)
+for i, variable in enumerate(runner.BAND_VARIABLES):
+    with left if i % 2 == 0 else right:
+        st.plotly_chart(
+            charts.regional_figure(result, baseline, variable, bands[variable]),
+            key=f"chart:{variable}",
+        )
+st.plotly_chart(charts.ledger_sankey(result), key="chart:sankey")

@@ -38,8 +38,8 @@ cols[0].metric(
     f"{within} of {n}",
     f"{within - base_within:+d} vs baseline",
     delta_color="off",
-    help="Figures from the articles (docs/calibration.md) that this run meets within their "
-    f"uncertainty. Log-likelihood {loglik:.1f} (baseline {base_loglik:.1f}).",
+    help="Reported figures from the articles (docs/calibration.md) that this run meets within "
+    f"one sigma of their uncertainty. Log-likelihood {loglik:.1f} (baseline {base_loglik:.1f}).",
 )
 for col, (label, name) in zip(
     cols[1:],

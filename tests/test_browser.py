@@ -1,0 +1,125 @@
+"""The app in a real browser: Debian's chromium driven by Playwright.
+
+Starts the app on a free port, loads it, moves a slider with the keyboard, waits for the rerun,
+checks that the chart changed, and saves a screenshot. In CI (``CI`` set) a missing browser is
+a failure, never a skip: `.ci/run` installs chromium with apt-get.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOT_DIR = Path(os.environ.get("FFSIM_SCREENSHOT_DIR", ROOT / "build" / "screenshots"))
+
+
+def _require_browser() -> None:
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append(f"{CHROMIUM} (Debian package chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing.append("the playwright Python package")
+    if missing:
+        message = "browser test cannot run: missing " + " and ".join(missing)
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    _require_browser()
+    port = _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("the app did not start within 90 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+FIRST_CHART = "() => JSON.stringify(document.querySelector('.js-plotly-plot').data.map(t => t.y))"
+SETTLED = (
+    "() => !document.querySelector('[data-testid=stStatusWidget]') && "
+    "document.querySelectorAll('.js-plotly-plot').length === 7"
+)
+
+
+def test_slider_moves_and_the_chart_follows_in_a_real_browser(app_url):
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as home, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=ARGS, env={**os.environ, "HOME": home}
+        )
+        page = browser.new_page(viewport={"width": 1500, "height": 2600})
+        page.goto(app_url)
+        page.wait_for_function(SETTLED, timeout=90_000)
+        before = page.evaluate(FIRST_CHART)
+        slider = page.locator('input[type=range][aria-label="border_closure_shift (months)"]')
+        assert slider.input_value() == "0"
+        slider.focus()
+        for _ in range(6):
+            page.keyboard.press("ArrowLeft")
+        page.wait_for_function(f"() => ({FIRST_CHART})() !== {before!r}", timeout=60_000)
+        page.wait_for_function(SETTLED, timeout=60_000)
+        assert slider.input_value() == "-6"
+        assert page.evaluate(FIRST_CHART) != before
+        shot = SCREENSHOT_DIR / "explore_after_slider.png"
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert shot.stat().st_size > 10_000

@@ -59,53 +59,68 @@ def regional_figure(
         A stock or ``departures``/``arrivals``.
     band
         Optional (2, n_months) 5% and 95% of the total over posterior draws.
+
+    This figure is redrawn six times on every slider move, so it is built from plain dicts
+    without plotly's per-property validation (``_validate=False``: half the build time,
+    benchmarks/app_speed.py); a test validates its output through the public constructor.
     """
-    fig = go.Figure()
-    dates = list(result.dates)
-    for region in result.regions:
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=series(result, variable, region),
-                name=REGION_NAMES.get(region, region),
-                mode="lines",
-                stackgroup="regions",
-                line={"width": 0.5},
-            )
-        )
+    dates = [d.isoformat() for d in result.dates]
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "x": dates,
+            "y": series(result, variable, region),
+            "name": REGION_NAMES.get(region, region),
+            "mode": "lines",
+            "stackgroup": "regions",
+            "line": {"width": 0.5},
+        }
+        for region in result.regions
+    ]
     if band is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=band[1],
-                mode="lines",
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-                name="95%",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": dates,
+                "y": band[1],
+                "mode": "lines",
+                "line": {"width": 0},
+                "showlegend": False,
+                "hoverinfo": "skip",
+                "name": "95%",
+            }
         )
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=band[0],
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor="rgba(60,60,60,0.15)",
-                name="90% posterior band (all regions)",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": dates,
+                "y": band[0],
+                "mode": "lines",
+                "line": {"width": 0},
+                "fill": "tonexty",
+                "fillcolor": "rgba(60,60,60,0.15)",
+                "name": "90% posterior band (all regions)",
+            }
         )
-    fig.add_trace(
-        go.Scatter(
-            x=dates,
-            y=series(baseline, variable),
-            name="Baseline, all regions",
-            mode="lines",
-            line={"dash": "dash", "color": "black", "width": 2},
-        )
+    data.append(
+        {
+            "type": "scatter",
+            "x": dates,
+            "y": series(baseline, variable),
+            "name": "Baseline, all regions",
+            "mode": "lines",
+            "line": {"dash": "dash", "color": "black", "width": 2},
+        }
     )
-    return _layout(fig, VARIABLE_TITLES.get(variable, variable), _unit(variable))
+    layout = {
+        "title": {"text": VARIABLE_TITLES.get(variable, variable)},
+        "yaxis": {"title": {"text": _unit(variable)}},
+        "hovermode": "x unified",
+        "legend": {"orientation": "h", "y": -0.15},
+        "margin": {"t": 50, "b": 10, "l": 10, "r": 10},
+        "height": 380,
+    }
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
 def ledger_sankey(result: Result, region: str = "total") -> go.Figure:

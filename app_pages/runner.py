@@ -16,8 +16,9 @@ from model.results import FLOWS, Result
 from model.scenario import Scenario
 from model.simulate import DEFAULT_SETTINGS, simulate, simulate_ensemble
 
-BAND_DRAWS = 150
-"""Posterior draws behind every band in the app (the artifact stores 300)."""
+BAND_DRAWS = 100
+"""Posterior draws behind every band in the app (the artifact stores 300; 100 keeps a slider
+move within its time budget, benchmarks/app_speed.py)."""
 
 BAND_VARIABLES = (
     "in_theatre",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -161,7 +163,10 @@ def test_saved_scenarios_are_offered_on_compare(app):
 def test_chart_builder_is_pure_and_draws_baseline():
     result = simulate(baseline_parameters().with_overrides({"departure_rate": 0.01}))
     baseline = simulate(baseline_parameters())
-    fig = regional_figure(result, baseline, "in_theatre")
-    names = [t.name for t in fig.data]
+    band = np.vstack([baseline.stock("in_theatre") * 0.9, baseline.stock("in_theatre") * 1.1])
+    fig = regional_figure(result, baseline, "in_theatre", band)
+    validated = go.Figure(fig.to_dict())  # the unvalidated fast build is a valid figure
+    names = [t.name for t in validated.data]
     assert names[-1] == "Baseline, all regions"
-    assert list(fig.data[-1].y) == pytest.approx(list(baseline.stock("in_theatre")))
+    assert "90% posterior band (all regions)" in names
+    np.testing.assert_allclose(np.asarray(fig.data[-1].y), baseline.stock("in_theatre"))

@@ -1,0 +1,40 @@
+"""Rules the layout keeps (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_model_never_imports_streamlit_or_the_app():
+    for path in (ROOT / "model").rglob("*.py"):
+        assert not _imports(path) & {"streamlit", "app_pages", "app"}, path.name
+
+
+def test_chart_builders_never_import_streamlit():
+    assert "streamlit" not in _imports(ROOT / "app_pages" / "charts.py")
+
+
+def test_nothing_evaluates_or_unpickles_user_input():
+    for path in [*ROOT.glob("model/*.py"), *ROOT.glob("app_pages/*.py"), ROOT / "app.py"]:
+        tree = ast.parse(path.read_text("utf-8"))
+        calls = {
+            n.func.id
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+        }
+        assert not calls & {"eval", "exec"}, path.name
+        assert "pickle" not in _imports(path), path.name

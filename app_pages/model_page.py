@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from model.diagram import loop_mermaid, stock_flow_mermaid
 from model.levers import LEVER_SPECS
 from model.parameters import PARAMETER_SPECS
 
@@ -25,22 +26,17 @@ def section(text: str, heading: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-def mermaid_blocks(text: str) -> list[str]:
-    return re.findall(r"```mermaid\n(.*?)```", text, flags=re.S)
-
-
 doc = _doc()
 st.title("The model")
-st.caption("From docs/model.md, the same source as the documentation.")
-diagrams = mermaid_blocks(doc)
+st.caption("Diagrams from model/diagram.py; text from docs/model.md, as in the documentation.")
 tabs = st.tabs(["Stocks and flows", "Feedback loops", "Equations", "Parameters", "Levers"])
 with tabs[0]:
-    st.mermaid_chart(diagrams[0])
-    st.markdown(section(doc, "Stocks and flows").split("```mermaid")[0])
+    st.mermaid_chart(stock_flow_mermaid())
+    st.markdown(section(doc, "Stocks and flows").split("<!-- BEGIN")[0])
 with tabs[1]:
-    st.mermaid_chart(diagrams[1])
+    st.mermaid_chart(loop_mermaid())
     loops = section(doc, "Feedback loops")
-    st.markdown(loops.split("```", 2)[-1] if "```" in loops else loops)
+    st.markdown(loops.split("<!-- END LOOP DIAGRAM -->")[-1])
 with tabs[2]:
     st.markdown(section(doc, "Equations"))
     st.markdown(section(doc, "Numerical method"))

@@ -14,6 +14,8 @@ from model.drivers import DEFAULT_DRIVERS
 from model.parameters import PARAMETER_SPECS
 
 MARKERS = {
+    "STOCK FLOW DIAGRAM": "stock_flow_block",
+    "LOOP DIAGRAM": "loop_block",
     "PARAMETER TABLE": "parameter_table",
     "DRIVER TABLE": "driver_table",
     "FIT SUMMARY": "fit_summary",
@@ -60,6 +62,20 @@ def driver_table() -> str:
                 f"| `{name}` | {_cell(series.unit)} | {k.date} | {k.value:g} | {_cell(k.source)} |"
             )
     return "\n".join(rows)
+
+
+def stock_flow_block() -> str:
+    """The stock-and-flow diagram as a Mermaid code block."""
+    from model.diagram import stock_flow_mermaid
+
+    return f"```mermaid\n{stock_flow_mermaid()}```"
+
+
+def loop_block() -> str:
+    """The causal loop diagram as a Mermaid code block."""
+    from model.diagram import loop_mermaid
+
+    return f"```mermaid\n{loop_mermaid()}```"
 
 
 def _artifact() -> dict:

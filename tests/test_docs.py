@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -34,20 +35,31 @@ def test_calibration_page_explains_every_current_misfit():
             assert f"**`{row['id']}`**" in explained, f"misfit {row['id']} is not explained"
 
 
-def _mermaid_blocks(text: str) -> list[str]:
-    return re.findall(r"```mermaid\n(.*?)```", text, flags=re.S)
-
-
 def test_stock_and_flow_diagram_names_every_stock_and_flow():
-    stock_flow = _mermaid_blocks(MODEL_MD.read_text("utf-8"))[0]
+    from model.diagram import STOCK_FLOW_LINKS, STOCK_FLOW_NODES
+
+    nodes = {n.id for n in STOCK_FLOW_NODES}
     ledger_stocks = layout.REGIONAL_STOCK_NAMES[: layout.INTERCEPTED + 1]
     for name in (*ledger_stocks, *layout.GLOBAL_STOCK_NAMES):
-        assert re.search(rf"\b{name}\b", stock_flow), f"stock {name} missing from the diagram"
+        assert name in nodes, f"stock {name} missing from model/diagram.py"
+    labels = " ".join(link.label for link in STOCK_FLOW_LINKS)
     for name in FLOWS:
-        word = {"interceptions": "stopped_at_border", "radicalisation": "radicalisation"}.get(
-            name, name
-        )
-        assert re.search(rf"\b{word}\b", stock_flow), f"flow {name} missing from the diagram"
+        word = {"interceptions": "stopped_at_border"}.get(name, name)
+        assert re.search(rf"\b{word}\b", labels), f"flow {name} missing from model/diagram.py"
+    for link in STOCK_FLOW_LINKS:
+        assert {link.source, link.target} <= nodes
+
+
+def test_loops_are_closed_paths_of_the_causal_diagram():
+    from model.diagram import LOOP_LINKS, LOOP_NAMES, LOOP_NODES, LOOPS
+
+    edges = {(link.source, link.target) for link in LOOP_LINKS}
+    nodes = {n.id for n in LOOP_NODES}
+    assert set(LOOPS) == set(LOOP_NAMES)
+    for loop_id, path in LOOPS.items():
+        assert path[0] == path[-1] and set(path) <= nodes, loop_id
+        for a, b in itertools.pairwise(path):
+            assert (a, b) in edges, f"{loop_id}: no link {a} -> {b}"
 
 
 def test_every_parameter_is_in_the_equations():

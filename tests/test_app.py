@@ -25,6 +25,7 @@ PAGES = [
     "app_pages/calibration.py",
     "app_pages/model_page.py",
     "app_pages/scenarios_io.py",
+    "app_pages/learn.py",
 ]
 
 

@@ -1,0 +1,71 @@
+"""Learn: short lessons on stocks, delays and feedback; predict first, then run and compare."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import charts
+from model.diagram import LOOP_NAMES, loop_mermaid, stock_flow_mermaid
+from model.lessons import LESSONS, Lesson
+
+st.title("Learn: how stocks, flows and feedback produced the reported numbers")
+st.caption(
+    "Seven short lessons. Each shows one idea on the diagram, asks what you expect, then runs "
+    "the calibrated model so you can compare. The answers are computed by the model, not "
+    "written in. A 90-minute class plan built on these lessons is in docs/teaching.md."
+)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _run(lesson_id: str):  # noqa: ANN202
+    lesson = next(x for x in LESSONS if x.id == lesson_id)
+    base, exp = lesson.run()
+    return base, exp, lesson.answer(base, exp)
+
+
+titles = [f"{i + 1}. {lesson.title}" for i, lesson in enumerate(LESSONS)]
+choice = st.radio("Lesson", titles, key="learn:lesson", horizontal=True)
+lesson: Lesson = LESSONS[titles.index(choice)]
+
+st.header(lesson.title)
+st.write(lesson.idea)
+loops = [h for h in lesson.highlight if h in LOOP_NAMES]
+if lesson.diagram == "loops":
+    st.mermaid_chart(loop_mermaid(lesson.highlight))
+    if loops:
+        st.caption("Highlighted: " + "; ".join(f"{h}, {LOOP_NAMES[h]}" for h in loops))
+else:
+    st.mermaid_chart(stock_flow_mermaid(lesson.highlight))
+    st.caption("Highlighted: the stock and flows this lesson is about.")
+
+st.subheader("Predict")
+st.write(lesson.question)
+pick = st.radio(
+    "Your prediction",
+    lesson.options,
+    index=None,
+    key=f"learn:pick:{lesson.id}",
+    label_visibility="collapsed",
+)
+st.write(f"Experiment: {lesson.experiment}")
+revealed_key = f"learn:revealed:{lesson.id}"
+if st.button("Run the experiment", key=f"learn:run:{lesson.id}", disabled=pick is None):
+    st.session_state[revealed_key] = True
+if pick is None and not st.session_state.get(revealed_key):
+    st.info("Choose what you expect first; the run is shown after.")
+if st.session_state.get(revealed_key):
+    base, exp, answer = _run(lesson.id)
+    right = lesson.options[answer.option]
+    if pick == right:
+        st.success(f"Your prediction matches the model: {right.lower()}. {answer.why}")
+    else:
+        said = pick.lower() if pick else "no prediction"
+        st.warning(f"You expected {said}; the model gives {right.lower()}. {answer.why}")
+    results = {"As reported (baseline)": base}
+    if lesson.changes:
+        results["Experiment"] = exp
+    cols = st.columns(len(lesson.charts))
+    for col, variable in zip(cols, lesson.charts, strict=True):
+        col.plotly_chart(
+            charts.overlay_figure(results, variable), key=f"learn:chart:{lesson.id}:{variable}"
+        )

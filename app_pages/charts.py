@@ -263,12 +263,20 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
     Hover text gives the article, the date and what was counted.
     """
     ids = [o["id"] for o in observations]
-    lo = [max(o["reported_low"], 1e-3) for o in observations]
-    hi = [
-        o["reported_high"] if o["reported_high"] is not None else o["reported_low"] * 3
-        for o in observations
-    ]
-    mid = [np.sqrt(a * b) for a, b in zip(lo, hi, strict=True)]
+    # A bound is marked at the bound, with a one-sided interval of a factor 3 showing its
+    # direction; a range at its geometric middle; a value at itself.
+    mid, lo, hi = [], [], []
+    for o in observations:
+        low, high = o["reported_low"], o["reported_high"]
+        if high is None:  # lower bound
+            m, a, b = low, low, low * 3
+        elif low == 0:  # upper bound
+            m, a, b = high, high / 3, high
+        else:
+            m, a, b = float(np.sqrt(low * high)), low, high
+        mid.append(m)
+        lo.append(a)
+        hi.append(b)
     hover = [
         f"{o['outlet']}, {o['published']}<br>refers to {o['ref_start']} to {o['date']}<br>"
         f"{o['measure']} ({o['region']}), {o['form']}, sigma {o['sigma_log']}"

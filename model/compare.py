@@ -24,7 +24,7 @@ OUTCOMES: dict[str, str] = {
     "cumulative_departures": "set out (cumulative)",
     "cumulative_arrivals": "arrived (cumulative)",
     "peak_in_theatre": "peak in theatre",
-    "peak_month": "month of the peak (months from start)",
+    "peak_month": "month of the peak in theatre",
     "killed": "killed",
     "returned": "returned",
     "moved_on": "moved on",

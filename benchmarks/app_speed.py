@@ -36,58 +36,30 @@ def server_ms(repeat: int = 15) -> float:
 def browser_ms(repeat: int = 8) -> float:
     sys.path.insert(0, str(ROOT / "tests"))
     import os
-    import subprocess
     import tempfile
-    import urllib.request
 
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM, FIRST_CHART, SETTLED, _free_port
+    from test_browser import ARGS, CHROMIUM, FIRST_CHART, SETTLED, running_app
 
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless=true",
-            f"--server.port={port}",
-            "--server.address=127.0.0.1",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(180):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        times = []
-        with tempfile.TemporaryDirectory() as home, sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=ARGS, env={**os.environ, "HOME": home}
-            )
-            page = browser.new_page(viewport={"width": 1500, "height": 2600})
-            page.goto(f"http://127.0.0.1:{port}")
-            page.wait_for_function(SETTLED, timeout=120_000)
-            slider = page.locator('input[type=range][aria-label="border_closure_shift (months)"]')
-            for _ in range(repeat + 1):
-                before = page.evaluate(FIRST_CHART)
-                slider.focus()
-                start = time.perf_counter()
-                page.keyboard.press("ArrowLeft")
-                page.wait_for_function(f"() => ({FIRST_CHART})() !== {before!r}", timeout=60_000)
-                page.wait_for_function(SETTLED, timeout=60_000)
-                times.append(time.perf_counter() - start)
-            browser.close()
-        return statistics.median(times[1:]) * 1e3
-    finally:
-        proc.terminate()
+    times = []
+    with running_app() as url, tempfile.TemporaryDirectory() as home, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=ARGS, env={**os.environ, "HOME": home}
+        )
+        page = browser.new_page(viewport={"width": 1500, "height": 2600})
+        page.goto(url)
+        page.wait_for_function(SETTLED, timeout=120_000)
+        slider = page.locator('input[type=range][aria-label="border_closure_shift (months)"]')
+        for _ in range(repeat + 1):
+            before = page.evaluate(FIRST_CHART)
+            slider.focus()
+            start = time.perf_counter()
+            page.keyboard.press("ArrowLeft")
+            page.wait_for_function(f"() => ({FIRST_CHART})() !== {before!r}", timeout=60_000)
+            page.wait_for_function(SETTLED, timeout=60_000)
+            times.append(time.perf_counter() - start)
+        browser.close()
+    return statistics.median(times[1:]) * 1e3
 
 
 if __name__ == "__main__":

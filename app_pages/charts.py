@@ -125,63 +125,29 @@ def regional_figure(
 
 def ledger_sankey(result: Result, region: str = "total") -> go.Figure:
     """Everyone who set out, and where they are at the end of the run."""
-    end = {
-        name: float(result.stock(name, region)[-1])
-        for name in (
-            "cumulative_departures",
-            "cumulative_arrivals",
-            "intercepted",
-            "in_transit",
-            "in_theatre",
-            "returned",
-            "killed",
-            "moved_on",
-        )
-    }
-    labels = [
-        "Set out",
-        "Stopped (home or border)",
-        "Still in transit",
-        "Reached Syria or Iraq",
-        "In theatre",
-        "Returned",
-        "Killed",
-        "Moved on",
+    nodes = [
+        ("Set out", "cumulative_departures"),
+        ("Stopped (home or border)", "intercepted"),
+        ("Still in transit", "in_transit"),
+        ("Reached Syria or Iraq", "cumulative_arrivals"),
+        ("In theatre", "in_theatre"),
+        ("Returned", "returned"),
+        ("Killed", "killed"),
+        ("Moved on", "moved_on"),
     ]
-    source = [0, 0, 0, 3, 3, 3, 3]
-    target = [1, 2, 3, 4, 5, 6, 7]
-    value = [
-        end["intercepted"],
-        end["in_transit"],
-        end["cumulative_arrivals"],
-        end["in_theatre"],
-        end["returned"],
-        end["killed"],
-        end["moved_on"],
-    ]
+    end = [float(result.stock(key, region)[-1]) for _, key in nodes]
+    links = [(0, 1), (0, 2), (0, 3), (3, 4), (3, 5), (3, 6), (3, 7)]  # the people ledger
     fig = go.Figure(
         go.Sankey(
             node={
-                "label": [
-                    f"{lab}: {v:,.0f}"
-                    for lab, v in zip(
-                        labels,
-                        [
-                            end["cumulative_departures"],
-                            end["intercepted"],
-                            end["in_transit"],
-                            end["cumulative_arrivals"],
-                            end["in_theatre"],
-                            end["returned"],
-                            end["killed"],
-                            end["moved_on"],
-                        ],
-                        strict=True,
-                    )
-                ],
+                "label": [f"{label}: {v:,.0f}" for (label, _), v in zip(nodes, end, strict=True)],
                 "pad": 12,
             },
-            link={"source": source, "target": target, "value": value},
+            link={
+                "source": [a for a, _ in links],
+                "target": [b for _, b in links],
+                "value": [end[b] for _, b in links],
+            },
         )
     )
     where = REGION_NAMES.get(region, "all regions")

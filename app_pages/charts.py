@@ -46,6 +46,26 @@ def _layout(fig: go.Figure, title: str, yaxis: str, height: int = 380) -> go.Fig
     return fig
 
 
+def band_traces(
+    x: list[str], band: np.ndarray, name: str, color: str, legend: bool = True
+) -> list[dict[str, Any]]:
+    """Two traces that shade between the 5% and 95% rows of ``band`` (an upper edge, then a
+    lower edge filled up to it)."""
+    edge = {"type": "scatter", "x": x, "mode": "lines", "line": {"width": 0}}
+    return [
+        {**edge, "y": band[1], "showlegend": False, "hoverinfo": "skip", "name": "95%"},
+        {
+            **edge,
+            "y": band[0],
+            "fill": "tonexty",
+            "fillcolor": color,
+            "name": name,
+            "showlegend": legend,
+            "hoverinfo": "x+y" if legend else "skip",
+        },
+    ]
+
+
 def regional_figure(
     result: Result, baseline: Result, variable: str, band: np.ndarray | None = None
 ) -> go.Figure:
@@ -78,30 +98,7 @@ def regional_figure(
         for region in result.regions
     ]
     if band is not None:
-        data.append(
-            {
-                "type": "scatter",
-                "x": dates,
-                "y": band[1],
-                "mode": "lines",
-                "line": {"width": 0},
-                "showlegend": False,
-                "hoverinfo": "skip",
-                "name": "95%",
-            }
-        )
-        data.append(
-            {
-                "type": "scatter",
-                "x": dates,
-                "y": band[0],
-                "mode": "lines",
-                "line": {"width": 0},
-                "fill": "tonexty",
-                "fillcolor": "rgba(60,60,60,0.15)",
-                "name": "90% posterior band (all regions)",
-            }
-        )
+        data += band_traces(dates, band, "90% posterior band (all regions)", "rgba(60,60,60,0.15)")
     data.append(
         {
             "type": "scatter",
@@ -167,27 +164,13 @@ def overlay_figure(
     for name, result in results.items():
         dates = list(result.dates)
         if bands and name in bands:
-            lo, hi = bands[name]
-            fig.add_trace(
-                go.Scatter(
-                    x=dates,
-                    y=hi,
-                    mode="lines",
-                    line={"width": 0},
-                    showlegend=False,
-                    hoverinfo="skip",
-                )
-            )
-            fig.add_trace(
-                go.Scatter(
-                    x=dates,
-                    y=lo,
-                    mode="lines",
-                    line={"width": 0},
-                    fill="tonexty",
-                    showlegend=False,
-                    hoverinfo="skip",
-                    fillcolor="rgba(100,100,100,0.12)",
+            fig.add_traces(
+                band_traces(
+                    [d.isoformat() for d in dates],
+                    bands[name],
+                    f"{name}: 90%",
+                    "rgba(100,100,100,0.12)",
+                    legend=False,
                 )
             )
         fig.add_trace(go.Scatter(x=dates, y=series(result, variable), name=name, mode="lines"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import charts
+from app_pages import charts, state
 from model.diagram import LOOP_NAMES, loop_mermaid, stock_flow_mermaid
 from model.lessons import LESSONS, Lesson
 
@@ -48,12 +48,11 @@ pick = st.radio(
     label_visibility="collapsed",
 )
 st.write(f"Experiment: {lesson.experiment}")
-revealed_key = f"learn:revealed:{lesson.id}"
 if st.button("Run the experiment", key=f"learn:run:{lesson.id}", disabled=pick is None):
-    st.session_state[revealed_key] = True
-if pick is None and not st.session_state.get(revealed_key):
+    state.reveal(lesson.id)
+if pick is None and not state.revealed(lesson.id):
     st.info("Choose what you expect first; the run is shown after.")
-if st.session_state.get(revealed_key):
+if state.revealed(lesson.id):
     base, exp, answer = _run(lesson.id)
     right = lesson.options[answer.option]
     if pick == right:

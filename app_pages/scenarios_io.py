@@ -39,8 +39,7 @@ for saved_name, text in state.saved().items():
 
 st.subheader("Upload a scenario")
 uploaded = st.file_uploader("Scenario file (.toml)", type=["toml"], key="io:upload")
-if uploaded is not None and st.session_state.get("io:done") != uploaded.file_id:
-    st.session_state["io:done"] = uploaded.file_id
+if uploaded is not None and state.last_upload().get("file_id") != uploaded.file_id:
     data = uploaded.getvalue()
     if len(data) > MAX_SCENARIO_BYTES:
         problems = [f"{uploaded.name}: {len(data)} bytes; at most {MAX_SCENARIO_BYTES} allowed"]
@@ -49,17 +48,17 @@ if uploaded is not None and st.session_state.get("io:done") != uploaded.file_id:
             problems = state.load_text(data.decode("utf-8"), uploaded.name)
         except UnicodeDecodeError:
             problems = [f"{uploaded.name}: not a UTF-8 text file"]
-    st.session_state["io:problems"] = problems
+    state.remember_upload(uploaded.file_id, uploaded.name, problems)
     if not problems:
-        st.session_state["io:loaded"] = uploaded.name
         st.rerun()
-if st.session_state.get("io:problems"):
+upload = state.last_upload()
+if upload.get("problems"):
     st.error(
         "The file was not loaded; the previous scenario is kept.\n\n"
-        + "\n".join(f"- {p}" for p in st.session_state["io:problems"])
+        + "\n".join(f"- {p}" for p in upload["problems"])
     )
-elif st.session_state.get("io:loaded"):
-    st.success(f"Loaded {st.session_state['io:loaded']}; the Explore page starts from it.")
+elif upload:
+    st.success(f"Loaded {upload['name']}; the Explore page starts from it.")
 
 st.subheader("Share")
 query = urlencode(state.to_query())

@@ -22,6 +22,8 @@ from model.scenario_io import scenario_to_toml
 
 BASE, CHANGES, SAVED, NOTICE = "base", "changes", "saved", "notice"
 SHIPPED = {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml"))}
+SHIPPED_TEXT = {stem: path.read_text("utf-8") for stem, path in SHIPPED.items()}
+"""Shipped scenario files, read once: the URL is rewritten on every rerun."""
 
 
 def widget_key(kind: str, name: str, region: str | None = None) -> str:
@@ -149,19 +151,39 @@ def pop_notices() -> list[str]:
     return out
 
 
+# --- page flags: what a page remembers between reruns ---------------------------------------
+
+
+def remember_upload(file_id: str, name: str, problems: list[str]) -> None:
+    """Record the outcome of processing an uploaded file (so it is processed once)."""
+    st.session_state["upload"] = {"file_id": file_id, "name": name, "problems": problems}
+
+
+def last_upload() -> dict[str, Any]:
+    """The last processed upload: ``file_id``, ``name``, ``problems`` (empty dict if none)."""
+    return st.session_state.get("upload", {})
+
+
+def reveal(lesson_id: str) -> None:
+    """Mark a lesson's experiment as run, so its answer stays shown."""
+    st.session_state.setdefault("revealed", set()).add(lesson_id)
+
+
+def revealed(lesson_id: str) -> bool:
+    return lesson_id in st.session_state.get("revealed", set())
+
+
 # --- sharing through the URL -------------------------------------------------------------
 
 
 def to_query() -> dict[str, str]:
     """Query parameters that restore the current scenario: version, shipped base, changes."""
     q = {"v": __version__}
-    label = base_label()
-    stem = next(
-        (s for s, p in SHIPPED.items() if st.session_state[BASE]["toml"] == p.read_text()), None
-    )
+    toml = st.session_state[BASE]["toml"]
+    stem = next((s for s, text in SHIPPED_TEXT.items() if toml == text), None)
     if stem:
         q["base"] = stem
-    elif st.session_state[BASE]["toml"]:
+    elif toml:
         q["base"] = "uploaded"  # an uploaded base cannot travel in a URL; see the page text
     for name, value in changes()["levers"].items():
         q[f"lever.{name}"] = repr(value)
@@ -171,7 +193,6 @@ def to_query() -> dict[str, str]:
                 q[f"param.{name}.{region}"] = repr(v)
         else:
             q[f"param.{name}"] = repr(value)
-    del label
     return q
 
 
@@ -183,8 +204,8 @@ def restore_from_query(query: dict[str, Any]) -> None:
     if query.get("v") and query["v"] != __version__:
         notice(f"This link was made with ffsim {query['v']}; this is {__version__}.")
     stem = str(query.get("base", ""))
-    if stem in SHIPPED:
-        text = SHIPPED[stem].read_text()
+    if stem in SHIPPED_TEXT:
+        text = SHIPPED_TEXT[stem]
         scenario, _ = check_scenario_text(text, stem)
         label = scenario.name if scenario else stem
         st.session_state[BASE] = {"label": label, "toml": text}

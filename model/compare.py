@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -32,23 +34,21 @@ OUTCOMES: dict[str, str] = {
 }
 """Outcomes at the end of the run (persons), except the peak and its month."""
 
+END_STOCKS = (
+    "cumulative_departures",
+    "cumulative_arrivals",
+    "killed",
+    "returned",
+    "moved_on",
+    "intercepted",
+)
+"""The outcomes that are a stock's value at the end of the run."""
+
 
 def outcomes(result: Result) -> dict[str, np.ndarray]:
     """Every outcome for each member of an ensemble (or a scalar for one run)."""
     theatre = result.stock("in_theatre")
-    out = {
-        name: result.stock(name)[..., -1]
-        for name in OUTCOMES
-        if name
-        in (
-            "cumulative_departures",
-            "cumulative_arrivals",
-            "killed",
-            "returned",
-            "moved_on",
-            "intercepted",
-        )
-    }
+    out = {name: result.stock(name)[..., -1] for name in END_STOCKS}
     out["peak_in_theatre"] = theatre.max(axis=-1)
     out["peak_month"] = theatre.argmax(axis=-1).astype(float) + 1.0
     return out
@@ -79,20 +79,31 @@ class Comparison:
         return f"{self.dates[min(max(i, 0), len(self.dates) - 1)]:%Y-%m}"
 
 
+@lru_cache(maxsize=4)
+def _baseline_draws(path: Path, mtime_ns: int) -> np.ndarray:
+    """The artifact's posterior draws as packed vectors on the baseline (read-only, cached).
+
+    ``mtime_ns`` is part of the key so that a rewritten artifact is read again.
+    """
+    del mtime_ns
+    draws = posterior_packed(baseline_parameters(path), read_artifact(path))
+    draws.setflags(write=False)
+    return draws
+
+
 def posterior_members(params: Parameters, draws: int, path=BASELINE_PATH) -> np.ndarray:  # noqa: ANN001
     """Packed parameters of ``draws`` posterior draws under ``params``: (draws, n_params).
 
     Draws are evenly spaced over the artifact's sample, so every scenario gets the same ones;
     the parameters in which ``params`` differs from the baseline override the draws.
     """
-    artifact = read_artifact(path)
-    available = len(artifact["posterior_sample"]["values"])
+    all_draws = _baseline_draws(Path(path), Path(path).stat().st_mtime_ns)
+    available = all_draws.shape[0]
     if not 1 <= draws <= available:
         raise InputError(f"--draws {draws}: allowed 1 to {available} (draws in the artifact)")
-    baseline = baseline_parameters(path)
     pick = np.linspace(0, available - 1, draws).round().astype(int)
-    members = posterior_packed(baseline, artifact)[pick]
-    own, base_packed = params.pack(), baseline.pack()
+    members = all_draws[pick]  # fancy indexing copies: the cached draws stay untouched
+    own, base_packed = params.pack(), baseline_parameters(path).pack()
     changed = own != base_packed
     members[:, changed] = own[changed]
     return members

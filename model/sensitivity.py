@@ -9,7 +9,7 @@ parameters varied uniformly over their posterior 90% intervals.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -67,9 +67,7 @@ def tornado(
     for name, field in Levers.model_fields.items():
         lo, hi = field.json_schema_extra["lower"], field.json_schema_extra["upper"]  # type: ignore[index]
         for value in (lo, hi):
-            scenario = base.__class__(
-                **{**base.__dict__, "levers": base.levers.model_copy(update={name: value})}
-            )
+            scenario = replace(base, levers=base.levers.model_copy(update={name: value}))
             packed.append(scenario.parameters.pack())
             drivers.append(scenario.drivers)
         settings.append((name, "lever", lo, hi))

@@ -70,14 +70,14 @@ def test_every_page_renders_without_exception(app, page):
 
 
 def test_moving_a_slider_changes_the_plotted_data_band_and_fit(app):
-    before, metric_before = chart_data(app), app.metric[0].value
+    before, fit_before = chart_data(app), app.metric[0].help
     half = baseline_parameters().departure_rate / 2
     app.slider(key=widget_key("param", "departure_rate")).set_value(half).run()
     assert not app.exception
     after = chart_data(app)
     assert after != before
     assert app.metric[1].delta.startswith("-")  # fewer set out than in the baseline
-    assert app.metric[0].value != metric_before or app.metric[0].help != ""
+    assert app.metric[0].help != fit_before  # the live fit (its log-likelihood) follows
 
 
 def test_a_lever_changes_the_run_and_reset_restores_the_base(app):
@@ -171,3 +171,9 @@ def test_chart_builder_is_pure_and_draws_baseline():
     assert names[-1] == "Baseline, all regions"
     assert "90% posterior band (all regions)" in names
     np.testing.assert_allclose(np.asarray(fig.data[-1].y), baseline.stock("in_theatre"))
+
+
+def test_regional_chart_without_a_band_has_regions_and_baseline_only():
+    baseline = simulate(baseline_parameters())
+    fig = regional_figure(baseline, baseline, "arrivals")
+    assert len(fig.data) == len(baseline.regions) + 1

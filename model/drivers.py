@@ -19,6 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from model import layout
 from model.errors import InputError, format_validation_error
 
+EPOCH = dt.date(2012, 1, 1)
+"""Origin of calendar time (months), whatever the start of a run."""
+
+LOSS_WINDOW = 3.0
+"""Months over which territory retaken is counted for the ground-combat death hazard: a
+battle for a city lasts months (Mosul, Raqqa), so losses are spread over a quarter."""
+
 
 class Knot(BaseModel):
     """One dated value of a driver."""
@@ -79,6 +86,20 @@ class Drivers(BaseModel):
         return np.column_stack(
             [getattr(self, name).at_months(months, start) for name in layout.DRIVER_NAMES]
         )
+
+    def inputs(self, months: np.ndarray, start: dt.date) -> np.ndarray:
+        """Everything the kernel reads from outside the state: shape ``(len(months), N_INPUTS)``.
+
+        The five drivers, then calendar time (months since 2012-01-01) and the territory
+        retaken over the last ``LOSS_WINDOW`` months, per year: ``max(0, territory(t - w) -
+        territory(t)) x 12 / w`` (index/year), which drives deaths in ground offensives.
+        """
+        months = np.asarray(months, dtype=float)
+        table = self.table(months, start)
+        calendar = months + months_since(EPOCH, start)
+        before = self.territory.at_months(months - LOSS_WINDOW, start)
+        loss = np.maximum(before - table[:, layout.TERRITORY], 0.0) * 12.0 / LOSS_WINDOW
+        return np.column_stack([table, calendar, loss])
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Drivers:
         """Return a copy where each named driver's knots are replaced.

@@ -48,12 +48,21 @@ AIR_CAMPAIGN = 2
 BORDER_CLOSURE = 3
 PREVENTION = 4
 DRIVER_NAMES: tuple[str, ...] = ("territory", "pay", "air_campaign", "border_closure", "prevention")
+# Inputs the kernel reads besides the drivers, derived from them and from the calendar
+# (``model.simulate.kernel_inputs``): columns after the drivers in the kernel's input table.
+CALENDAR_TIME = 5  # months since 2012-01-01 (the war's salience abroad is a function of it)
+TERRITORY_LOSS = 6  # territory retaken over the last quarter, per year (index/year, >= 0)
+INPUT_NAMES: tuple[str, ...] = (*DRIVER_NAMES, "calendar_time", "territory_loss")
+N_INPUTS = len(INPUT_NAMES)
 
 # Parameters: global scalars first, then one block of n_regions values per regional parameter.
 GLOBAL_PARAMETERS: tuple[str, ...] = (
     "pool_exit_rate",
     "departure_rate",
     "appeal_base",
+    "salience_midpoint",
+    "salience_width",
+    "early_wave_lead",
     "appeal_territory",
     "momentum_sensitivity",
     "perception_delay",
@@ -64,7 +73,8 @@ GLOBAL_PARAMETERS: tuple[str, ...] = (
     "transit_time",
     "combat_mortality",
     "air_lethality",
-    "foreign_exposure",
+    "ground_lethality",
+    "foreign_death_rate",
     "return_rate",
     "desertion_sensitivity",
     "onward_rate",
@@ -76,13 +86,16 @@ GLOBAL_PARAMETERS: tuple[str, ...] = (
     "counter_messaging",
     "reintegration_offer",
 )
-REGIONAL_PARAMETERS: tuple[str, ...] = ("radicalisation_rate", "return_propensity")
+REGIONAL_PARAMETERS: tuple[str, ...] = ("radicalisation_rate", "return_propensity", "early_wave")
 N_GLOBAL_PARAMETERS = len(GLOBAL_PARAMETERS)
 
 (
     P_POOL_EXIT_RATE,
     P_DEPARTURE_RATE,
     P_APPEAL_BASE,
+    P_SALIENCE_MIDPOINT,
+    P_SALIENCE_WIDTH,
+    P_EARLY_WAVE_LEAD,
     P_APPEAL_TERRITORY,
     P_MOMENTUM_SENSITIVITY,
     P_PERCEPTION_DELAY,
@@ -93,7 +106,8 @@ N_GLOBAL_PARAMETERS = len(GLOBAL_PARAMETERS)
     P_TRANSIT_TIME,
     P_COMBAT_MORTALITY,
     P_AIR_LETHALITY,
-    P_FOREIGN_EXPOSURE,
+    P_GROUND_LETHALITY,
+    P_FOREIGN_DEATH_RATE,
     P_RETURN_RATE,
     P_DESERTION_SENSITIVITY,
     P_ONWARD_RATE,
@@ -107,6 +121,7 @@ N_GLOBAL_PARAMETERS = len(GLOBAL_PARAMETERS)
 ) = range(N_GLOBAL_PARAMETERS)
 R_RADICALISATION_RATE = 0
 R_RETURN_PROPENSITY = 1
+R_EARLY_WAVE = 2
 
 
 def n_state(n_regions: int) -> int:

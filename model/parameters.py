@@ -59,6 +59,7 @@ RadicalisationRate = _regional_model(
 ReturnPropensity = _regional_model(
     "ReturnPropensity", 0.2, 3.0, {r.id: r.return_propensity for r in REGIONS}
 )
+EarlyWave = _regional_model("EarlyWave", 0.0, 1.0, {r.id: r.early_wave for r in REGIONS})
 
 
 def _regional(
@@ -99,7 +100,7 @@ class Parameters(BaseModel):
     departure_rate: float = _param(
         0.035,
         0.001,
-        0.05,
+        0.3,
         "1/month",
         "Fraction of the pool setting out per month when appeal and network multipliers are 1.",
         "Assumption sized to the 1,000 to 2,000 a month of 2014-2015 (NYMag/NYT 2015-09-27; "
@@ -115,6 +116,34 @@ class Parameters(BaseModel):
         "(the war itself, other groups).",
         "Assumption: flows to 'ISIS and other groups' before the caliphate (Washington Post "
         "2016-09-11, Soufan figure); calibrated.",
+    )
+    salience_midpoint: float = _param(
+        20.0,
+        0.0,
+        36.0,
+        "month since 2012-01",
+        "Month at which the war's salience abroad reaches half its full level, for regions "
+        "outside the early wave (logistic rise; multiplies the base appeal).",
+        "DOMAIN.md (ICSR, December 2013): the flow began with the civil war in 2012-2013, up to "
+        "11,000 by December 2013; NYT 2015-09-26 (about 15,000 by September 2014); calibrated.",
+    )
+    salience_width: float = _param(
+        4.0,
+        1.0,
+        12.0,
+        "month",
+        "Time scale of the logistic rise of the war's salience abroad (10% to 90% in 4.4 x this).",
+        "Assumption: the war's appeal grew over 2012-2013 (DOMAIN.md); calibrated.",
+    )
+    early_wave_lead: float = _param(
+        8.0,
+        0.0,
+        24.0,
+        "month",
+        "How many months earlier the war's salience rises in early-wave regions (regional "
+        "early_wave = 1).",
+        "DOMAIN.md (ICSR, December 2013): Europeans and Tunisians were early; Washington Post "
+        "2016-09-11 (France: 69 in H1 2015, fourfold fewer in H1 2016); calibrated.",
     )
     appeal_territory: float = _param(
         3.0,
@@ -207,14 +236,28 @@ class Parameters(BaseModel):
         "Relative increase of the death hazard at full air-campaign intensity.",
         "NYMag/NYT 2015-09-27: coalition strikes killed roughly 10,000 fighters; calibrated.",
     )
-    foreign_exposure: float = _param(
-        0.7,
-        0.1,
-        1.5,
-        "dimensionless",
-        "Death hazard of foreign fighters relative to local fighters.",
-        "Daily Beast 2015-04-30: most killed on the group's side at Ramadi were Iraqi, "
-        "foreigners 'in a support role'.",
+    ground_lethality: float = _param(
+        1.0,
+        0.0,
+        5.0,
+        "per (index/year)",
+        "Relative increase of the death hazard per unit of territory retaken per year (ground "
+        "offensives): multiplier 1 + air_lethality x air campaign + ground_lethality x "
+        "territory loss.",
+        "DOMAIN.md: the ground offensives that retook territory (Tikrit, Ramadi, Fallujah, Manbij, "
+        "Mosul, Raqqa) killed foreign as well as local fighters; CounterPunch 2017-03-24 (heavy "
+        "fighting in Mosul's Old City); calibrated.",
+    )
+    foreign_death_rate: float = _param(
+        0.006,
+        0.0005,
+        0.05,
+        "1/month",
+        "Death hazard of a foreign fighter without an air campaign or ground offensive "
+        "(multiplied by the same combat multiplier as local fighters).",
+        "Prior from ICCT (April 2016): 14% of EU travellers confirmed dead by early 2016; "
+        "arithmetic in calibration/config.toml. Daily Beast 2015-04-30: foreigners mostly "
+        "in a support role. Calibrated.",
     )
     return_rate: float = _param(
         0.006,
@@ -320,6 +363,16 @@ class Parameters(BaseModel):
         "dimensionless",
         "Regional multiplier on the return hazard.",
         "DOMAIN.md: return hazards differ by region; 1 by default.",
+    )
+    early_wave: EarlyWave = _regional(  # type: ignore[valid-type]
+        EarlyWave,
+        0.0,
+        1.0,
+        "dimensionless",
+        "Share of the early-wave lead in the war's salience (1: the region's salience rises "
+        "early_wave_lead months before the others).",
+        "DOMAIN.md (ICSR, December 2013): Europeans and Tunisians were early; "
+        "model/data/regions.toml.",
     )
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Parameters:

@@ -15,6 +15,7 @@ from model.jit import kernel
 from model.layout import (
     AIR_CAMPAIGN,
     BORDER_CLOSURE,
+    CALENDAR_TIME,
     CUM_ARRIVALS,
     CUM_DEPARTURES,
     CUM_RADICALISATION,
@@ -36,8 +37,10 @@ from model.layout import (
     P_COUNTER_MESSAGING,
     P_DEPARTURE_RATE,
     P_DESERTION_SENSITIVITY,
+    P_EARLY_WAVE_LEAD,
     P_EXIT_BLOCKING,
-    P_FOREIGN_EXPOSURE,
+    P_FOREIGN_DEATH_RATE,
+    P_GROUND_LETHALITY,
     P_INITIAL_IN_THEATRE,
     P_LOCAL_EXIT_RATE,
     P_LOCAL_INITIAL,
@@ -50,16 +53,20 @@ from model.layout import (
     P_POOL_EXIT_RATE,
     P_REINTEGRATION_OFFER,
     P_RETURN_RATE,
+    P_SALIENCE_MIDPOINT,
+    P_SALIENCE_WIDTH,
     P_STRENGTH_HALF,
     P_TRANSIT_TIME,
     PAY,
     PERCEIVED_TERRITORY,
     POOL,
     PREVENTION,
+    R_EARLY_WAVE,
     R_RADICALISATION_RATE,
     R_RETURN_PROPENSITY,
     RETURNED,
     TERRITORY,
+    TERRITORY_LOSS,
 )
 
 PAY_REFERENCE_USD = 1000.0
@@ -75,9 +82,12 @@ def n_regions_of(n_state: int) -> int:
     return (n_state - N_GLOBAL_STOCKS) // N_REGIONAL_STOCKS
 
 
-N_FACTORS = 9
+N_FACTORS = 12
 (
-    F_DEPARTURE_HAZARD,
+    F_DEPARTURE_SCALE,
+    F_SUCCESS_APPEAL,
+    F_BASE_APPEAL_EARLY,
+    F_BASE_APPEAL_LATE,
     F_NETWORK_GAIN,
     F_TRANSIT_EXIT,
     F_BORDER,
@@ -88,18 +98,34 @@ N_FACTORS = 9
     F_COMBAT_HAZARD,
 ) = range(N_FACTORS)
 
+SALIENCE_CLAMP = 40.0
+"""Largest |argument| of the salience logistic: beyond it the salience is 0 or 1 to 1e-17."""
+
 
 @kernel()
-def appeal(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> float:
-    """Appeal of travelling for one member (dimensionless): a base plus the group's success.
+def salience(months: float, midpoint: float, width: float) -> float:
+    """The war's salience abroad (0 to 1): a logistic rise with ``midpoint`` and ``width``.
 
-    ``y``, ``p`` and ``d`` are one member's state, parameters and driver values. Success =
+    ``months`` is calendar time in months since 2012-01-01; ``midpoint`` is the month of
+    half salience and ``width`` its time scale (months).
+    """
+    x = (months - midpoint) / width
+    x = min(max(x, -SALIENCE_CLAMP), SALIENCE_CLAMP)
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@kernel()
+def success_appeal(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> float:
+    """Appeal of travelling added by the group's success, for one member (dimensionless).
+
+    ``y``, ``p`` and ``d`` are one member's state, parameters and inputs. Success =
     perceived territory x momentum effect x pay effect x strength effect, where the momentum
     effect is the sigmoid ``1 + z / sqrt(1 + z**2)`` of ``z = momentum_sensitivity x yearly
     trend of perceived territory`` (1 when flat, between 0 and 2; an algebraic sigmoid, which
     costs a square root where a logistic would cost an exponential), the pay effect is
     ``(pay / $1,000) ** pay_elasticity`` and the strength effect is ``S / (S + strength_half)``
-    with S all fighters in theatre (the spiral of decline).
+    with S all fighters in theatre (the spiral of decline). The result is
+    ``appeal_territory x success``.
     """
     nr = n_regions_of(y.shape[0])
     g = nr * N_REGIONAL_STOCKS
@@ -113,7 +139,7 @@ def appeal(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> float:
         strength += max(y[r * N_REGIONAL_STOCKS + IN_THEATRE], 0.0)
     strength_effect = strength / (strength + p[P_STRENGTH_HALF])
     success = perceived * momentum_effect * pay_effect * strength_effect
-    return p[P_APPEAL_BASE] + p[P_APPEAL_TERRITORY] * success
+    return p[P_APPEAL_TERRITORY] * success
 
 
 @kernel()
@@ -128,7 +154,8 @@ def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: n
     p
         Packed parameters, shape (n_params, B) (columns of ``Parameters.pack``).
     d
-        Driver values at this instant, shape (5, B), or (5, 1) when shared by all members.
+        Inputs at this instant, shape (N_INPUTS, B), or (N_INPUTS, 1) when shared by all
+        members: the five drivers, calendar time and territory loss (``model.layout``).
     dydt
         Output, shape (n_state, B).
     f
@@ -145,19 +172,29 @@ def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: n
         db = 0 if shared else b
         border = d[BORDER_CLOSURE, db]
         perceived = max(y[g + PERCEIVED_TERRITORY, b], 0.0)
-        attraction = appeal(y[:, b], p[:, b], d[:, db])
-        combat_hazard = p[P_COMBAT_MORTALITY, b] * (
-            1.0 + p[P_AIR_LETHALITY, b] * d[AIR_CAMPAIGN, db]
+        months = d[CALENDAR_TIME, db]
+        midpoint = p[P_SALIENCE_MIDPOINT, b]
+        width = p[P_SALIENCE_WIDTH, b]
+        # Deaths rise with the air campaign and with the ground offensives that retake territory.
+        combat_multiplier = (
+            1.0
+            + p[P_AIR_LETHALITY, b] * d[AIR_CAMPAIGN, db]
+            + p[P_GROUND_LETHALITY, b] * d[TERRITORY_LOSS, db]
         )
         exit_open = 1.0 - p[P_EXIT_BLOCKING, b] * border
-        f[F_DEPARTURE_HAZARD, b] = (
-            p[P_DEPARTURE_RATE, b] * attraction * (1.0 - p[P_BORDER_DETERRENCE, b] * border)
+        f[F_DEPARTURE_SCALE, b] = p[P_DEPARTURE_RATE, b] * (
+            1.0 - p[P_BORDER_DETERRENCE, b] * border
         )
+        f[F_SUCCESS_APPEAL, b] = success_appeal(y[:, b], p[:, b], d[:, db])
+        f[F_BASE_APPEAL_EARLY, b] = p[P_APPEAL_BASE, b] * salience(
+            months + p[P_EARLY_WAVE_LEAD, b], midpoint, width
+        )
+        f[F_BASE_APPEAL_LATE, b] = p[P_APPEAL_BASE, b] * salience(months, midpoint, width)
         f[F_NETWORK_GAIN, b] = p[P_NETWORK_STRENGTH, b] * (1.0 - p[P_COUNTER_MESSAGING, b])
         f[F_TRANSIT_EXIT, b] = 1.0 / p[P_TRANSIT_TIME, b]
         f[F_BORDER, b] = border
         f[F_PREVENTION, b] = d[PREVENTION, db]
-        f[F_FOREIGN_DEATH_HAZARD, b] = p[P_FOREIGN_EXPOSURE, b] * combat_hazard
+        f[F_FOREIGN_DEATH_HAZARD, b] = p[P_FOREIGN_DEATH_RATE, b] * combat_multiplier
         f[F_RETURN_HAZARD, b] = (
             p[P_RETURN_RATE, b]
             * (1.0 + p[P_DESERTION_SENSITIVITY, b] * (1.0 - perceived))
@@ -165,7 +202,7 @@ def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: n
             * exit_open
         )
         f[F_ONWARD_HAZARD, b] = p[P_ONWARD_RATE, b] * (1.0 - perceived) * exit_open
-        f[F_COMBAT_HAZARD, b] = combat_hazard
+        f[F_COMBAT_HAZARD, b] = p[P_COMBAT_MORTALITY, b] * combat_multiplier
 
     # Per-region flows (persons/month), all non-negative, then stocks: inflows minus outflows.
     for r in range(nr):
@@ -176,10 +213,16 @@ def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: n
             in_theatre = max(y[o + IN_THEATRE, b], 0.0)
             radicalisation = p[N_GLOBAL_PARAMETERS + R_RADICALISATION_RATE * nr + r, b]
             return_propensity = p[N_GLOBAL_PARAMETERS + R_RETURN_PROPENSITY * nr + r, b]
+            early = p[N_GLOBAL_PARAMETERS + R_EARLY_WAVE * nr + r, b]
 
+            appeal = (
+                early * f[F_BASE_APPEAL_EARLY, b]
+                + (1.0 - early) * f[F_BASE_APPEAL_LATE, b]
+                + f[F_SUCCESS_APPEAL, b]
+            )
             network = 1.0 + f[F_NETWORK_GAIN, b] * in_theatre / (pool + in_theatre + NETWORK_FLOOR)
             disengagement = p[P_POOL_EXIT_RATE, b] * pool
-            departures = f[F_DEPARTURE_HAZARD, b] * network * pool
+            departures = f[F_DEPARTURE_SCALE, b] * appeal * network * pool
             prevented_at_home = f[F_PREVENTION, b] * departures
             entering_transit = departures - prevented_at_home
             arrivals = (1.0 - f[F_BORDER, b]) * f[F_TRANSIT_EXIT, b] * in_transit
@@ -217,7 +260,7 @@ def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: n
 def rhs(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> np.ndarray:
     """The derivative (pure: returns a new array). See :func:`rhs_into`.
 
-    Accepts one member (``y`` of shape (n_state,), ``p`` (n_params,), ``d`` (5,)) or an
+    Accepts one member (``y`` of shape (n_state,), ``p`` (n_params,), ``d`` (N_INPUTS,)) or an
     ensemble in the column layout of :func:`rhs_into`.
     """
     y = np.asarray(y, dtype=np.float64)
@@ -237,7 +280,8 @@ def initial_state(p: np.ndarray, d0: np.ndarray, n_regions: int) -> np.ndarray:
     Each region's pool is at its pre-war equilibrium ``radicalisation_rate / pool_exit_rate``
     (no outlet to Syria before 2012); ``initial_in_theatre`` is split across regions in
     proportion to radicalisation rates and counted as departed and arrived; perceived territory
-    equals the territory driver ``d0`` (shape (5, B) or (5, 1)); local fighters start at
+    equals the territory driver in ``d0`` (shape (N_INPUTS, B) or (N_INPUTS, 1)); local fighters
+    start at
     ``local_initial``.
     """
     n_members = p.shape[1]

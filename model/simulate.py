@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from scipy.integrate import solve_ivp
 
 from model import layout
-from model.drivers import DEFAULT_DRIVERS, Drivers, months_since
+from model.drivers import DEFAULT_DRIVERS, LOSS_WINDOW, Drivers, months_since
 from model.integrate import integrate_batch, integrate_ensemble
 from model.parameters import Parameters
 from model.regions import REGION_IDS
@@ -82,10 +82,13 @@ def _month_ends(settings: Settings) -> tuple[dt.date, ...]:
 
 @lru_cache(maxsize=64)
 def driver_table(drivers: Drivers, settings: Settings) -> np.ndarray:
-    """Drivers at every half step of the run: shape (2 * steps + 1, 5, 1), read-only."""
+    """Kernel inputs at every half step: shape (2 * steps + 1, N_INPUTS, 1), read-only.
+
+    The five drivers, calendar time and territory loss (:meth:`Drivers.inputs`).
+    """
     n_half = 2 * settings.n_months * settings.steps_per_month
     months = np.arange(n_half + 1) * (settings.dt / 2.0)
-    table = np.ascontiguousarray(drivers.table(months, settings.start_date)[:, :, None])
+    table = np.ascontiguousarray(drivers.inputs(months, settings.start_date)[:, :, None])
     table.setflags(write=False)
     return table
 
@@ -177,15 +180,15 @@ def simulate_reference(
     drivers = drivers or DEFAULT_DRIVERS
     start = settings.start_date
     p = params.pack()
-    knots_x = []
-    knots_y = []
-    for name in layout.DRIVER_NAMES:
-        series = getattr(drivers, name)
-        knots_x.append(np.array([months_since(start, k.date) for k in series.knots]))
-        knots_y.append(np.array([k.value for k in series.knots]))
+    knots_x = [
+        np.array([months_since(start, k.date) for k in getattr(drivers, name).knots])
+        for name in layout.DRIVER_NAMES
+    ]
+    # Territory loss has kinks at the territory knots shifted by the loss window.
+    knots_x.append(knots_x[layout.TERRITORY] + LOSS_WINDOW)
 
     def driver_values(t: float) -> np.ndarray:
-        return np.array([np.interp(t, x, v) for x, v in zip(knots_x, knots_y, strict=True)])
+        return drivers.inputs(np.array([t]), start)[0]
 
     def fun(t: float, y: np.ndarray) -> np.ndarray:
         return rhs(y, p, driver_values(t))

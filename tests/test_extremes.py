@@ -32,10 +32,53 @@ def test_border_fully_closed_means_no_arrivals():
     )
 
 
-def test_zero_combat_mortality_means_no_deaths():
+def test_zero_combat_mortality_means_no_local_deaths():
     result = simulate(Parameters(combat_mortality=0.0))
-    assert result.stock("killed").max() == 0.0
     assert result.stock("local_killed").max() == 0.0
+    assert result.stock("killed").max() > 0.0  # foreign deaths have their own base hazard
+
+
+def test_zero_death_rates_mean_no_deaths_whatever_the_fighting():
+    result = simulate(
+        Parameters(combat_mortality=0.0, foreign_death_rate=0.0005, air_lethality=5.0),
+        drivers_constant(air_campaign=1.0),
+    )
+    assert result.stock("local_killed").max() == 0.0
+    # the foreign hazard is at its lower bound, 0.0005 x (1 + 5 + ground) a month: small, not 0
+    assert 0.0 < result.stock("killed")[-1] < 0.5 * result.stock("cumulative_arrivals")[-1]
+
+
+def test_ground_offensives_kill_only_when_territory_is_retaken():
+    held = drivers_constant(territory=1.0)
+    no_ground = simulate(Parameters(ground_lethality=0.0), held)
+    ground = simulate(Parameters(ground_lethality=5.0), held)
+    np.testing.assert_allclose(ground.stock("killed"), no_ground.stock("killed"), rtol=1e-12)
+    lost = simulate(Parameters(ground_lethality=5.0))
+    assert lost.stock("killed")[-1] > simulate(Parameters(ground_lethality=0.0)).stock("killed")[-1]
+
+
+def test_without_the_wars_salience_only_success_draws_recruits():
+    # Salience midpoint at the far end: before the group holds territory almost nobody leaves.
+    late = simulate(Parameters(salience_midpoint=36.0, salience_width=1.0, early_wave_lead=0.0))
+    early = simulate(Parameters(salience_midpoint=0.0, salience_width=1.0))
+    w = slice(0, 12)  # 2012
+    assert late.flow("departures")[w].sum() < 0.2 * early.flow("departures")[w].sum()
+
+
+def test_early_wave_regions_leave_earlier():
+    # Without the success term, the war's salience alone sets the timing.
+    p = Parameters(
+        early_wave_lead=24.0, salience_midpoint=30.0, salience_width=2.0, appeal_territory=0.0
+    )
+    r = simulate(p)
+    share_2013 = (
+        r.flow("departures", "france")[12:24].sum() / r.stock("cumulative_departures", "france")[-1]
+    )
+    late_2013 = (
+        r.flow("departures", "united_states")[12:24].sum()
+        / r.stock("cumulative_departures", "united_states")[-1]
+    )
+    assert share_2013 > 2 * late_2013
 
 
 def test_no_appeal_means_no_departures():

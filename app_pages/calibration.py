@@ -67,7 +67,7 @@ st.dataframe(
                 "figure": t["id"],
                 "z at best fit": round(t["z_at_best_fit"], 2),
                 "z when left out": round(t["z_when_left_out"], 2),
-                "gain of the other figures": round(t["gain_in_rest_log_likelihood"], 2),
+                "gain of the other figures": round(t["gain_in_rest_log_posterior"], 2),
                 "improve most when left out": ", ".join(
                     b["id"] for b in t["figures_that_improve_most"]
                 ),

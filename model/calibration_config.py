@@ -16,17 +16,35 @@ from model.parameters import SPECS_BY_NAME
 from model.regions import REGION_IDS
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[1] / "calibration" / "config.toml"
+ARTICLES_ONLY_CONFIG = DEFAULT_CONFIG.with_name("articles_only.toml")
+"""The same set-up with flat priors: what the articles alone say."""
+
+
+PriorKind = Literal["uniform", "loguniform", "normal", "lognormal"]
+LOG_SCALED: frozenset[str] = frozenset({"loguniform", "lognormal"})
 
 
 class FreeParameter(BaseModel):
-    """One estimated parameter and its prior (uniform in the value or in its logarithm)."""
+    """One estimated parameter and its prior, truncated to ``[lower, upper]``.
+
+    Flat priors are uniform in the value (``uniform``) or in its logarithm (``loguniform``).
+    Informative priors are normal in the value (``normal``: ``mean``, ``sd``) or in its
+    logarithm (``lognormal``: ``median``, ``sigma_log``) and must name their ``source``. The
+    estimation works in the unit interval, linear in the value or in its logarithm, so every
+    prior's log density there is 0 (flat) or a quadratic.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(description="Parameter name, or name.region for a regional parameter.")
-    prior: Literal["uniform", "loguniform"]
-    lower: float
-    upper: float
+    prior: PriorKind
+    lower: float = Field(allow_inf_nan=False)
+    upper: float = Field(allow_inf_nan=False)
+    mean: float | None = Field(None, allow_inf_nan=False)
+    sd: float | None = Field(None, gt=0.0, allow_inf_nan=False)
+    median: float | None = Field(None, gt=0.0, allow_inf_nan=False)
+    sigma_log: float | None = Field(None, gt=0.0, allow_inf_nan=False)
+    source: str = ""
 
     @model_validator(mode="after")
     def _check(self) -> FreeParameter:
@@ -41,9 +59,32 @@ class FreeParameter(BaseModel):
                 f"{self.name}: prior [{self.lower:g}, {self.upper:g}] must lie inside the "
                 f"parameter's bounds [{spec.lower:g}, {spec.upper:g}] with lower < upper"
             )
-        if self.prior == "loguniform" and self.lower <= 0:
-            raise ValueError(f"{self.name}: a loguniform prior needs lower > 0")
+        if self.prior in LOG_SCALED and self.lower <= 0:
+            raise ValueError(f"{self.name}: a {self.prior} prior needs lower > 0")
+        needs = {"normal": ("mean", "sd"), "lognormal": ("median", "sigma_log")}.get(self.prior, ())
+        for key in ("mean", "sd", "median", "sigma_log"):
+            given = getattr(self, key) is not None
+            if given != (key in needs):
+                want = ", ".join(needs) if needs else "no centre or spread"
+                raise ValueError(f"{self.name}: a {self.prior} prior takes {want}, not {key}")
+        centre = self.mean if self.prior == "normal" else self.median
+        if centre is not None and not self.lower <= centre <= self.upper:
+            raise ValueError(
+                f"{self.name}: prior centre {centre:g} outside [{self.lower:g}, {self.upper:g}]"
+            )
+        if needs and not self.source.strip():
+            raise ValueError(f"{self.name}: an informative prior must name its source")
         return self
+
+    @property
+    def log_scaled(self) -> bool:
+        """Whether the unit interval is linear in the logarithm of the value."""
+        return self.prior in LOG_SCALED
+
+    @property
+    def informative(self) -> bool:
+        """Whether the prior has a centre and a spread (normal or lognormal)."""
+        return self.prior in ("normal", "lognormal")
 
     def packed_index(self) -> int:
         """Position of this parameter in ``Parameters.pack()``."""
@@ -54,19 +95,37 @@ class FreeParameter(BaseModel):
         return layout.GLOBAL_PARAMETERS.index(base)
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
-        """Map the unit interval to the prior's range (uniform prior in ``u``)."""
-        if self.prior == "loguniform":
-            return np.exp(math.log(self.lower) + u * (math.log(self.upper) - math.log(self.lower)))
-        return self.lower + u * (self.upper - self.lower)
+        """Map the unit interval to ``[lower, upper]`` (linear in the value or its log).
+
+        The result is clipped to the bounds: ``exp(log(upper))`` can exceed ``upper`` by one
+        rounding step, which the parameter schema would reject.
+        """
+        u = np.asarray(u, dtype=float)
+        if self.log_scaled:
+            lo, hi = math.log(self.lower), math.log(self.upper)
+            value = np.exp(lo + u * (hi - lo))
+        else:
+            value = self.lower + u * (self.upper - self.lower)
+        return np.clip(value, self.lower, self.upper)
 
     def to_unit(self, value: np.ndarray | float) -> np.ndarray:
         """Inverse of :meth:`from_unit`."""
         value = np.asarray(value, dtype=float)
-        if self.prior == "loguniform":
+        if self.log_scaled:
             return (np.log(value) - math.log(self.lower)) / (
                 math.log(self.upper) - math.log(self.lower)
             )
         return (value - self.lower) / (self.upper - self.lower)
+
+    def log_prior(self, value: np.ndarray) -> np.ndarray:
+        """Log prior density in the unit interval, up to a constant (0 for flat priors)."""
+        value = np.asarray(value, dtype=float)
+        if self.prior == "normal":
+            return -0.5 * np.square((value - self.mean) / self.sd)  # type: ignore[operator]
+        if self.prior == "lognormal":
+            z = (np.log(value) - math.log(self.median)) / self.sigma_log  # type: ignore[arg-type,operator]
+            return -0.5 * np.square(z)
+        return np.zeros_like(value)
 
 
 class OptimizerSettings(BaseModel):
@@ -94,6 +153,8 @@ class CalibrationConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    name: str = Field("baseline", description="Label of this configuration in output.")
+    description: str = ""
     seed: int = Field(ge=0)
     optimizer: OptimizerSettings = OptimizerSettings()
     sampler: SamplerSettings = SamplerSettings()

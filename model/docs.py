@@ -168,7 +168,7 @@ def tensions_table() -> str:
             )
             rows.append(
                 f"| `{t['id']}` | {t['z_at_best_fit']:+.2f} | {t['z_when_left_out']:+.2f} "
-                f"| {t['gain_in_rest_log_likelihood']:.2f} | {better} |"
+                f"| {t['gain_in_rest_log_posterior']:.2f} | {better} |"
             )
         else:
             conflicts.append(

@@ -8,9 +8,11 @@ log; a difference is compared in linear space with standard deviation ``sigma * 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from model.observations import Observation
+from model.observations import Observation, Statement
 
 TINY = 1e-9
 """Floor for model values before taking logs (persons); a zero model value is far off, not NaN."""
@@ -64,6 +66,36 @@ def z_score(model: np.ndarray, obs: Observation) -> np.ndarray:
     raise ValueError(f"observation {obs.id}: unknown form {obs.form!r}")
 
 
-def log_likelihood(z: np.ndarray) -> np.ndarray:
-    """Sum of ``-z**2 / 2`` over the last axis (observations)."""
-    return -0.5 * np.sum(np.square(z), axis=-1)
+def log_likelihood(z: np.ndarray, statements: tuple[Statement, ...] = ()) -> np.ndarray:
+    """Log-likelihood of standardised residuals ``z`` (..., n_obs).
+
+    Rows that are the only reading of their figure add ``-z**2 / 2``. A statement with several
+    readings adds the log of the mixture ``sum_k w_k exp(-sum of z**2 / 2 over the rows of
+    reading k)``: each reading's term is 1 where the model matches it exactly, so the mixture
+    weighs how well the model can match each reading, given every other figure.
+    """
+    half = -0.5 * np.square(np.asarray(z, dtype=float))
+    in_statement = {i for s in statements for r in s.readings for i in r.rows}
+    singles = [i for i in range(half.shape[-1]) if i not in in_statement]
+    total = half[..., singles].sum(axis=-1)
+    for s in statements:
+        total = total + _logsumexp(_reading_terms(half, s))
+    return total
+
+
+def _reading_terms(half: np.ndarray, statement: Statement) -> np.ndarray:
+    return np.stack(
+        [math.log(r.weight) + half[..., list(r.rows)].sum(axis=-1) for r in statement.readings],
+        axis=-1,
+    )
+
+
+def _logsumexp(terms: np.ndarray) -> np.ndarray:
+    top = terms.max(axis=-1)
+    return top + np.log(np.exp(terms - top[..., None]).sum(axis=-1))
+
+
+def reading_probabilities(z: np.ndarray, statement: Statement) -> np.ndarray:
+    """Posterior probability of each reading of ``statement`` given residuals ``z`` (..., k)."""
+    terms = _reading_terms(-0.5 * np.square(np.asarray(z, dtype=float)), statement)
+    return np.exp(terms - _logsumexp(terms)[..., None])

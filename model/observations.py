@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -51,22 +52,43 @@ class Observation(BaseModel):
     region: str
     quantity: str
     measure: Measure | None = None
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
+    value: float | None = Field(None, allow_inf_nan=False)
+    low: float | None = Field(None, allow_inf_nan=False)
+    high: float | None = Field(None, allow_inf_nan=False)
     form: Form
     groups: str
-    sigma_log: float | None = Field(None, gt=0.0, le=2.0)
+    sigma_log: float | None = Field(None, gt=0.0, le=2.0, allow_inf_nan=False)
     use: Use
     base_start: dt.date | None = None
     base_end: dt.date | None = None
     conflicts_with: str = ""
+    reading_of: str = Field(
+        "",
+        pattern=r"^[a-z0-9_]*$",
+        description="Statement this row is one reading of; rows sharing it are alternatives.",
+    )
+    reading: str = Field("", pattern=r"^[a-z0-9_]*$")
+    reading_weight: float | None = Field(None, gt=0.0, lt=1.0, allow_inf_nan=False)
     note: str
 
     @model_validator(mode="after")
     def _check(self) -> Observation:
         if self.ref_end < self.ref_start:
             raise ValueError(f"ref_end {self.ref_end} is before ref_start {self.ref_start}")
+        if self.form != "difference":
+            for key in ("value", "low", "high"):
+                x = getattr(self, key)
+                if x is not None and x < 0:
+                    raise ValueError(
+                        f"{key} = {x:g}: must be >= 0 (counts, rates and ratios are not "
+                        "negative; only a difference may be)"
+                    )
+        if bool(self.reading_of) != bool(self.reading) or bool(self.reading) != (
+            self.reading_weight is not None
+        ):
+            raise ValueError("reading_of, reading and reading_weight go together (all or none)")
+        if self.reading and self.use != "fit":
+            raise ValueError("only fitted rows can be readings of a statement")
         if self.use != "fit":
             return self
         if self.measure is None or self.sigma_log is None:
@@ -117,6 +139,57 @@ class Observation(BaseModel):
         return float(self.value)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One way of reading a statement: its name, prior weight and the rows it fits."""
+
+    name: str
+    weight: float
+    rows: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A reported statement that admits several readings (rows sharing ``reading_of``)."""
+
+    id: str
+    readings: tuple[Reading, ...]
+
+
+def statements(observations: tuple[Observation, ...]) -> tuple[Statement, ...]:
+    """The statements with alternative readings, in order of first appearance.
+
+    Row indices refer to positions in ``observations``.
+
+    Raises
+    ------
+    InputError
+        When a statement has fewer than two readings, or a reading's weight differs between
+        its rows, or the weights do not sum to 1.
+    """
+    groups: dict[str, dict[str, list[int]]] = {}
+    for i, o in enumerate(observations):
+        if o.reading_of:
+            groups.setdefault(o.reading_of, {}).setdefault(o.reading, []).append(i)
+    out, problems = [], []
+    for sid, readings in groups.items():
+        built = []
+        for name, rows in readings.items():
+            weights = {observations[i].reading_weight for i in rows}
+            if len(weights) != 1:
+                problems.append(f"{sid}.{name}: rows give different reading_weight {weights}")
+            built.append(Reading(name, float(observations[rows[0]].reading_weight), tuple(rows)))  # type: ignore[arg-type]
+        if len(built) < 2:
+            problems.append(f"{sid}: a statement needs at least two readings, got {len(built)}")
+        total = sum(r.weight for r in built)
+        if abs(total - 1.0) > 1e-9:
+            problems.append(f"{sid}: reading weights sum to {total:g}, must sum to 1")
+        out.append(Statement(sid, tuple(built)))
+    if problems:
+        raise InputError("\n".join(problems))
+    return tuple(out)
+
+
 def data_hash(path: Path = DEFAULT_PATH) -> str:
     """SHA-256 of the observations file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -128,7 +201,11 @@ def parse_observations(text: str, label: str = "observations.csv") -> tuple[Obse
     out, problems = [], []
     for line, raw in enumerate(rows, start=2):
         cleaned = {k: (v if v != "" else None) for k, v in raw.items()}
-        cleaned["conflicts_with"] = raw.get("conflicts_with") or ""
+        for key in ("conflicts_with", "reading_of", "reading"):
+            cleaned[key] = raw.get(key) or ""
+        if None in raw:
+            problems.append(f"{label} line {line}: more fields than the header has columns")
+            continue
         try:
             out.append(Observation.model_validate(cleaned))
         except ValidationError as exc:
@@ -141,7 +218,9 @@ def parse_observations(text: str, label: str = "observations.csv") -> tuple[Obse
             problems.append(f"{label}: {o.id}.conflicts_with names unknown id {o.conflicts_with}")
     if problems:
         raise InputError("\n".join(problems))
-    return tuple(out)
+    out_t = tuple(out)
+    statements(fitted(out_t))
+    return out_t
 
 
 def load_observations(path: Path = DEFAULT_PATH) -> tuple[Observation, ...]:

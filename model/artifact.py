@@ -20,6 +20,8 @@ from model import __version__
 from model.baseline import ROOT
 from model.calibrate import Calibrator
 from model.jit import kernel_hash
+from model.likelihood import reading_probabilities
+from model.platform_info import platform_fingerprint
 
 PACKAGES = ("numpy", "scipy", "numba", "llvmlite", "emcee", "pydantic")
 VOLATILE = {"wall_time_s", "created_utc", "git_commit", "git_dirty", "kernel_hash"}
@@ -70,7 +72,12 @@ def build_artifact(
     best_z = problem.z(best_values[None])[0]
     sample_values = problem.model_values(cal.sample_theta_)
     sample_z = problem.z(sample_values)
+    counted = set(cal.counted_rows())
 
+    ends = np.array([problem.theta(s[1]) for s in cal.starts_])
+    spread = np.max(
+        np.abs(ends - cal.best_theta_) / np.maximum(np.abs(cal.best_theta_), 1e-12), axis=0
+    )
     parameters = {}
     for i, f in enumerate(cfg.free):
         q = np.quantile(cal.sample_theta_[:, i], [0.05, 0.5, 0.95])
@@ -84,9 +91,13 @@ def build_artifact(
             "prior": f.prior,
             "prior_lower": f.lower,
             "prior_upper": f.upper,
+            "prior_centre": f.mean if f.prior == "normal" else f.median,
+            "prior_spread": f.sd if f.prior == "normal" else f.sigma_log,
+            "prior_source": f.source,
             "posterior_width_vs_prior": width,
             "pinned_down": width <= IDENTIFIED_WIDTH,
             "at_prior_edge": bool(min(cal.best_unit_[i], 1 - cal.best_unit_[i]) < 0.01),
+            "optimiser_starts_relative_spread": float(spread[i]),
         }
     corr = np.corrcoef(cal.sample_unit_.T)
     pairs = [
@@ -112,6 +123,9 @@ def build_artifact(
                 "form": o.form,
                 "groups": o.groups,
                 "sigma_log": o.sigma_log,
+                "reading_of": o.reading_of or None,
+                "reading": o.reading or None,
+                "counted": i in counted,
                 "reported_low": o.reported_low,
                 "reported_high": o.reported_high if math.isfinite(o.reported_high) else None,
                 "model_value": float(best_values[i]),
@@ -123,18 +137,46 @@ def build_artifact(
                 "conflicts_with": o.conflicts_with or None,
             }
         )
+    readings = []
+    for st in problem.statements:
+        at_mode = reading_probabilities(best_z, st)
+        posterior = reading_probabilities(sample_z, st).mean(axis=0)
+        readings.append(
+            {
+                "statement": st.id,
+                "readings": [
+                    {
+                        "reading": r.name,
+                        "rows": [problem.observations[j].id for j in r.rows],
+                        "prior_weight": r.weight,
+                        "probability_at_mode": float(at_mode[k]),
+                        "posterior_probability": float(posterior[k]),
+                    }
+                    for k, r in enumerate(st.readings)
+                ],
+                "supported": st.readings[int(np.argmax(posterior))].name,
+            }
+        )
+    rows = sorted(counted)
+    cz = best_z[rows]
     # Error in log space outside the reported range (z x sigma); for a difference, whose model
     # value can be zero or negative, the relative error (also z x sigma) stands in.
-    log_errors = [float(best_z[i]) * float(o.sigma_log) for i, o in enumerate(problem.observations)]
+    log_errors = [float(best_z[i]) * float(problem.observations[i].sigma_log) for i in rows]
+    values_at_mode = problem.model_values(cal.best_theta_[None])
     fit = {
-        "n_fitted": len(problem.observations),
-        "n_within": int(np.sum(np.abs(best_z) <= 1.0)),
-        "share_within": float(np.mean(np.abs(best_z) <= 1.0)),
-        "share_within_2sigma": float(np.mean(np.abs(best_z) <= 2.0)),
-        "log_likelihood": float(cal.best_log_likelihood_),
+        "central_estimate": "posterior mode (log-likelihood plus log prior, in the unit cube, "
+        "linear in the value or in its logarithm)",
+        "n_fitted": len(rows),
+        "n_rows": len(problem.observations),
+        "n_within": int(np.sum(np.abs(cz) <= 1.0)),
+        "share_within": float(np.mean(np.abs(cz) <= 1.0)),
+        "share_within_2sigma": float(np.mean(np.abs(cz) <= 2.0)),
+        "log_posterior": float(cal.best_log_likelihood_),
+        "log_likelihood": float(problem.log_likelihood_values(values_at_mode)[0]),
         "rmse_log": float(np.sqrt(np.mean(np.square(log_errors)))),
-        "largest_misfits": [problem.observations[i].id for i in np.argsort(-np.abs(best_z))[:5]],
-        "optimiser_starts": [{"log_likelihood": s[2], "iterations": s[3]} for s in cal.starts_],
+        "largest_misfits": [problem.observations[rows[i]].id for i in np.argsort(-np.abs(cz))[:5]],
+        "optimiser_starts": [{"log_posterior": s[2], "iterations": s[3]} for s in cal.starts_],
+        "optimiser_starts_max_relative_spread": float(spread.max()),
         "sampler_acceptance_fraction": cal.acceptance_fraction_,
         "sampler_autocorr_time_max": float(np.max(cal.autocorr_time_)),
         "sampler_kept_steps_over_tau": float(cal.chain_unit_.shape[0] / np.max(cal.autocorr_time_)),
@@ -151,6 +193,7 @@ def build_artifact(
         "best_fit_parameters": cal.best_parameters().model_dump(),
         "observations": observations,
         "fit": fit,
+        "readings": readings,
         "tensions": cal.tensions_,
         "identifiability": {
             "rule": f"pinned down when the 90% posterior interval is at most "
@@ -175,6 +218,7 @@ def build_artifact(
             "kernel_hash": kernel_hash(),
             "seed": cal.seed,
             "packages": _package_versions(),
+            "platform": platform_fingerprint(),
             "wall_time_s": wall_time_s,
             "created_utc": _utc_now(),
         },

@@ -3,37 +3,209 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
 import json
 import math
+import os
+import stat
+import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from model.artifact import build_artifact, compare, write_artifact
+from model.artifact import build_artifact, write_artifact
 from model.baseline import BASELINE_PATH, read_artifact
 from model.calibrate import Calibrator, Problem
 from model.calibration_config import DEFAULT_CONFIG, load_config
+from model.check import check_artifact
 from model.errors import InputError
 from model.observations import DEFAULT_PATH, data_hash, fitted, load_observations
 from model.parameters import Parameters
 
+MAX_INPUT_BYTES = 5_000_000
+"""Largest --data or --config file accepted."""
+
+MAX_ARTIFACT_BYTES = 50_000_000
+"""Largest artifact ``--check`` reads."""
+
+SPECIAL_DIRS = (Path("/proc"), Path("/sys"), Path("/dev"))
+"""Kernel and device file systems: never an input file or a place for an artifact."""
+
+MAX_DETAILS = 20
+"""Detailed difference lines ``--check`` prints after its summary."""
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / 1e6:g} MB"
+
+
+def _special_dir(resolved: Path) -> Path | None:
+    return next((d for d in SPECIAL_DIRS if resolved.is_relative_to(d)), None)
+
+
+def check_input_file(option: str, path: Path, max_bytes: int = MAX_INPUT_BYTES) -> None:
+    """Refuse an input that cannot be a small UTF-8 text file, without opening anything else.
+
+    Raises
+    ------
+    InputError
+        Naming ``option`` and ``path``: it is under /proc, /sys or /dev, does not exist, is a
+        directory, is not a regular file (a FIFO or device is never opened), is empty, is
+        larger than ``max_bytes``, cannot be read, or is not UTF-8 text.
+    """
+    where = f"{option} {path}"
+    special = _special_dir(Path(os.path.abspath(path)).resolve())
+    if special is not None:
+        raise InputError(f"{where}: is under {special}, which holds kernel and device files")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{where}: does not exist") from None
+    except OSError as exc:
+        raise InputError(f"{where}: cannot be read: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{where}: is a directory; a file is needed")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            f"{where}: is not a regular file (a FIFO, socket or device); a file is needed"
+        )
+    if info.st_size == 0:
+        raise InputError(f"{where}: is empty")
+    if info.st_size > max_bytes:
+        raise InputError(
+            f"{where}: is {info.st_size} bytes; at most {max_bytes} "
+            f"({_megabytes(max_bytes)}) allowed"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{where}: cannot be read: {exc.strerror}") from None
+    try:
+        text: str | None = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
+        raise InputError(f"{where}: is not UTF-8 text (a binary file?)")
+
+
+def check_output_file(option: str, path: Path) -> None:
+    """Refuse an output path that cannot be written, before any work is done.
+
+    Raises
+    ------
+    InputError
+        Naming ``option`` and ``path``: it is under /proc, /sys or /dev, is a directory or
+        another non-regular file, its directory does not exist, or nothing can be written there
+        (tested by creating and removing a temporary file in that directory).
+    """
+    where = f"{option} {path}"
+    resolved = Path(os.path.abspath(path)).resolve()
+    special = _special_dir(resolved)
+    if special is not None:
+        raise InputError(
+            f"{where}: is under {special}, which holds kernel and device files; "
+            "choose a file in a writable directory"
+        )
+    try:
+        info = resolved.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise InputError(f"{where}: cannot be used: {exc.strerror}") from None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise InputError(
+            f"{where}: is a directory; give a file name such as {path / 'baseline.json'}"
+        )
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{where}: exists and is not a regular file (a FIFO, socket or device)")
+    parent = resolved.parent
+    if not parent.exists():
+        raise InputError(f"{where}: directory {path.parent} does not exist")
+    if not parent.is_dir():
+        raise InputError(f"{where}: {path.parent} is not a directory")
+    if info is not None and not os.access(resolved, os.W_OK):
+        raise InputError(f"{where}: the file exists and is not writable")
+    try:
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=".ffsim-write-test-"):
+            pass
+    except OSError as exc:
+        raise InputError(
+            f"{where}: cannot write in directory {path.parent}: {exc.strerror or exc}"
+        ) from None
+
+
+def _read_shipped(out: Path) -> dict[str, Any]:
+    check_input_file("--out", out, MAX_ARTIFACT_BYTES)
+    try:
+        artifact = read_artifact(out)
+    except ValueError as exc:
+        raise InputError(f"--out {out}: not a calibration artifact (invalid JSON: {exc})") from None
+    if not isinstance(artifact, dict) or not isinstance(artifact.get("provenance"), dict):
+        raise InputError(f"--out {out}: not a calibration artifact (no provenance)")
+    return artifact
+
+
+class TimedProgress:
+    """Prefix each progress line with the elapsed time and an estimate of the time left.
+
+    Accepts both ``progress(text)`` and ``progress(text, done)``, where ``done`` is the
+    estimated fraction of the whole calibration completed (0 to 1) or ``None``. The time left
+    is ``elapsed * (1 - done) / done``, shown once ``done`` exceeds 2%.
+    """
+
+    def __init__(
+        self, progress: Callable[[str], Any], clock: Callable[[], float] = time.perf_counter
+    ) -> None:
+        self.progress = progress
+        self.clock = clock
+        self.start = clock()
+
+    def __call__(self, text: str, done: float | None = None) -> None:
+        """Pass ``text`` on to the wrapped callable with the time prefix."""
+        elapsed = self.clock() - self.start
+        if done is not None and math.isfinite(done) and done > 0.02:
+            done = min(done, 1.0)
+            left = f"about {elapsed * (1.0 - done) / done:.0f} s left"
+        else:
+            left = "estimating"
+        self.progress(f"[{elapsed:4.0f} s elapsed, {left}] {text}")
+
 
 def run_calibration(
-    config_path: Path, data_path: Path, seed: int | None, progress: Any = print
+    config_path: Path,
+    data_path: Path,
+    seed: int | None,
+    progress: Callable[[str], Any] | None = print,
 ) -> dict[str, Any]:
-    """Run the whole calibration; return the artifact (not written)."""
+    """Run the whole calibration; return the artifact (not written).
+
+    Parameters
+    ----------
+    config_path, data_path
+        The calibration config (TOML) and the observations (CSV).
+    seed
+        Random seed; ``None`` for the config's.
+    progress
+        Called with one line of text at each stage, prefixed with the elapsed time and an
+        estimate of the time left; ``None`` for silence.
+    """
     start = time.perf_counter()
+    say = TimedProgress(progress) if progress is not None else None
     config = load_config(config_path)
     if not data_path.exists():
         raise InputError(f"{data_path}: observations file not found")
     observations = fitted(load_observations(data_path))
     seed = config.seed if seed is None else seed
-    progress(
-        f"calibrating {len(config.free)} parameters against {len(observations)} figures "
-        f"({data_path.name}), seed {seed}"
-    )
+    if say is not None:
+        say(
+            f"calibrating {len(config.free)} parameters against {len(observations)} figures "
+            f"({data_path.name}), seed {seed}"
+        )
     problem = Problem(config, observations, Parameters())
-    cal = Calibrator(problem, seed, progress).fit()
+    cal = Calibrator(problem, seed, say).fit()
     return build_artifact(cal, data_path, data_hash(data_path), time.perf_counter() - start)
 
 
@@ -69,35 +241,101 @@ def fit_table(artifact: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _fallback_paths() -> list[Path]:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = f"ffsim-calibration-{stamp}-{os.getpid()}.json"
+    return [Path.cwd() / name, Path(tempfile.gettempdir()) / name]
+
+
+def write_with_fallback(artifact: dict[str, Any], out: Path) -> tuple[Path, list[str]]:
+    """Write the artifact to ``out``; if that fails, to a fallback file so no work is lost.
+
+    ``out`` is replaced atomically (written beside it, then renamed), so a failed write leaves
+    any previous artifact intact. The fallback is ``ffsim-calibration-<time>-<pid>.json`` in
+    the current directory, else in the system's temporary directory.
+
+    Returns
+    -------
+    tuple
+        The path written and the error of each place that failed (empty when ``out`` worked).
+
+    Raises
+    ------
+    OSError
+        When no place could be written; the message lists every attempt.
+    """
+    errors: list[str] = []
+    for i, target in enumerate([out, *_fallback_paths()]):
+        real = Path(os.path.realpath(target))  # through a symbolic link, not over it
+        tmp = real.with_name(f".{real.name}.{os.getpid()}.tmp")
+        try:
+            write_artifact(artifact, tmp)
+            os.replace(tmp, real)
+            return target, errors
+        except OSError as exc:
+            errors.append(f"{'--out ' if i == 0 else ''}{target}: {exc.strerror or exc}")
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+    raise OSError("; ".join(errors))
+
+
+def _check(args: argparse.Namespace, config_path: Path, data_path: Path, out: Path) -> int:
+    shipped = _read_shipped(out)
+    seed = args.seed if args.seed is not None else shipped["provenance"].get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise InputError(f"--out {out}: the artifact records no integer seed; give --seed")
+    # Through JSON, as the shipped one was, so tuples and lists compare alike.
+    new = json.loads(json.dumps(run_calibration(config_path, data_path, seed)))
+    report = check_artifact(shipped, new)
+    print(fit_table(new))
+    print(report.headline())
+    for line in report.summary:
+        print(line)
+    if not report.passed:
+        n = len(report.differences)
+        shown = min(n, MAX_DETAILS)
+        print(f"MISMATCH with {out}: {n} difference{'s' if n != 1 else ''} (first {shown}):")
+        for line in report.differences[:MAX_DETAILS]:
+            print(f"  {line}")
+        return 1
+    print(f"check passed: the re-run reproduces {out} under the {report.rule} rule")
+    return 0
+
+
 def calibrate_command(args: argparse.Namespace) -> int:
-    """Run ``ffsim calibrate`` with parsed arguments; return the exit code."""
+    """Run ``ffsim calibrate`` with parsed arguments; return the exit code.
+
+    Every file is checked before any computation (:func:`check_input_file`,
+    :func:`check_output_file`), and the artifact is never lost: if writing ``--out`` fails
+    after the run, it goes to a fallback file that is named on standard error (exit 1).
+    """
     config_path = Path(args.config) if args.config else DEFAULT_CONFIG
     data_path = Path(args.data) if args.data else DEFAULT_PATH
     out = Path(args.out) if args.out else BASELINE_PATH
+    check_input_file("--config", config_path)
+    check_input_file("--data", data_path)
     if args.check:
-        if not out.exists():
-            raise InputError(f"{out}: no artifact to check against")
-        shipped = read_artifact(out)
-        seed = shipped["provenance"]["seed"] if args.seed is None else args.seed
-        # Through JSON, as the shipped one was, so tuples and lists compare alike.
-        new = json.loads(json.dumps(run_calibration(config_path, data_path, seed)))
-        same_lock = shipped["provenance"]["packages"] == new["provenance"]["packages"]
-        rtol = 0.0 if same_lock else 1e-6
-        problems = compare(shipped, new, rtol)
-        print(fit_table(new))
-        if problems:
-            print(f"MISMATCH with {out} ({len(problems)} differences, rtol {rtol:g}):")
-            for line in problems[:20]:
-                print(f"  {line}")
-            return 1
-        how = "identical" if same_lock else f"within {rtol:g} relative (package versions differ)"
-        print(f"check passed: the re-run matches {out}, {how}")
-        return 0
-    if not out.parent.exists():
-        raise InputError(f"--out {out}: directory {out.parent} does not exist")
+        return _check(args, config_path, data_path, out)
+    check_output_file("--out", out)
     artifact = run_calibration(config_path, data_path, args.seed)
     print(fit_table(artifact))
-    write_artifact(artifact, out)
+    try:
+        written, errors = write_with_fallback(artifact, out)
+    except OSError as exc:
+        print(
+            f"ffsim: error: could not write the artifact anywhere ({exc}); "
+            "it follows on standard output",
+            file=sys.stderr,
+        )
+        print(json.dumps(artifact, indent=1, sort_keys=True))
+        return 1
+    if errors:
+        print(
+            f"ffsim: error: cannot write {errors[0]}; the artifact was saved to {written} instead",
+            file=sys.stderr,
+        )
+        return 1
     secs = artifact["provenance"]["wall_time_s"]
     print(f"wrote {out} in {secs:.1f} s" if math.isfinite(secs) else f"wrote {out}")
     return 0

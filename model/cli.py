@@ -6,12 +6,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from model import __version__
+from model.baseline import BASELINE_PATH, read_artifact
 from model.errors import InputError
 from model.results import Result
 from model.scenario import baseline_scenario, load_scenario
-from model.simulate import simulate
+from model.simulate import simulate, simulate_ensemble
 
 SUMMARY_STOCKS = {
     "cumulative_departures": "set out",
@@ -21,6 +25,9 @@ SUMMARY_STOCKS = {
     "moved_on": "moved on",
     "intercepted": "intercepted",
 }
+
+BAND_COLUMNS = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
+"""The posterior quantiles ``ffsim run --draws`` adds to the CSV."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -36,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="simulate a scenario (the calibrated baseline without one)")
     run.add_argument("scenario", nargs="?", help="scenario TOML file")
     run.add_argument("--out", metavar="FILE.csv", help="write the tidy CSV here")
+    run.add_argument(
+        "--draws",
+        metavar="N",
+        help="add the posterior 5%%, 50%% and 95%% of every value (columns p05, p50, p95), "
+        "over the first N stored posterior draws",
+    )
     cal = sub.add_parser(
         "calibrate", help="estimate the parameters from the reported figures and write an artifact"
     )
@@ -48,7 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument(
         "--check",
         action="store_true",
-        help="re-run and compare with the shipped artifact; exit 1 on a mismatch",
+        help="re-run and check against the artifact at --out: identical on the same packages "
+        "and platform, else statistically; exit 1 on a mismatch",
     )
     from model.scenario_cli import add_commands
 
@@ -71,19 +85,56 @@ def summary_table(result: Result) -> str:
     return "\n".join(lines)
 
 
+def posterior_draws_option(value: str, path: Path = BASELINE_PATH) -> tuple[int, dict[str, Any]]:
+    """Parse ``--draws``: the number of stored posterior draws to use, and the artifact.
+
+    Raises
+    ------
+    InputError
+        Naming ``--draws`` and the value: not a whole number from 1 to the number of draws
+        stored in the artifact, or no artifact to draw from.
+    """
+    if not path.exists():
+        raise InputError(f"--draws {value}: no calibration artifact at {path} to draw from")
+    artifact = read_artifact(path)
+    stored = len(artifact["posterior_sample"]["values"])
+    problem = (
+        f"--draws {value if value.strip() else repr(value)}: allowed a whole number from 1 to "
+        f"{stored} (the posterior draws stored in {path.name})"
+    )
+    try:
+        n = int(value)
+    except ValueError:
+        raise InputError(problem) from None
+    if not 1 <= n <= stored:
+        raise InputError(problem)
+    return n, artifact
+
+
 def _run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     out = Path(args.out) if args.out else None
     if out is not None and not out.parent.exists():
         raise InputError(f"--out {args.out}: directory {out.parent} does not exist")
+    draws = posterior_draws_option(args.draws) if args.draws is not None else None
     result = simulate(scenario.parameters, scenario.drivers, scenario.settings)
     first, last = result.dates[0], result.dates[-1]
     print(f"ffsim {__version__}: {scenario.name}, {first:%Y-%m} to {last:%Y-%m}")
     print(f"persons at the end of {last:%Y-%m}, by source region")
     print(summary_table(result))
+    if draws is not None and out is None:
+        print(f"posterior bands (p05, p50, p95 over {draws[0]} draws) are written only with --out")
     if out is not None:
+        table = result.tidy()
+        if draws is not None:
+            from model.uncertainty import first_draws
+
+            n, artifact = draws
+            members = first_draws(scenario.parameters, n, artifact)
+            ensemble = simulate_ensemble(members, scenario.drivers, scenario.settings)
+            table = pd.concat([table, ensemble.tidy_quantiles(BAND_COLUMNS)], axis=1)
         try:
-            result.tidy().to_csv(out, index=False, float_format="%.6f")
+            table.to_csv(out, index=False, float_format="%.6f")
         except OSError as exc:
             raise InputError(f"--out {args.out}: cannot write: {exc.strerror}") from None
         print(f"wrote {out}")

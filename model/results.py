@@ -107,19 +107,27 @@ class Result:
         """One member of an ensemble as a single-run result."""
         return Result(self.dates, self.regions, self.states[e])
 
+    def series(self) -> list[tuple[str, str, np.ndarray]]:
+        """Every (region, variable, values) of the tidy table, in its row order.
+
+        ``values`` has shape (n_months,) for one run and (E, n_months) for an ensemble.
+        """
+        out = []
+        for region in ("total", *self.regions):
+            for name in STOCKS:
+                out.append((region, name, self.stock(name, region)))
+            for name in FLOWS:
+                out.append((region, name, self.flow(name, region)))
+        for name in THEATRE_STOCKS:
+            out.append(("total", name, self.stock(name)))
+        return out
+
     def tidy(self) -> pd.DataFrame:
         """Long form with columns ``date, region, variable, value`` (single run only)."""
         if self.is_ensemble:
             raise ValueError("tidy() takes a single run; use member(e) first")
+        frames = self.series()
         dates = np.array([d.isoformat() for d in self.dates])
-        frames = []
-        for region in ("total", *self.regions):
-            for name in STOCKS:
-                frames.append((region, name, self.stock(name, region)))
-            for name in FLOWS:
-                frames.append((region, name, self.flow(name, region)))
-        for name in THEATRE_STOCKS:
-            frames.append(("total", name, self.stock(name)))
         n = len(dates)
         return pd.DataFrame(
             {
@@ -129,3 +137,17 @@ class Result:
                 "value": np.concatenate([f[2] for f in frames]),
             }
         )
+
+    def tidy_quantiles(self, quantiles: dict[str, float]) -> pd.DataFrame:
+        """Quantiles over the members of an ensemble, one column each, in the rows of ``tidy``.
+
+        Parameters
+        ----------
+        quantiles
+            Column name to probability, e.g. ``{"p05": 0.05, "p50": 0.5, "p95": 0.95}``.
+        """
+        if not self.is_ensemble:
+            raise ValueError("tidy_quantiles() takes an ensemble")
+        values = np.concatenate([f[2] for f in self.series()], axis=1)  # (E, rows)
+        q = np.quantile(values, list(quantiles.values()), axis=0)
+        return pd.DataFrame(dict(zip(quantiles, q, strict=True)))

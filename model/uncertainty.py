@@ -30,6 +30,20 @@ def posterior_packed(base: Parameters, artifact: dict[str, Any]) -> np.ndarray:
     return packed
 
 
+def first_draws(params: Parameters, n: int, artifact: dict[str, Any]) -> np.ndarray:
+    """Packed parameters (n, n_params): the first ``n`` stored posterior draws under ``params``.
+
+    As in :func:`posterior_packed`, parameters the calibration did not estimate keep their
+    values in ``params``. Parameters in which ``params`` differs from the artifact's best fit
+    (those a scenario sets itself) override the draws, as in ``ffsim compare`` and the app.
+    """
+    members = posterior_packed(params, artifact)[:n]
+    own = params.pack()
+    changed = own != Parameters.model_validate(artifact["best_fit_parameters"]).pack()
+    members[:, changed] = own[changed]
+    return members
+
+
 def posterior_ensemble(
     base: Parameters | None = None,
     drivers: Drivers = DEFAULT_DRIVERS,

@@ -48,6 +48,59 @@ def test_csv_keeps_the_people_ledger_for_every_region_and_month(default_csv):
     np.testing.assert_allclose(wide["cumulative_departures"], where_now, rtol=1e-7, atol=1e-5)
 
 
+@pytest.fixture(scope="module")
+def banded_csv(tmp_path_factory) -> pd.DataFrame:
+    out = tmp_path_factory.mktemp("run") / "bands.csv"
+    assert main(["run", "--draws", "40", "--out", str(out)]) == 0
+    return pd.read_csv(out)
+
+
+def test_draws_add_posterior_quantile_columns_to_the_same_rows(banded_csv, default_csv):
+    assert list(banded_csv.columns) == ["date", "region", "variable", "value", "p05", "p50", "p95"]
+    pd.testing.assert_frame_equal(banded_csv[list(default_csv.columns)], default_csv)
+    assert not banded_csv[["p05", "p50", "p95"]].isna().any().any()
+    # Bands have width: the draws differ (a stock that starts at zero may stay at zero).
+    assert (banded_csv["p95"] - banded_csv["p05"]).max() > 0
+
+
+def test_draws_quantiles_are_ordered_everywhere(banded_csv):
+    assert (banded_csv["p05"] <= banded_csv["p50"]).all()
+    assert (banded_csv["p50"] <= banded_csv["p95"]).all()
+
+
+def test_draws_keep_the_people_ledger_for_the_value_column(banded_csv):
+    wide = banded_csv.pivot_table(index=["date", "region"], columns="variable", values="value")
+    where_now = wide[list(LEDGER)].sum(axis=1)
+    np.testing.assert_allclose(wide["cumulative_departures"], where_now, rtol=1e-7, atol=1e-5)
+
+
+def test_draws_follow_a_scenario(tmp_path):
+    scenario = tmp_path / "closed.toml"
+    scenario.write_text(
+        'name = "closed"\n[drivers]\nborder_closure = [{date = "2012-01-01", value = 1.0}]\n'
+    )
+    out = tmp_path / "closed.csv"
+    assert main(["run", str(scenario), "--draws", "5", "--out", str(out)]) == 0
+    arrivals = pd.read_csv(out).query("variable == 'arrivals'")
+    assert arrivals[["value", "p05", "p50", "p95"]].max().max() == 0.0
+
+
+@pytest.mark.parametrize("value", ["0", str(10**6), "abc", "-3", "2.5"])
+def test_bad_draws_exit_2_naming_the_option_and_the_range(tmp_path, capsys, value):
+    out = tmp_path / "x.csv"
+    assert main(["run", "--draws", value, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ffsim: error: --draws {value}: allowed a whole number from 1 to ")
+    assert err.count("\n") == 1 and not out.exists()
+
+
+def test_draws_without_out_say_where_the_bands_go(capsys):
+    assert main(["run", "--draws", "3"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "posterior bands (p05, p50, p95 over 3 draws) are written only with --out"
+    )
+
+
 def test_summary_table_lists_every_region(capsys):
     assert main(["run"]) == 0
     text = capsys.readouterr().out

@@ -31,3 +31,43 @@ def test_bands_reproduce_the_artifacts_predictive_intervals(ensemble):
         lo, hi = np.quantile(values, [0.05, 0.95])
         assert lo == pytest.approx(row["model_p05"], rel=1e-9)
         assert hi == pytest.approx(row["model_p95"], rel=1e-9)
+
+
+def test_first_draws_apply_the_posterior_under_a_scenarios_own_parameters():
+    from model.calibration_config import CalibrationConfig
+    from model.parameters import PARAMETER_SPECS, Parameters
+    from model.uncertainty import first_draws
+
+    artifact = read_artifact()
+    best = Parameters.model_validate(artifact["best_fit_parameters"])
+    free = CalibrationConfig.model_validate(artifact["config"]).free
+    names = artifact["posterior_sample"]["names"]
+    estimated = {f.name.partition(".")[0] for f in free}
+    fixed = next(s for s in PARAMETER_SPECS if not s.regional and s.name not in estimated)
+    own = free[0]
+    base, _, region = own.name.partition(".")
+    current = best.pack()
+
+    def inside(lower: float, upper: float, col: int) -> float:
+        # A value within the bounds that differs from the best fit's.
+        a, b = lower + 0.3 * (upper - lower), lower + 0.7 * (upper - lower)
+        return a if a != current[col] else b
+
+    probe = fixed.upper if getattr(best, fixed.name) != fixed.upper else fixed.lower
+    fixed_col = np.flatnonzero(best.with_overrides({fixed.name: probe}).pack() != current)
+    value = inside(own.lower, own.upper, own.packed_index())
+    params = best.with_overrides(
+        {
+            fixed.name: inside(fixed.lower, fixed.upper, int(fixed_col[0])),
+            base: {region: value} if region else value,
+        }
+    )
+    members = first_draws(params, 7, artifact)
+    draws = np.asarray(artifact["posterior_sample"]["values"])[:7]
+    assert members.shape == (7, best.pack().size)
+    changed = np.flatnonzero(params.pack() != best.pack())
+    assert len(changed) == 2 and own.packed_index() in changed
+    for col in changed:  # the scenario's own values, in every draw
+        assert np.all(members[:, col] == params.pack()[col])
+    for f in free[1:]:  # every other estimated parameter follows the draws
+        assert np.array_equal(members[:, f.packed_index()], draws[:, names.index(f.name)])

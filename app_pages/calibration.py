@@ -13,10 +13,17 @@ fit = artifact["fit"]
 st.title("Calibration against the reported figures")
 st.caption(
     "Method, data and what the model cannot reconcile: docs/calibration.md. Figures: "
-    "data/observations.csv, one row per number in the five articles, with its source."
+    "data/observations.csv, one row per number in the five articles (and per reading of a "
+    "number that admits several), with its source."
+)
+st.markdown(
+    f"**Central estimate**: the {fit['central_estimate']}, under priors from the evidence of "
+    f"the time (calibration/config.toml). All {len(fit['optimiser_starts'])} optimiser starts "
+    f"reach it within {fit['optimiser_starts_max_relative_spread']:.1e} relative. "
+    "`calibration/articles_only.toml` runs the same calibration with flat priors."
 )
 cols = st.columns(4)
-cols[0].metric("Within one sigma", f"{fit['n_within']} of {fit['n_fitted']}")
+cols[0].metric("Within one sigma (counted)", f"{fit['n_within']} of {fit['n_fitted']}")
 cols[1].metric("Within two sigma", f"{fit['share_within_2sigma']:.0%}")
 cols[2].metric("Log-space RMSE", f"{fit['rmse_log']:.3f}")
 cols[3].metric("Posterior draws stored", f"{len(artifact['posterior_sample']['values'])}")
@@ -25,23 +32,49 @@ observations = artifact["observations"]
 st.plotly_chart(charts.fit_figure(observations), key="calibration:fit")
 st.plotly_chart(charts.residual_figure(observations), key="calibration:residuals")
 
+st.subheader("One statement, several readings")
+st.caption(
+    "A figure that admits several readings (as paraphrased or as its primary source gave it; "
+    "which Europe) enters the fit as a mixture over its readings. The probabilities say which "
+    "reading the other figures support; the fit counts the rows of the most probable one."
+)
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "statement": stmt["statement"],
+                "reading": r["reading"],
+                "figures": ", ".join(r["rows"]),
+                "prior weight": r["prior_weight"],
+                "probability at the mode": round(r["probability_at_mode"], 2),
+                "posterior probability": round(r["posterior_probability"], 2),
+            }
+            for stmt in artifact["readings"]
+            for r in stmt["readings"]
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
 st.subheader("What the figures pin down, and what they do not")
 rows = [
     {
         "parameter": name,
-        "best fit": f"{p['estimate']:.4g}",
+        "mode": f"{p['estimate']:.4g}",
         "posterior 90%": f"{p['p05']:.4g} to {p['p95']:.4g}",
         "prior": f"{p['prior']} [{p['prior_lower']:g}, {p['prior_upper']:g}]",
+        "prior source": p["prior_source"],
         "posterior width / prior width": round(p["posterior_width_vs_prior"], 2),
         "pinned down": "yes" if p["pinned_down"] else "no",
-        "best fit at prior edge": "yes" if p["at_prior_edge"] else "",
+        "mode at prior edge": "yes" if p["at_prior_edge"] else "",
     }
     for name, p in artifact["parameters"].items()
 ]
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 st.caption(artifact["identifiability"]["rule"])
 
-st.subheader("Posterior draws of each estimated parameter (red: best fit)")
+st.subheader("Posterior draws of each estimated parameter (red: the mode)")
 names = artifact["posterior_sample"]["names"]
 values = np.asarray(artifact["posterior_sample"]["values"])
 grid = st.columns(3)
@@ -53,7 +86,7 @@ for j, name in enumerate(names):
             name,
             (p["prior_lower"], p["prior_upper"]),
             p["estimate"],
-            p["prior"] == "loguniform",
+            p["prior"] in ("loguniform", "lognormal"),
         ),
         key=f"calibration:posterior:{name}",
     )
@@ -65,7 +98,7 @@ st.dataframe(
         [
             {
                 "figure": t["id"],
-                "z at best fit": round(t["z_at_best_fit"], 2),
+                "z at the mode": round(t["z_at_best_fit"], 2),
                 "z when left out": round(t["z_when_left_out"], 2),
                 "gain of the other figures": round(t["gain_in_rest_log_posterior"], 2),
                 "improve most when left out": ", ".join(

@@ -22,6 +22,7 @@ MARKERS = {
     "FIT TABLE": "fit_table",
     "ESTIMATES TABLE": "estimates_table",
     "TENSIONS TABLE": "tensions_table",
+    "READINGS TABLE": "readings_table",
     "LEVER TABLE": "lever_table",
     "SCENARIO LIST": "scenario_list",
     "COMPARE TABLE": "compare_table",
@@ -94,10 +95,14 @@ def fit_summary() -> str:
     """One paragraph of fit statistics from the shipped artifact."""
     f = _artifact()["fit"]
     return (
-        f"{f['n_within']} of {f['n_fitted']} fitted figures ({f['share_within']:.0%}) lie within "
-        f"one sigma of the reported value or range at the best fit, and "
-        f"{f['share_within_2sigma']:.0%} within two; log-space RMSE {f['rmse_log']:.3f}; "
-        f"log-likelihood {f['log_likelihood']:.3f}. Sampler: acceptance fraction "
+        f"{f['n_within']} of {f['n_fitted']} counted figures ({f['share_within']:.0%}) lie within "
+        f"one sigma of the reported value or range at the posterior mode, and "
+        f"{f['share_within_2sigma']:.0%} within two ({f['n_rows']} fitted rows, counting for each "
+        f"statement with several readings the rows of its most probable reading); log-space "
+        f"RMSE {f['rmse_log']:.3f}; log-likelihood {f['log_likelihood']:.3f}, log posterior "
+        f"{f['log_posterior']:.3f}. All {len(f['optimiser_starts'])} optimiser starts reach the "
+        f"mode within {f['optimiser_starts_max_relative_spread']:.1e} relative in every "
+        f"parameter. Sampler: acceptance fraction "
         f"{f['sampler_acceptance_fraction']:.2f}, longest integrated autocorrelation time "
         f"{f['sampler_autocorr_time_max']:.0f} steps, kept chain "
         f"{f['sampler_kept_steps_over_tau']:.0f} times that, at least "
@@ -108,9 +113,9 @@ def fit_summary() -> str:
 def fit_table() -> str:
     """Every fitted figure against the model at the best fit, with the posterior 90% band."""
     rows = [
-        "| figure | source, date | region | reported | form | sigma | model | 90% band | z "
-        "| within |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| figure | source, date | region | reading | reported | form | sigma | model "
+        "| 90% band | z | within |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for o in _artifact()["observations"]:
         lo, hi = o["reported_low"], o["reported_high"]
@@ -123,26 +128,52 @@ def fit_table() -> str:
             if lo == hi
             else f"{_num(lo)} to {_num(hi)}"
         )
+        reading = f"{o['reading_of']}: {o['reading']}" if o["reading"] else "only"
+        within = "yes" if o["within"] else "**no**"
+        if not o["counted"]:
+            within += " (not counted)"
         rows.append(
             f"| `{o['id']}` | {_cell(o['outlet'])}, {o['published']} | {o['region']} "
-            f"| {reported} | {o['form']} | {o['sigma_log']:g} | {_num(o['model_value'])} "
-            f"| {_num(o['model_p05'])} to {_num(o['model_p95'])} | {o['z']:+.2f} "
-            f"| {'yes' if o['within'] else '**no**'} |"
+            f"| {reading} | {reported} | {o['form']} | {o['sigma_log']:g} "
+            f"| {_num(o['model_value'])} | {_num(o['model_p05'])} to {_num(o['model_p95'])} "
+            f"| {o['z']:+.2f} | {within} |"
         )
+    return "\n".join(rows)
+
+
+def readings_table() -> str:
+    """Each statement with several readings: prior weight and posterior probability of each."""
+    rows = [
+        "| statement | reading | rows | prior weight | probability at the mode "
+        "| posterior probability |",
+        "|---|---|---|---|---|---|",
+    ]
+    for st in _artifact()["readings"]:
+        for r in st["readings"]:
+            mark = " (supported)" if r["reading"] == st["supported"] else ""
+            rows.append(
+                f"| `{st['statement']}` | {r['reading']}{mark} "
+                f"| {', '.join(f'`{x}`' for x in r['rows'])} | {r['prior_weight']:g} "
+                f"| {r['probability_at_mode']:.2f} | {r['posterior_probability']:.2f} |"
+            )
     return "\n".join(rows)
 
 
 def estimates_table() -> str:
     """Every free parameter: prior, best fit, posterior 90% interval, identifiability."""
     rows = [
-        "| parameter | prior | best fit | posterior 5% | 50% | 95% | width vs prior "
-        "| pinned down |",
+        "| parameter | prior | mode | posterior 5% | 50% | 95% | width vs prior | pinned down |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for name, p in _artifact()["parameters"].items():
         edge = " (at prior edge)" if p["at_prior_edge"] else ""
+        centre = ""
+        if p["prior"] == "normal":
+            centre = f" mean {p['prior_centre']:.4g}, sd {p['prior_spread']:.4g},"
+        elif p["prior"] == "lognormal":
+            centre = f" median {p['prior_centre']:.4g}, sigma_log {p['prior_spread']:.3g},"
         rows.append(
-            f"| `{name}` | {p['prior']} [{p['prior_lower']:g}, {p['prior_upper']:g}] "
+            f"| `{name}` | {p['prior']}{centre} [{p['prior_lower']:g}, {p['prior_upper']:g}] "
             f"| {p['estimate']:.4g}{edge} | {p['p05']:.4g} | {p['p50']:.4g} | {p['p95']:.4g} "
             f"| {p['posterior_width_vs_prior']:.2f} | {'yes' if p['pinned_down'] else 'no'} |"
         )
@@ -152,7 +183,7 @@ def estimates_table() -> str:
 def tensions_table() -> str:
     """Misfits and declared conflicts, from the leave-one-out refits in the artifact."""
     rows = [
-        "| figure | z at best fit | z when left out | gain of the other figures (log-lik.) "
+        "| figure | z at the mode | z when left out | gain of the other figures (log post.) "
         "| figures that improve most when it is left out |",
         "|---|---|---|---|---|",
     ]

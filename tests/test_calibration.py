@@ -113,3 +113,53 @@ def test_full_calibration_reproduces_the_shipped_artifact():
     )
     report = check_artifact(shipped, new)
     assert report.passed, "\n".join([report.headline(), *report.summary, *report.differences[:20]])
+
+
+def test_every_optimiser_start_reaches_the_posterior_mode():
+    # The central estimate is the posterior mode; a well-posed problem has one, which every
+    # start reaches (the issue's criterion: within 1e-3 relative in every parameter).
+    artifact = read_artifact(BASELINE_PATH)
+    assert len(artifact["fit"]["optimiser_starts"]) >= 8
+    assert artifact["fit"]["optimiser_starts_max_relative_spread"] <= 1e-3
+    for name, p in artifact["parameters"].items():
+        assert p["optimiser_starts_relative_spread"] <= 1e-3, name
+
+
+def test_no_estimate_sits_at_a_prior_edge():
+    artifact = read_artifact(BASELINE_PATH)
+    at_edge = [n for n, p in artifact["parameters"].items() if p["at_prior_edge"]]
+    assert at_edge == []
+
+
+def test_the_mode_lies_inside_its_own_90_percent_intervals():
+    artifact = read_artifact(BASELINE_PATH)
+    for name, p in artifact["parameters"].items():
+        # A mode may sit outside the central interval only for a strongly skewed posterior;
+        # allow a margin of 5% of the interval's width.
+        margin = 0.05 * (p["p95"] - p["p05"])
+        assert p["p05"] - margin <= p["estimate"] <= p["p95"] + margin, name
+
+
+def test_fit_meets_the_issue_target_and_reports_the_readings():
+    artifact = read_artifact(BASELINE_PATH)
+    assert artifact["fit"]["share_within"] >= 0.85
+    statements = {r["statement"]: r for r in artifact["readings"]}
+    assert set(statements) == {"nyt_2015_09", "daily_beast_europe"}
+    for st in statements.values():
+        total = sum(r["posterior_probability"] for r in st["readings"])
+        assert total == pytest.approx(1.0)
+        best = max(st["readings"], key=lambda r: r["posterior_probability"])
+        assert st["supported"] == best["reading"]
+
+
+def test_the_baseline_tells_the_decline_the_articles_report():
+    result = simulate(baseline_parameters())
+    theatre = result.stock("in_theatre")
+    dates = [d.strftime("%Y-%m") for d in result.dates]
+    peak = int(theatre.argmax())
+    assert dates[peak] <= "2015-12"
+    # falling through 2016-2017: every month lower than the one before
+    w = slice(dates.index("2016-01"), dates.index("2017-12") + 1)
+    assert np.all(np.diff(theatre[w]) < 0)
+    arrivals = result.flow("arrivals")
+    assert arrivals[dates.index("2016-08")] < 0.1 * arrivals.max()  # "cut to a trickle"

@@ -251,3 +251,15 @@ def test_writing_a_scenario_as_toml_round_trips(path):
     again = parse_scenario(scenario_to_toml(s, name="copy"))
     assert again.content_hash() == s.content_hash()
     assert again.name == "copy"
+
+
+@pytest.mark.parametrize("draws", [200, 300])
+def test_the_baseline_lies_inside_its_own_90_percent_interval_for_every_outcome(draws):
+    # What `ffsim compare` and the Compare page show: best fit (p05 to p95 of the draws).
+    from model.compare import OUTCOMES
+    from model.scenario import baseline_scenario
+
+    c = compare([baseline_scenario()], draws=draws)
+    for outcome in OUTCOMES:
+        lo, _, hi = c.quantiles(outcome)[0]
+        assert lo <= c.best[outcome][0] <= hi, (outcome, lo, c.best[outcome][0], hi)

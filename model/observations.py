@@ -198,6 +198,8 @@ def data_hash(path: Path = DEFAULT_PATH) -> str:
 def parse_observations(text: str, label: str = "observations.csv") -> tuple[Observation, ...]:
     """Validate the CSV text; every problem is reported with its row id and field."""
     rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows:
+        raise InputError(f"{label}: no data rows (a header and at least one figure are needed)")
     out, problems = [], []
     for line, raw in enumerate(rows, start=2):
         cleaned = {k: (v if v != "" else None) for k, v in raw.items()}
@@ -210,7 +212,8 @@ def parse_observations(text: str, label: str = "observations.csv") -> tuple[Obse
             out.append(Observation.model_validate(cleaned))
         except ValidationError as exc:
             where = f"{label} line {line} ({raw.get('id', '?')})"
-            problems += [f"{where}: {m}" for m in format_validation_error(exc, "", {}).splitlines()]
+            messages = format_validation_error(exc, "", {}).splitlines()
+            problems += [f"{where}: {m.removeprefix(': ')}" for m in messages]
     ids = [o.id for o in out]
     problems += [f"{label}: duplicate id {i}" for i in sorted({i for i in ids if ids.count(i) > 1})]
     for o in out:

@@ -94,3 +94,44 @@ def test_bad_rows_are_refused_with_the_row_and_field(changes, expected):
     with pytest.raises(InputError) as info:
         parse_observations(_csv(**changes), "obs.csv")
     assert "obs.csv" in str(info.value) and expected in str(info.value)
+
+
+def _with_cell(row: int, column: str, value: str) -> str:
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(DEFAULT_PATH.read_text("utf-8"))))
+    rows[row][rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("value", "nan", "finite"),
+        ("value", "-5", "must be >= 0"),
+        ("low", "inf", "finite"),
+        ("sigma_log", "nan", "finite"),
+        ("sigma_log", "-0.3", "greater than 0"),
+    ],
+)
+def test_a_bad_number_names_its_row_and_column(column, value, message):
+    with pytest.raises(InputError) as info:
+        parse_observations(_with_cell(9, column, value))
+    text = str(info.value)
+    assert "line 10" in text and column in text and message in text, text
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(InputError, match="no data rows"):
+        parse_observations(DEFAULT_PATH.read_text("utf-8").splitlines()[0] + "\n")
+
+
+def test_reading_weights_must_sum_to_one():
+    text = DEFAULT_PATH.read_text("utf-8").replace(
+        "nyt_2015_09,primary_source,0.5", "nyt_2015_09,primary_source,0.4"
+    )
+    with pytest.raises(InputError, match="sum to"):
+        parse_observations(text)

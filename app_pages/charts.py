@@ -16,6 +16,7 @@ REGION_NAMES = {r.id: r.name for r in REGIONS}
 VARIABLE_TITLES = {
     "in_theatre": "Foreign fighters in theatre",
     "cumulative_departures": "Everyone who has set out (cumulative)",
+    "cumulative_arrivals": "Everyone who has arrived (cumulative)",
     "returned": "Returned (cumulative)",
     "killed": "Killed (cumulative)",
     "moved_on": "Moved on to other theatres (cumulative)",

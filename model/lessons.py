@@ -1,8 +1,10 @@
 """Lessons on the dynamics: one idea each, an experiment on the live model, a question.
 
-Every answer is computed from the model at run time, never written in. Each lesson's text is
-written for one answer (``expected``), and a test asserts that the model gives it, so the
-teaching cannot drift from what the model does.
+Every answer is computed from the model (or the calibration artifact) at run time, never
+written in. Each lesson's text is written for one answer (``expected``), and a test asserts
+that the model gives it, so the teaching cannot drift from what the model does. Answers are
+read at the best fit; each also gives its 90% interval over the posterior draws (paired draw
+by draw, as in ``ffsim compare``), because several effects are not pinned down by the figures.
 """
 
 from __future__ import annotations
@@ -13,11 +15,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.baseline import read_artifact
+from model.compare import posterior_members
+from model.regions import REGIONS
 from model.results import Result
 from model.scenario import Scenario, baseline_scenario, parse_scenario
-from model.simulate import simulate
+from model.simulate import simulate, simulate_ensemble
 
 THREE_WAY = ("Lower", "About the same (within 5%)", "Higher")
+DRAWS = 200
+"""Posterior draws behind each interval (the default of ``ffsim compare``)."""
+STATEMENT = "nyt_2015_09"
+"""The statement whose readings lesson 7 weighs (``reading_of`` in data/observations.csv)."""
+READINGS = {"as_paraphrased": "the paraphrase", "primary_source": "the primary source"}
+"""Its readings, in the order of lesson 7's options, and how the answer names them."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +65,51 @@ class Lesson:
         return simulate(base.parameters, base.drivers), simulate(exp.parameters, exp.drivers)
 
 
+Metric = Callable[[Result], np.ndarray]
+"""A number from a run (a scalar) or from an ensemble (one per draw)."""
+
+
 def _window(result: Result, first: str, last: str) -> slice:
     dates = [d.strftime("%Y-%m") for d in result.dates]
     return slice(dates.index(first), dates.index(last) + 1)
+
+
+def _ensemble(lesson_id: str | None = None) -> Result:
+    """The lesson's experiment (the baseline without an id) over the posterior draws."""
+    scenario = LESSONS_BY_ID[lesson_id].scenario() if lesson_id else baseline_scenario()
+    return simulate_ensemble(posterior_members(scenario.parameters, DRAWS), scenario.drivers)
+
+
+def _interval(values: np.ndarray, fmt: str) -> str:
+    """The 5% and 95% quantiles over the posterior draws."""
+    low, high = np.quantile(values, [0.05, 0.95])
+    return f"{low:{fmt}} to {high:{fmt}}"
+
+
+def _parameter(name: str) -> str:
+    """A parameter's best fit and posterior interval, from the shipped artifact."""
+    p = read_artifact()["parameters"][name]
+    where = (p["estimate"] - p["p05"]) / (p["p95"] - p["p05"])
+    edge = "; the best fit lies near its low end" if where < 0.15 else ""
+    edge = "; the best fit lies near its high end" if where > 0.85 else edge
+    return (
+        f"{name} is {p['estimate']:.2g} at the best fit, against {p['p05']:.2g} to "
+        f"{p['p95']:.2g} over the posterior (90% interval{edge})"
+    )
+
+
+def _departures(first: str, last: str) -> Metric:
+    def metric(result: Result) -> np.ndarray:
+        return result.flow("departures")[..., _window(result, first, last)].sum(axis=-1)
+
+    return metric
+
+
+def _final(stock: str) -> Metric:
+    def metric(result: Result) -> np.ndarray:
+        return result.stock(stock)[..., -1]
+
+    return metric
 
 
 def _three_way(before: float, after: float, what: str) -> Answer:
@@ -69,84 +121,165 @@ def _three_way(before: float, after: float, what: str) -> Answer:
     )
 
 
+def _experiment(
+    lesson_id: str,
+    metric: Metric,
+    what: str,
+    more: Callable[[Result, Result], str] | None = None,
+) -> Callable[[Result, Result], Answer]:
+    """Answer "lower, about the same or higher" at the best fit, with the posterior change."""
+
+    def answer(base: Result, exp: Result) -> Answer:
+        best = _three_way(float(metric(base)), float(metric(exp)), what)
+        change = metric(_ensemble(lesson_id)) / metric(_ensemble()) - 1.0
+        why = (
+            f"{best.why[:-1]} at the best fit, {_interval(change, '+.0%')} over {DRAWS} "
+            "posterior draws (90% interval)."
+        )
+        return Answer(best.option, f"{why} {more(base, exp)}" if more else why)
+
+    return answer
+
+
 def _peaks(base: Result, _: Result) -> Answer:
     arrivals, theatre = base.flow("arrivals"), base.stock("in_theatre")
     a, t = int(arrivals.argmax()), int(theatre.argmax())
     lag = t - a
     option = 0 if lag < -3 else (1 if lag <= 3 else 2)
+    ens = _ensemble()
+    lags = ens.stock("in_theatre").argmax(axis=-1) - ens.flow("arrivals").argmax(axis=-1)
     return Answer(
         option,
         (
             f"Arrivals peaked in {base.dates[a]:%Y-%m} ({arrivals[a]:,.0f} a month); the number in "
-            f"theatre peaked in {base.dates[t]:%Y-%m} ({theatre[t]:,.0f}), {lag} months later. "
-            "A stock keeps rising while its inflow exceeds its outflows, even when the inflow is "
+            f"theatre peaked in {base.dates[t]:%Y-%m} ({theatre[t]:,.0f}), {lag} months later "
+            f"({_interval(lags, '.0f')} months over {DRAWS} posterior draws, 90% interval). A "
+            "stock keeps rising while its inflow exceeds its outflows, even when the inflow is "
             "already falling."
         ),
     )
 
 
 def _drain(base: Result, _: Result) -> Answer:
-    theatre = base.stock("in_theatre")
-    peak, end = theatre.max(), theatre[-1]
+    theatre, arrivals = base.stock("in_theatre"), base.flow("arrivals")
+    top = int(theatre.argmax())
+    peak, end = theatre[top], theatre[-1]
     share = end / peak
     option = 0 if share < 0.5 else (1 if share < 0.9 else 2)
+    after = slice(top + 1, None)
+    killed, returned, moved, came = (
+        base.flow(f)[after].sum() for f in ("deaths", "returns", "onward_moves", "arrivals")
+    )
     exits = sum(base.flow(f)[-12:].sum() for f in ("deaths", "returns", "onward_moves")) / 12
     residence = theatre[-12:].mean() / exits / 12 if exits > 0 else np.inf
-    peak_month = base.dates[int(theatre.argmax())]
+    ens = _ensemble().stock("in_theatre")
+    shares = ens[:, -1] / ens.max(axis=-1)
+    low, high = np.quantile(shares, [0.05, 0.95])
+    half = ", so 'about half' is the safer reading" if low < 0.5 < high else ""
     return Answer(
         option,
-        f"The number in theatre peaked at {peak:,.0f} ({peak_month:%Y-%m}) and was {end:,.0f} "
-        f"at the end of 2018, {share:.0%} of the peak. In 2018 about {exits:,.0f} a month left "
-        f"it by death, return or onward movement: at that rate a fighter stays about "
-        f"{residence:,.0f} years on average. A stock drains only as fast as its outflows allow.",
+        f"The number in theatre peaked at {peak:,.0f} ({base.dates[top]:%Y-%m}) and was "
+        f"{end:,.0f} at the end of 2018, {share:.0%} of the peak, while arrivals fell from "
+        f"{arrivals.max():,.0f} a month ({base.dates[int(arrivals.argmax())]:%Y-%m}) to "
+        f"{arrivals[-1]:,.0f}. From the peak to the end of "
+        f"2018, {killed:,.0f} were killed, {returned:,.0f} returned and {moved:,.0f} moved on, "
+        f"against {came:,.0f} arrivals. In 2018 about {exits:,.0f} a month left: at that rate a "
+        f"fighter stays about {residence:,.0f} years on average. The figures pin this down "
+        f"only loosely: over {DRAWS} posterior draws the end of 2018 is {low:.0%} to "
+        f"{high:.0%} of the peak (90% interval){half}.",
     )
 
 
-def _departures_between(first: str, last: str, what: str) -> Callable[[Result, Result], Answer]:
-    def answer(base: Result, exp: Result) -> Answer:
-        w = _window(base, first, last)
-        return _three_way(base.flow("departures")[w].sum(), exp.flow("departures")[w].sum(), what)
-
-    return answer
-
-
-def _final(stock: str, what: str) -> Callable[[Result, Result], Answer]:
-    def answer(base: Result, exp: Result) -> Answer:
-        return _three_way(base.stock(stock)[-1], exp.stock(stock)[-1], what)
-
-    return answer
-
-
-def _border_both_ways(base: Result, exp: Result) -> Answer:
-    returns = _three_way(
-        base.stock("returned")[-1], exp.stock("returned")[-1], "Returned by the end of 2018"
-    )
+def _border_more(base: Result, exp: Result) -> str:
     arrivals = _three_way(
         base.stock("cumulative_arrivals")[-1],
         exp.stock("cumulative_arrivals")[-1],
         "Arrived by the end of 2018",
     )
-    return Answer(
-        returns.option,
-        f"{returns.why} {arrivals.why} Fewer arrive, so fewer are "
-        "there to come back, and the closed border also blocks exits.",
+    return (
+        f"{arrivals.why} Fewer arrive, so fewer are there to come back, and the closed border "
+        "also blocks exits."
     )
 
 
-def _disagreement(_: Result, __: Result) -> Answer:
-    rows = {o["id"]: o for o in read_artifact()["observations"]}
-    year, soufan = rows["total_departures_past_year_2015_09"], rows["total_cumulative_2015_12"]
-    both = year["within"] and soufan["within"]
+def _network_more(base: Result, exp: Result) -> str:
+    before, after = base.stock("in_theatre").max(), exp.stock("in_theatre").max()
+    return (
+        f"The peak in theatre: {before:,.0f} as reported, {after:,.0f} without the effect. "
+        f"{_parameter('network_strength')}: the reported figures do not pin it down."
+    )
+
+
+def _success_more(_: Result, __: Result) -> str:
+    return f"{_parameter('appeal_territory')}: the figures do not pin down how much success adds."
+
+
+def _spiral_more(base: Result, _: Result) -> str:
+    pool, w = base.stock("pool"), _window(base, "2016-01", "2017-12")
+    end_2015 = _window(base, "2015-12", "2015-12").start
+    drawn, left = base.flow("radicalisation")[w].sum(), base.flow("departures")[w].sum()
+    return (
+        f"The pool of would-be recruits, {pool.max():,.0f} at its largest "
+        f"({base.dates[int(pool.argmax())]:%Y-%m}), was down to {pool[end_2015]:,.0f} at the end "
+        f"of 2015; in 2016-2017, {drawn:,.0f} were newly drawn into it and {left:,.0f} set out. "
+        "Appeal can only act on those still at home."
+    )
+
+
+def _reported(row: dict) -> str:
+    low, high, form = row["reported_low"], row["reported_high"], row["form"]
+    if form == "upper_bound":
+        return f"at most {high:,.0f}"
+    if form == "lower_bound":
+        return f"at least {low:,.0f}"
+    if form == "range":
+        return f"{low:,.0f} to {high:,.0f}"
+    if form == "ratio":
+        return f"{low:g} times"
+    return f"about {low:,.0f}" if form == "roughly" else f"{low:,.0f}"
+
+
+def _figure(row: dict) -> str:
+    """One figure of the artifact: what it counts, the model's value and the reported one."""
+    names = {r.id: r.name for r in REGIONS}
+    who = "" if row["region"] == "total" else f" from {names.get(row['region'], row['region'])}"
+    date, since = row["date"][:7], row["ref_start"][:7]
+    what = {
+        "arrivals_total": f"arrivals{who} from {since} to {date}",
+        "arrivals_ratio": f"arrivals{who} from {since} to {date} over the year before",
+        "cumulative_arrivals": f"arrived{who} by {date}",
+        "cumulative_departures": f"set out{who} by {date}, attempts included",
+    }.get(row["measure"], f"{row['measure']}{who}, {date}")
+    value = row["model_value"]
+    model = f"{value:.2f} times" if row["form"] == "ratio" else f"{value:,.0f}"
+    outside = "" if row["within"] else ", outside one sigma"
+    return f"{what}: model {model} (reported {_reported(row)}{outside})"
+
+
+def _readings(_: Result, __: Result) -> Answer:
+    artifact = read_artifact()
+    rows = {o["id"]: o for o in artifact["observations"]}
+    statement = next(s for s in artifact["readings"] if s["statement"] == STATEMENT)
+    readings = {r["reading"]: r for r in statement["readings"]}
+    prob = {name: readings[name]["posterior_probability"] for name in READINGS}
+    weight = {name: readings[name]["prior_weight"] for name in READINGS}
+    favoured = max(READINGS, key=prob.__getitem__)
+    other = next(name for name in READINGS if name != favoured)
+    # Bayes factor: how far the other figures moved the odds from the prior weights.
+    factor = (prob[favoured] / prob[other]) / (weight[favoured] / weight[other])
+    how = "lean towards" if factor < 3 else ("favour" if factor < 20 else "strongly favour")
+    listed = {
+        name: "; ".join(_figure(rows[i]) for i in readings[name]["rows"]) for name in READINGS
+    }
     return Answer(
-        0 if both else 1,
-        (
-            "At the best fit, arrivals in the year to September 2015 are "
-            f"{year['model_value']:,.0f} "
-            f"(reported: as many as 30,000; z {year['z']:+.2f}) and everyone arrived by December "
-            f"2015 is {soufan['model_value']:,.0f} (reported: up to 31,000; z {soufan['z']:+.2f}). "
-            "Read as written, 30,000 in one year and 'double the year before' imply far more than "
-            "31,000 in all; the two counts measure different things, from different sources."
-        ),
+        list(READINGS).index(favoured),
+        f"Read as paraphrased: {listed['as_paraphrased']}. Read from the primary source: "
+        f"{listed['primary_source']}. Soufan Group, {_figure(rows['total_cumulative_2015_12'])}. "
+        f"The calibration gave the two readings prior weights of {weight[favoured]:g} and "
+        f"{weight[other]:g}. Given the other figures, {READINGS[favoured]} has a posterior "
+        f"probability of {prob[favoured]:.2f} and {READINGS[other]} {prob[other]:.2f}: they "
+        f"{how} {READINGS[favoured]} (Bayes factor {factor:.1f}). The figures weigh the "
+        "readings; the primary source's own text is what settles the question.",
     )
 
 
@@ -176,19 +309,20 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "delays",
         "A stock drains slowly",
-        "When arrivals stop, a stock does not empty at once: it drains through its outflows, "
-        "here deaths, returns and onward moves. The average time a person stays is the stock "
-        "divided by its outflow. With the exit rates the calibration found, that time is long, "
-        "so the number in theatre stays near its peak long after the flow of arrivals has "
-        "collapsed. This is also where the model misses the reported fall of about 10,000 by "
-        "mid-2016 (docs/calibration.md).",
+        "When arrivals fall, a stock does not empty at once: it drains only through its "
+        "outflows, here deaths, returns and onward moves. The average time a person stays is "
+        "the stock divided by its outflow. Arrivals fell to a tenth of their peak within a "
+        "year and a half; the number in theatre fell far more slowly. Its largest outflow is "
+        "deaths, which rose with the air campaign and with the ground offensives that retook "
+        "the cities in 2016-2017 (Mosul, Raqqa); returns, the next, fell once the closed border "
+        "blocked the way out. The stock drains over years, not months.",
         ("in_theatre", "in_theatre>killed", "in_theatre>returned", "in_theatre>moved_on"),
         "stock_flow",
         "Run the calibrated baseline and follow the stock in theatre after arrivals collapse.",
         "",
         "Arrivals fell to a trickle in 2016. By the end of 2018, the number in theatre is ...",
         ("below half of its peak", "between half and 90% of its peak", "above 90% of its peak"),
-        2,
+        0,
         ("arrivals", "in_theatre"),
         _drain,
     ),
@@ -207,25 +341,37 @@ LESSONS: tuple[Lesson, ...] = (
         THREE_WAY,
         0,
         ("departures", "cumulative_departures"),
-        _departures_between("2014-07", "2015-12", "Departures July 2014 to December 2015"),
+        _experiment(
+            "success",
+            _departures("2014-07", "2015-12"),
+            "Departures July 2014 to December 2015",
+            _success_more,
+        ),
     ),
     Lesson(
         "network",
         "The network effect",
-        "Friends and family already in theatre pull others from the same place (NYMag/NYT, "
-        "2015). The more of a region's circle has gone, the more of the rest follow: a "
-        "reinforcing loop. The calibrated best fit has no network effect at all; the reported "
-        "figures do not pin it down, and its posterior spans most of its range. So this lesson "
-        "turns it on within that range.",
+        "Friends and family already in theatre pull others from the same place: a 'network "
+        "effect' where 'friends, family are bringing along other friends and family' (Byman, "
+        "in NYMag/NYT, 2015). The more of a region's circle has gone, the more of the rest "
+        "follow: a reinforcing loop. The calibrated best fit includes such an effect, though "
+        "the reported figures pin its strength down only loosely. Remove it to see how much of "
+        "the flow it carried. Counter-messaging, a policy lever, removes a share of it (the "
+        "scenario 'Network disrupted early' on the Compare page).",
         ("R2",),
         "loops",
-        "Turn on a strong network effect (network_strength = 2, inside the calibrated range).",
-        "[parameters]\nnetwork_strength = 2.0\n",
-        "With a strong network effect, how many would have set out by the end of 2018?",
+        "Remove the network effect (network_strength = 0).",
+        "[parameters]\nnetwork_strength = 0.0\n",
+        "Without the network effect, how many would have set out by the end of 2018?",
         THREE_WAY,
-        2,
+        0,
         ("departures", "cumulative_departures"),
-        _final("cumulative_departures", "Set out by the end of 2018"),
+        _experiment(
+            "network",
+            _final("cumulative_departures"),
+            "Set out by the end of 2018",
+            _network_more,
+        ),
     ),
     Lesson(
         "border",
@@ -242,20 +388,25 @@ LESSONS: tuple[Lesson, ...] = (
         THREE_WAY,
         0,
         ("arrivals", "returned"),
-        _border_both_ways,
+        _experiment("border", _final("returned"), "Returned by the end of 2018", _border_more),
     ),
     Lesson(
         "spiral",
         "The spiral of decline",
         "Losses feed on themselves: lost territory and pay cut appeal, fewer recruits arrive, "
         "the force shrinks, and a smaller force is less appealing still (Washington Post, "
-        "2016: 'a self-reinforcing spiral of decline'). Hold territory and pay at their peak and "
-        "the spiral never starts.",
-        ("R1", "territory", "pay"),
+        "2016: 'a self-reinforcing spiral of decline'). Hold territory and pay at their peaks "
+        "and the spiral does not start. But appeal acts only on the would-be recruits still at "
+        "home, and the surge of 2014-2015 had drained that pool: by 2016 departures had fallen "
+        "to about the pace at which new people were drawn into it. Holding territory raises "
+        "departures, but it cannot bring back the surge.",
+        ("R1", "B1", "territory", "pay"),
         "loops",
-        "Hold territory and pay at their 2014 peaks to the end of 2018 (a world assumption).",
+        "Hold territory at its peak of January 2015 and pay at its peak of mid-2014, to the end "
+        "of 2018 (a world assumption).",
         '[drivers]\nterritory = [{ date = "2012-01-01", value = 0.0 }, '
-        '{ date = "2014-06-15", value = 0.85 }, { date = "2014-12-01", value = 1.0 }]\n'
+        '{ date = "2013-06-01", value = 0.15 }, { date = "2014-01-01", value = 0.35 }, '
+        '{ date = "2014-06-15", value = 0.85 }, { date = "2015-01-01", value = 1.0 }]\n'
         'pay = [{ date = "2012-01-01", value = 300.0 }, '
         '{ date = "2014-06-26", value = 1000.0 }]\n',
         "If the group had held its territory and pay, how many would have set out in 2016 and "
@@ -263,26 +414,38 @@ LESSONS: tuple[Lesson, ...] = (
         THREE_WAY,
         2,
         ("departures", "in_theatre"),
-        _departures_between("2016-01", "2017-12", "Departures in 2016-2017"),
+        _experiment(
+            "spiral", _departures("2016-01", "2017-12"), "Departures in 2016-2017", _spiral_more
+        ),
     ),
     Lesson(
         "numbers",
         "Why the reported numbers disagree",
-        "Reports count different things: everyone who ever travelled or only this year's "
-        "recruits, ISIS alone or every group, people in theatre or people 'involved'. Sources "
-        "differ (a consultancy, intelligence services, governments) and figures are revised. "
-        "The calibration keeps every figure and shows where they cannot all hold at once "
-        "(docs/calibration.md).",
-        ("arrivals", "in_theatre"),
-        "loops",
-        "Look at two figures of 2015 against the calibrated model.",
+        "Reports count different things: everyone who ever travelled or one year's recruits, "
+        "ISIS alone or every group, people in theatre or people 'involved'. Sources differ and "
+        "figures are revised, and a figure can change as it is retold. New York Magazine (27 "
+        "September 2015) wrote that 'as many as 30,000' foreigners had joined 'in the past "
+        "year', double the year before. Read that way, at least 45,000 had gone by then, which "
+        "cannot hold with the Soufan Group's 'up to 31,000' by December 2015, nor with the "
+        "'some 1,000 new recruits' a month of the same article. The magazine's source, The New "
+        "York Times of 26 September 2015, wrote something else: nearly 30,000 had travelled "
+        "since 2011, against about 15,000 a year earlier. The doubling is of the count since "
+        "2011, and 'in the past year' is the magazine's wording. Behind a paraphrase, go to "
+        "the primary source. The calibration keeps both readings and lets the other figures "
+        "weigh them (docs/calibration.md).",
+        ("in_transit>in_theatre", "in_theatre"),
+        "stock_flow",
+        "Weigh the two readings of the statement against the other figures, in the calibrated "
+        "model.",
         "",
-        "'As many as 30,000 in the past year' (September 2015) and 'up to 31,000 had travelled' "
-        "(December 2015): can one run of the model meet both within their uncertainty?",
-        ("Yes, both", "No: it meets one and misses the other", "It misses both"),
+        "Which reading do the other reported figures favour, in the calibration?",
+        (
+            "The paraphrase: 30,000 in the past year, double the year before",
+            "The primary source: nearly 30,000 since 2011, about 15,000 a year earlier",
+        ),
         1,
-        ("arrivals", "cumulative_departures"),
-        _disagreement,
+        ("arrivals", "cumulative_arrivals"),
+        _readings,
     ),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -11,7 +12,10 @@ from model.diagram import LOOPS, STOCK_FLOW_LINKS, STOCK_FLOW_NODES
 from model.lessons import LESSONS
 from model.scenario import baseline_scenario
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TEACHING = ROOT / "docs" / "teaching.md"
+SCENARIOS = ROOT / "scenarios"
 
 
 def test_there_are_five_to_eight_lessons_each_with_a_question_and_an_experiment():
@@ -71,3 +75,210 @@ def test_the_learn_page_walks_through_every_lesson():
         assert right in feedback[0].value
         assert (lesson.expected == 0) == bool(at.success)  # picked option 0: right iff expected
         assert len(at.get("plotly_chart")) == len(lesson.charts)
+
+
+def _window(result, first, last):
+    dates = [d.strftime("%Y-%m") for d in result.dates]
+    return slice(dates.index(first), dates.index(last) + 1)
+
+
+def _year(result, flow, year):
+    return result.flow(flow)[_window(result, f"{year}-01", f"{year}-12")].sum()
+
+
+def test_the_facts_the_lesson_texts_state_hold():
+    from model.baseline import read_artifact
+    from model.drivers import load_default_drivers
+    from model.lessons import LESSONS_BY_ID, READINGS, STATEMENT
+    from model.scenario import parse_scenario
+    from model.simulate import simulate
+
+    base, _ = LESSONS_BY_ID["stocks"].run()
+    arrivals, theatre = base.flow("arrivals"), base.stock("in_theatre")
+    a, t = int(arrivals.argmax()), int(theatre.argmax())
+    # stocks: "arrivals per month peaked around the turn of 2014-2015"
+    assert "2014-11" <= f"{base.dates[a]:%Y-%m}" <= "2015-02"
+    # delays: arrivals fell to a tenth of their peak within a year and a half ...
+    assert next(i for i in range(a, len(arrivals)) if arrivals[i] < arrivals[a] / 10) - a <= 18
+    # ... deaths are the largest outflow after the peak, then returns, then onward moves ...
+    after = slice(t + 1, None)
+    out = [base.flow(f)[after].sum() for f in ("deaths", "returns", "onward_moves")]
+    assert out == sorted(out, reverse=True)
+    # ... deaths rose, in part through the ground offensives of 2016-2017; returns fell
+    assert _year(base, "deaths", 2017) > _year(base, "deaths", 2016) > _year(base, "deaths", 2015)
+    assert _year(base, "returns", 2017) < _year(base, "returns", 2015)
+    s = parse_scenario('name = "x"\n[parameters]\nground_lethality = 0.0\n', "no ground")
+    no_ground = simulate(s.parameters, s.drivers)
+    both = _window(base, "2016-01", "2017-12")
+    assert no_ground.flow("deaths")[both].sum() < 0.9 * base.flow("deaths")[both].sum()
+
+    # network: the best fit includes the effect, not pinned down; counter-messaging cuts it
+    artifact = read_artifact()
+    assert artifact["parameters"]["network_strength"]["estimate"] > 0
+    assert not artifact["parameters"]["network_strength"]["pinned_down"]
+    s = parse_scenario('name = "x"\n[levers]\ncounter_messaging = 0.5\n', "counter-messaging")
+    less = simulate(s.parameters, s.drivers).stock("cumulative_departures")[-1]
+    assert less < base.stock("cumulative_departures")[-1]
+
+    # spiral: the experiment keeps the reported path up to the peaks, then holds them
+    spiral = LESSONS_BY_ID["spiral"].scenario().drivers
+    default = load_default_drivers()
+    for name in ("territory", "pay"):
+        knots = [(k.date, k.value) for k in getattr(default, name).knots]
+        peak = max(range(len(knots)), key=lambda i: knots[i][1])
+        assert [(k.date, k.value) for k in getattr(spiral, name).knots] == knots[: peak + 1]
+    # ... by 2016 departures ran at about the pace of new radicalisation ...
+    pace = base.flow("departures")[both].sum() / base.flow("radicalisation")[both].sum()
+    assert 0.75 < pace < 1.25
+    # ... and holding territory cannot bring back the surge of 2014-2015
+    _, held = LESSONS_BY_ID["spiral"].run()
+    surge = base.flow("departures")[_window(base, "2014-07", "2015-12")].mean()
+    assert held.flow("departures")[both].mean() < surge / 2
+
+    # numbers: the statement has exactly the two readings the options name
+    statement = next(s for s in artifact["readings"] if s["statement"] == STATEMENT)
+    assert {r["reading"] for r in statement["readings"]} == set(READINGS)
+
+
+def _pair(before, after):
+    return f"{before:,.0f} to {after:,.0f}"
+
+
+def _change(before, after):
+    return f"{abs(after / before - 1):.0%}"
+
+
+def _posterior_change(lesson, metric):
+    """The 90% interval of the relative change over the posterior draws, as magnitudes."""
+    from model.compare import posterior_members
+    from model.simulate import simulate_ensemble
+
+    base, exp = (
+        simulate_ensemble(posterior_members(s.parameters, 200), s.drivers)
+        for s in (baseline_scenario(), lesson.scenario())
+    )
+    low, high = sorted(np.abs(np.quantile(metric(exp) / metric(base) - 1, [0.05, 0.95])))
+    return f"{low:.0%} to {high:.0%}"
+
+
+def _departures(first, last):
+    return lambda r: r.flow("departures")[..., _window(r, first, last)].sum(axis=-1)
+
+
+def _class_plan_numbers():
+    """What docs/teaching.md says, section by section, with the numbers the model gives now."""
+    from model.attribution import explain
+    from model.baseline import read_artifact
+    from model.compare import compare, posterior_members
+    from model.lessons import LESSONS_BY_ID, STATEMENT
+    from model.scenario import load_scenario, parse_scenario
+    from model.simulate import simulate, simulate_ensemble
+
+    artifact = read_artifact()
+    rows = {o["id"]: o for o in artifact["observations"]}
+    fit = artifact["fit"]
+    yield f"{fit['n_within']} of the {fit['n_fitted']} it counts"
+    yield f"calibration of {artifact['provenance']['created_utc'][:10]}"
+
+    # Lessons 1 and 2, on the baseline and over the posterior draws
+    base, _ = LESSONS_BY_ID["stocks"].run()
+    arrivals, theatre = base.flow("arrivals"), base.stock("in_theatre")
+    a, t = int(arrivals.argmax()), int(theatre.argmax())
+    yield f"Arrivals peak in {base.dates[a]:%Y-%m} ({arrivals[a]:,.0f} a month)"
+    yield f"peaks in {base.dates[t]:%Y-%m}, at {theatre[t]:,.0f}, {t - a} months later"
+    ens = simulate_ensemble(posterior_members(baseline_scenario().parameters, 200))
+    lags = ens.stock("in_theatre").argmax(axis=-1) - ens.flow("arrivals").argmax(axis=-1)
+    yield "({:.0f} to {:.0f} months over the posterior draws)".format(
+        *np.quantile(lags, [0.05, 0.95])
+    )
+    yield f"{theatre[-1]:,.0f} at the end of 2018, {theatre[-1] / theatre[t]:.0%} of its peak"
+    killed, returned, moved, came = (
+        base.flow(f)[t + 1 :].sum() for f in ("deaths", "returns", "onward_moves", "arrivals")
+    )
+    yield (
+        f"{killed:,.0f} were killed, {returned:,.0f} returned and {moved:,.0f} moved on, "
+        f"against {came:,.0f} new arrivals"
+    )
+    shares = ens.stock("in_theatre")[:, -1] / ens.stock("in_theatre").max(axis=-1)
+    yield "the end of 2018 is {:.0%} to {:.0%} of the peak".format(
+        *np.quantile(shares, [0.05, 0.95])
+    )
+    yield f"lost {rows['total_in_theatre_fall_to_2016_06']['model_value']:,.0f} from its peak"
+
+    # Lessons 3, 6 and 4: best fit and posterior interval of each change
+    for lesson_id, metric in (
+        ("success", _departures("2014-07", "2015-12")),
+        ("spiral", _departures("2016-01", "2017-12")),
+        ("network", lambda r: r.stock("cumulative_departures")[..., -1]),
+    ):
+        b, e = LESSONS_BY_ID[lesson_id].run()
+        yield f"{_change(metric(b), metric(e))} at the best fit ({_pair(metric(b), metric(e))}"
+        yield _posterior_change(LESSONS_BY_ID[lesson_id], metric)
+    pool = base.stock("pool")
+    end_2015 = _window(base, "2015-12", "2015-12").start
+    yield f"({pool.max():,.0f} at its largest, {pool[end_2015]:,.0f} at the end of 2015)"
+    _, e = LESSONS_BY_ID["network"].run()
+    yield f"peak in theatre from {_pair(theatre.max(), e.stock('in_theatre').max())}"
+
+    # Lesson 5 and the Compare page
+    _, e = LESSONS_BY_ID["border"].run()
+    yield f"({_pair(base.stock('cumulative_arrivals')[-1], e.stock('cumulative_arrivals')[-1])}"
+    yield f"({_pair(base.stock('returned')[-1], e.stock('returned')[-1])})"
+    reported = load_scenario(SCENARIOS / "as_reported.toml")
+    x = explain(reported, load_scenario(SCENARIOS / "early_response.toml"), "in_theatre")
+    part = dict(zip(x.components, x.shapley, strict=True))
+    yield (
+        f"{-x.total:,.0f} lower: {-part['levers.border_closure_shift']:,.0f} from the earlier "
+        f"border closure and {-part['levers.prevention_shift']:,.0f} from earlier prevention"
+    )
+    yield (
+        f"{-x.flows['arrivals']:,.0f} fewer arrivals, partly offset by "
+        f"{x.flows['deaths']:,.0f} fewer deaths and {x.flows['returns']:,.0f} fewer returns"
+    )
+
+    # Lesson 7: the readings of the statement, from the artifact
+    statement = next(s for s in artifact["readings"] if s["statement"] == STATEMENT)
+    prob = {r["reading"]: r["posterior_probability"] for r in statement["readings"]}
+    weight = {r["reading"]: r["prior_weight"] for r in statement["readings"]}
+    odds = prob["primary_source"] / prob["as_paraphrased"]
+    factor = odds / (weight["primary_source"] / weight["as_paraphrased"])
+    yield f"each with a prior weight of {weight['primary_source']:g}"
+    yield f"posterior probability of {prob['primary_source']:.2f}"
+    yield f"the paraphrase {prob['as_paraphrased']:.2f}"
+    yield f"Bayes factor of {factor:.1f}"
+
+    # Exercises 1 to 4
+    s = parse_scenario('name = "x"\n[levers]\nprevention_shift = -12\n', "prevention")
+    e = simulate(s.parameters, s.drivers)
+    for stock in ("intercepted", "cumulative_arrivals"):
+        before, after = base.stock(stock)[-1], e.stock(stock)[-1]
+        yield f"{_change(before, after)} ({_pair(before, after)})"
+    yield _pair(base.stock("cumulative_departures")[-1], e.stock("cumulative_departures")[-1])
+    s = load_scenario(SCENARIOS / "returns_encouraged.toml")
+    e = simulate(s.parameters, s.drivers)
+    for stock in ("returned", "cumulative_arrivals"):
+        yield _pair(base.stock(stock)[-1], e.stock(stock)[-1])
+    s = load_scenario(SCENARIOS / "no_air_campaign.toml")
+    e = simulate(s.parameters, s.drivers)
+    for stock in ("killed", "cumulative_departures"):
+        yield _pair(base.stock(stock)[-1], e.stock(stock)[-1])
+    low, _, high = compare([reported, s], draws=200).difference("killed")[1]
+    yield f"a difference of {-high:,.0f} to {-low:,.0f} over the posterior draws"
+    top = int(e.stock("in_theatre").argmax())
+    yield f"({e.stock('in_theatre')[top]:,.0f}) and comes later ({e.dates[top]:%Y-%m})"
+    x = explain(reported, load_scenario(SCENARIOS / "territory_held.toml"), "in_theatre")
+    part = dict(zip(x.components, x.shapley, strict=True))
+    yield f"{x.total:,.0f} more in theatre ({_pair(x.value_a, x.value_b)})"
+    yield f"{part['drivers.territory']:,.0f} come from territory"
+    yield f"{part['drivers.pay']:,.0f} from pay"
+    yield (
+        f"{x.flows['deaths']:,.0f} fewer deaths (no territory retaken, no ground offensives), "
+        f"{x.flows['returns']:,.0f} fewer returns and {x.flows['onward_moves']:,.0f} fewer "
+        f"onward moves; only {x.flows['arrivals']:,.0f} through more arrivals"
+    )
+
+
+def test_the_class_plan_quotes_what_the_model_gives():
+    text = " ".join(TEACHING.read_text("utf-8").split())
+    missing = [q for q in _class_plan_numbers() if q not in text]
+    assert not missing, f"docs/teaching.md no longer says what the model gives: {missing}"

@@ -63,11 +63,13 @@ def measure(result: Result, obs: Observation) -> np.ndarray:
     """The model's value of the quantity that observation ``obs`` reports."""
     regions = obs.regions
     m = obs.measure
-    if m in ("cumulative_arrivals", "cumulative_departures", "in_theatre"):
+    if m in ("cumulative_arrivals", "cumulative_departures", "in_theatre", "returned", "killed"):
         index = {
             "cumulative_arrivals": layout.CUM_ARRIVALS,
             "cumulative_departures": layout.CUM_DEPARTURES,
             "in_theatre": layout.IN_THEATRE,
+            "returned": layout.RETURNED,  # cumulative: returnees never leave the stock
+            "killed": layout.KILLED,  # foreign fighters killed, cumulative
         }[m]
         return value_at(regional_sum(result, index, regions), time_at(result, obs.ref_end))
     if m == "fighting_abroad":  # in theatre plus moved on to other theatres

@@ -32,10 +32,14 @@ Measure = Literal[
     "arrivals_ratio",
     "killed_all_fighters_total",
     "in_theatre_fall_from_peak",
+    "returned",
+    "killed",
 ]
-Use = Literal["fit", "driver_input", "not_used"]
+Use = Literal["fit", "driver_input", "not_used", "validation"]
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "observations.csv"
+VALIDATION_PATH = DEFAULT_PATH.with_name("validation.csv")
+"""Figures published after the last article, for out-of-sample validation only (never fitted)."""
 
 
 class Observation(BaseModel):
@@ -89,10 +93,10 @@ class Observation(BaseModel):
             raise ValueError("reading_of, reading and reading_weight go together (all or none)")
         if self.reading and self.use != "fit":
             raise ValueError("only fitted rows can be readings of a statement")
-        if self.use != "fit":
+        if self.use not in ("fit", "validation"):
             return self
         if self.measure is None or self.sigma_log is None:
-            raise ValueError("a fitted row needs a measure and a sigma_log")
+            raise ValueError(f"a {self.use} row needs a measure and a sigma_log")
         if self.form == "range":
             if self.low is None or self.high is None or not 0 < self.low <= self.high:
                 raise ValueError(f"a range needs 0 < low <= high, got [{self.low}, {self.high}]")
@@ -227,8 +231,46 @@ def parse_observations(text: str, label: str = "observations.csv") -> tuple[Obse
 
 
 def load_observations(path: Path = DEFAULT_PATH) -> tuple[Observation, ...]:
-    """All rows of the observations file."""
-    return parse_observations(path.read_text("utf-8"), path.name)
+    """All rows of the observations file.
+
+    Raises
+    ------
+    InputError
+        When a row is invalid, or is a ``validation`` row: those live in
+        ``data/validation.csv`` and never enter a fit.
+    """
+    rows = parse_observations(path.read_text("utf-8"), path.name)
+    stray = [o.id for o in rows if o.use == "validation"]
+    if stray:
+        raise InputError(
+            f"{path.name}: rows {', '.join(stray)} have use = validation; validation figures "
+            f"belong in {VALIDATION_PATH.name} and are never fitted (use is one of fit, "
+            "driver_input, not_used here)"
+        )
+    return rows
+
+
+def load_validation(path: Path = VALIDATION_PATH) -> tuple[Observation, ...]:
+    """The validation figures (``data/validation.csv``): every row has ``use = validation``.
+
+    They are published after the articles' dates (the US officials' killed totals of 2016 and
+    early 2017 in no article; the reports of October 2017 to July 2018) and never enter a fit:
+    :func:`load_observations` refuses them and the calibration reads only fitted rows.
+
+    Raises
+    ------
+    InputError
+        Naming each row that is not a validation row.
+    """
+    rows = parse_observations(path.read_text("utf-8"), path.name)
+    problems = [
+        f"{path.name}: {o.id}.use = {o.use}; every row here must be validation"
+        for o in rows
+        if o.use != "validation"
+    ]
+    if problems:
+        raise InputError("\n".join(problems))
+    return rows
 
 
 def fitted(observations: tuple[Observation, ...]) -> tuple[Observation, ...]:

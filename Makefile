@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: app test lint bench docs lock clean
+.PHONY: app test lint bench docs lock clean vintages check-vintages
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ffsim needs Python >= 3.11"'
@@ -27,6 +27,18 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	HOME=$$(mktemp -d) $(BIN)/python benchmarks/app_speed.py
+
+# The calibration as of each article's date (docs/validation.md). The vintages of 2016-09-11 and
+# 2017-03-24 fit every figure: they are calibration/baseline.json (`ffsim calibrate`).
+VINTAGE_DATES := 2015-04-30 2015-09-27 2016-06-26
+
+vintages: $(STAMP)
+	for d in $(VINTAGE_DATES); do $(BIN)/ffsim calibrate --as-of $$d || exit 1; done
+
+# Re-run each shipped vintage and compare (exact on the same platform, else statistical); about a
+# minute a vintage. CI runs it after the suite; the suite itself re-runs the baseline's check.
+check-vintages: $(STAMP)
+	for d in $(VINTAGE_DATES); do $(BIN)/ffsim calibrate --as-of $$d --check || exit 1; done
 
 docs: $(STAMP)
 	$(BIN)/python -m model.docs

@@ -22,8 +22,9 @@ from model.calibrate import Calibrator, Problem
 from model.calibration_config import DEFAULT_CONFIG, load_config
 from model.check import check_artifact
 from model.errors import InputError
-from model.observations import DEFAULT_PATH, data_hash, fitted, load_observations
+from model.observations import DEFAULT_PATH, data_hash, load_observations
 from model.parameters import Parameters
+from model.vintages import data_date, parse_as_of, rows_as_of, vintage_path
 
 MAX_INPUT_BYTES = 5_000_000
 """Largest --data or --config file accepted."""
@@ -179,6 +180,7 @@ def run_calibration(
     data_path: Path,
     seed: int | None,
     progress: Callable[[str], Any] | None = print,
+    as_of: dt.date | None = None,
 ) -> dict[str, Any]:
     """Run the whole calibration; return the artifact (not written).
 
@@ -191,22 +193,31 @@ def run_calibration(
     progress
         Called with one line of text at each stage, prefixed with the elapsed time and an
         estimate of the time left; ``None`` for silence.
+    as_of
+        Use only the fitted figures published on or before this date (a vintage,
+        :mod:`model.vintages`); ``None`` for all of them. The artifact records the vintage's
+        data date (the latest such figure's) as ``as_of``: dates with the same figures give
+        the same problem and the same artifact.
     """
     start = time.perf_counter()
     say = TimedProgress(progress) if progress is not None else None
     config = load_config(config_path)
     if not data_path.exists():
         raise InputError(f"{data_path}: observations file not found")
-    observations = fitted(load_observations(data_path))
+    everything = load_observations(data_path)
+    as_of = data_date(everything, as_of)
+    observations = rows_as_of(everything, as_of)
     seed = config.seed if seed is None else seed
     if say is not None:
         say(
             f"calibrating {len(config.free)} parameters against {len(observations)} figures "
-            f"({data_path.name}), seed {seed}"
+            f"published by {as_of} ({data_path.name}), seed {seed}"
         )
     problem = Problem(config, observations, Parameters())
     cal = Calibrator(problem, seed, say).fit()
-    return build_artifact(cal, data_path, data_hash(data_path), time.perf_counter() - start)
+    artifact = build_artifact(cal, data_path, data_hash(data_path), time.perf_counter() - start)
+    artifact["as_of"] = as_of.isoformat()
+    return artifact
 
 
 def _num(x: float) -> str:
@@ -286,7 +297,10 @@ def _check(args: argparse.Namespace, config_path: Path, data_path: Path, out: Pa
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise InputError(f"--out {out}: the artifact records no integer seed; give --seed")
     # Through JSON, as the shipped one was, so tuples and lists compare alike.
-    new = json.loads(json.dumps(run_calibration(config_path, data_path, seed)))
+    as_of = _as_of(args)
+    if as_of is None and isinstance(shipped.get("as_of"), str):
+        as_of = parse_as_of(shipped["as_of"])
+    new = json.loads(json.dumps(run_calibration(config_path, data_path, seed, as_of=as_of)))
     report = check_artifact(shipped, new)
     print(fit_table(new))
     print(report.headline())
@@ -303,6 +317,11 @@ def _check(args: argparse.Namespace, config_path: Path, data_path: Path, out: Pa
     return 0
 
 
+def _as_of(args: argparse.Namespace) -> dt.date | None:
+    text = getattr(args, "as_of", None)
+    return None if text is None else parse_as_of(text)
+
+
 def calibrate_command(args: argparse.Namespace) -> int:
     """Run ``ffsim calibrate`` with parsed arguments; return the exit code.
 
@@ -312,13 +331,19 @@ def calibrate_command(args: argparse.Namespace) -> int:
     """
     config_path = Path(args.config) if args.config else DEFAULT_CONFIG
     data_path = Path(args.data) if args.data else DEFAULT_PATH
-    out = Path(args.out) if args.out else BASELINE_PATH
+    as_of = _as_of(args)
     check_input_file("--config", config_path)
     check_input_file("--data", data_path)
+    if args.out:
+        out = Path(args.out)
+    elif as_of is None:
+        out = BASELINE_PATH
+    else:
+        out = vintage_path(as_of, load_observations(data_path))
     if args.check:
         return _check(args, config_path, data_path, out)
     check_output_file("--out", out)
-    artifact = run_calibration(config_path, data_path, args.seed)
+    artifact = run_calibration(config_path, data_path, args.seed, as_of=as_of)
     print(fit_table(artifact))
     try:
         written, errors = write_with_fallback(artifact, out)

@@ -257,6 +257,7 @@ def _statistical(shipped: dict[str, Any], new: dict[str, Any]) -> tuple[list[str
             _get(shipped, "provenance", "data_sha256"),
             _get(new, "provenance", "data_sha256"),
         ),
+        "as_of date": (shipped.get("as_of"), new.get("as_of")),
     }
     for what, (a, b) in same.items():
         if a != b:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -301,7 +302,8 @@ def test_run_calibration_gives_the_calibrator_the_timed_progress(tmp_path, monke
 
     monkeypatch.setattr(calibrate_cli, "load_config", lambda path: FakeConfig())
     monkeypatch.setattr(calibrate_cli, "load_observations", lambda path: ["o1", "o2", "o3"])
-    monkeypatch.setattr(calibrate_cli, "fitted", lambda obs: obs)
+    monkeypatch.setattr(calibrate_cli, "data_date", lambda obs, as_of: dt.date(2016, 9, 11))
+    monkeypatch.setattr(calibrate_cli, "rows_as_of", lambda obs, as_of: obs)
     monkeypatch.setattr(calibrate_cli, "Problem", lambda *args: "problem")
     monkeypatch.setattr(calibrate_cli, "Parameters", lambda: None)
     monkeypatch.setattr(calibrate_cli, "Calibrator", FakeCalibrator)
@@ -311,15 +313,16 @@ def test_run_calibration_gives_the_calibrator_the_timed_progress(tmp_path, monke
     data.write_text("id\n")
     lines: list[str] = []
     assert calibrate_cli.run_calibration(tmp_path / "c.toml", data, None, lines.append) == {
-        "ok": True
+        "ok": True,
+        "as_of": "2016-09-11",
     }
     assert seen["seed"] == 5
     assert [line.split("] ", 1)[1] for line in lines] == [
-        "calibrating 2 parameters against 3 figures (obs.csv), seed 5",
+        "calibrating 2 parameters against 3 figures published by 2016-09-11 (obs.csv), seed 5",
         "optimiser start 1/8: log-likelihood -9",
         "sampler: step 800/8000",
     ]
     assert lines[0].startswith("[   0 s elapsed, estimating]")
     assert "s left]" in lines[1] and "estimating]" in lines[2]
-    assert calibrate_cli.run_calibration(tmp_path / "c.toml", data, 3, None) == {"ok": True}
+    assert calibrate_cli.run_calibration(tmp_path / "c.toml", data, 3, None)["ok"]
     assert seen["seed"] == 3

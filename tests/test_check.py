@@ -281,7 +281,7 @@ def _check_cli(tmp_path, inputs, monkeypatch, shipped, new) -> int:
     path.write_text(json.dumps(shipped))
     seeds = []
 
-    def fake_run(config_path, data_path, seed, progress=print):
+    def fake_run(config_path, data_path, seed, progress=print, as_of=None):
         seeds.append(seed)
         return new
 

@@ -59,14 +59,22 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--config", metavar="FILE.toml", help="calibration config")
     cal.add_argument("--data", metavar="FILE.csv", help="observations file")
     cal.add_argument(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="a vintage: fit only the figures published on or before this date (default "
+        "--out calibration/vintages/as-of-DATE.json; the latest article's date is the baseline)",
+    )
+    cal.add_argument(
         "--check",
         action="store_true",
         help="re-run and check against the artifact at --out: identical on the same packages "
         "and platform, else statistically; exit 1 on a mismatch",
     )
+    from model.forecast_cli import add_command as add_forecast
     from model.scenario_cli import add_commands
 
     add_commands(sub)
+    add_forecast(sub)
     return parser
 
 
@@ -151,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return calibrate_command(args)
         if args.command == "run":
             return _run(args)
+        if args.command == "forecast-skill":
+            from model.forecast_cli import forecast_skill_command
+
+            return forecast_skill_command(args)
         from model import scenario_cli
 
         return getattr(scenario_cli, f"{args.command}_command")(args)

@@ -26,6 +26,9 @@ MARKERS = {
     "LEVER TABLE": "lever_table",
     "SCENARIO LIST": "scenario_list",
     "COMPARE TABLE": "compare_table",
+    "SKILL TABLE": "skill_block",
+    "VINTAGE TABLE": "vintage_block",
+    "FORECAST FIGURES": "forecast_figures",
 }
 
 
@@ -284,6 +287,56 @@ def compare_table() -> str:
     return "\n".join(rows)
 
 
+_REPORT: list = []
+
+
+def _forecasts() -> list:
+    """The forecast report of every vintage, computed once per run."""
+    if not _REPORT:
+        from model.forecast import forecast_all
+
+        _REPORT.extend(forecast_all())
+    return _REPORT
+
+
+def skill_block() -> str:
+    """The forecast-skill table of docs/validation.md."""
+    from model.forecast import skill_table
+
+    return skill_table(_forecasts())
+
+
+def vintage_block() -> str:
+    """One row per vintage artifact: what it fitted and how well its optimiser and sampler did."""
+    from model.baseline import ROOT, read_artifact
+
+    rows = [
+        "| vintage | artifact | figures fitted | starts at the mode | effective draws |",
+        "|---|---|---|---|---|",
+    ]
+    for v, _ in _forecasts():
+        a = read_artifact(v.path)
+        f = a["fit"]
+        best = max(s["log_posterior"] for s in f["optimiser_starts"])
+        at_mode = sum(best - s["log_posterior"] <= 1e-6 for s in f["optimiser_starts"])
+        rows.append(
+            f"| {v.label} | `{v.path.relative_to(ROOT)}` | {v.n_fitted} "
+            f"| {at_mode} of {len(f['optimiser_starts'])} "
+            f"| {f['sampler_effective_samples_min']:,.0f} |"
+        )
+    return "\n".join(rows)
+
+
+def forecast_figures() -> str:
+    """Every later figure of every vintage, one table per vintage."""
+    from model.forecast import figure_table
+
+    parts = []
+    for v, forecasts in _forecasts():
+        parts.append(f"### Vintage {v.label}\n\n{figure_table(forecasts)}")
+    return "\n\n".join(parts)
+
+
 def render(text: str) -> str:
     """Replace every generated block present in ``text`` with its current content."""
     found = False
@@ -304,7 +357,8 @@ def render(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     """Rewrite the generated blocks of every file named in ``argv``."""
-    for name in argv or ["docs/model.md", "docs/calibration.md", "docs/scenarios.md"]:
+    defaults = ["docs/model.md", "docs/calibration.md", "docs/scenarios.md", "docs/validation.md"]
+    for name in argv or defaults:
         path = Path(name)
         path.write_text(render(path.read_text("utf-8")), "utf-8")
         print(f"updated {path}")

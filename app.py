@@ -13,6 +13,7 @@ page = st.navigation(
         st.Page("app_pages/explore.py", title="Explore", default=True),
         st.Page("app_pages/compare.py", title="Compare"),
         st.Page("app_pages/calibration.py", title="Calibration"),
+        st.Page("app_pages/forecasts.py", title="Forecasts"),
         st.Page("app_pages/model_page.py", title="Model"),
         st.Page("app_pages/learn.py", title="Learn"),
         st.Page("app_pages/scenarios_io.py", title="Scenarios in and out"),

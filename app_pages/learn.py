@@ -10,7 +10,7 @@ from model.lessons import LESSONS, Lesson
 
 st.title("Learn: how stocks, flows and feedback produced the reported numbers")
 st.caption(
-    "Seven short lessons. Each shows one idea on the diagram, asks what you expect, then runs "
+    "Eight short lessons. Each shows one idea on the diagram, asks what you expect, then runs "
     "the calibrated model so you can compare. The answers are computed by the model, not "
     "written in: at the best fit, with the 90% interval over the posterior draws where the "
     "reported figures leave room. A 90-minute class plan built on these lessons is in "

@@ -1,20 +1,34 @@
-"""Cached model work for the app: runs, posterior bands, the fit score. Keys are JSON text."""
+"""Cached model work for the app: runs, posterior bands, the fit score, the vintages' forecasts.
+Keys are JSON text (or a file's path and modification time)."""
 
 from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import streamlit as st
 
-from model.baseline import read_artifact
+from model.baseline import ROOT, read_artifact
 from model.compare import posterior_members
 from model.drivers import Drivers
+from model.forecast import (
+    QUANTILES,
+    FigureForecast,
+    Vintage,
+    forecast_vintage,
+    posterior_result,
+    vintages,
+)
 from model.likelihood import z_score
 from model.measures import measure
-from model.observations import fitted, load_observations
+from model.observations import Observation, fitted, load_observations, load_validation
 from model.parameters import Parameters
 from model.results import FLOWS, Result
 from model.scenario import Scenario
 from model.simulate import DEFAULT_SETTINGS, simulate, simulate_ensemble
+from model.uncertainty import band
 
 BAND_DRAWS = 100
 """Posterior draws behind every band in the app (the artifact stores 300; 100 keeps a slider
@@ -83,3 +97,143 @@ def fit_score(scenario: Scenario) -> tuple[int, int, float]:
 def artifact() -> dict:
     """The shipped calibration artifact."""
     return read_artifact()
+
+
+# --- vintages and their forecasts (the Forecasts page) ----------------------------------------
+
+FORECAST_VARIABLES = ("cumulative_arrivals", "returned", "in_theatre", "killed")
+"""Stocks whose world totals the Forecasts page draws with each vintage's posterior bands."""
+
+
+class ArtifactError(Exception):
+    """A vintage's calibration artifact is missing or cannot be used; the message names it."""
+
+
+def _shown(path: Path) -> str:
+    """A path as the page names it: relative to the project when inside it."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def modified(path: Path) -> int:
+    """Modification time (ns) of ``path``, -1 when it is missing: part of the cache key, so a
+    recomputed artifact is read again."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def vintage_artifact(path: Path, as_of: dt.date) -> dict[str, Any]:
+    """Read the calibration artifact of the vintage ``as_of``.
+
+    Raises
+    ------
+    ArtifactError
+        Naming the file, when it is missing, is not JSON, or lacks the posterior draws.
+    """
+    shown = _shown(path)
+    if not path.exists():
+        raise ArtifactError(
+            f"The calibration artifact of the vintage {as_of}, {shown}, is missing. Compute it "
+            f"with `ffsim calibrate --as-of {as_of} --out {shown}`."
+        )
+    try:
+        artifact = read_artifact(path)
+    except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError included
+        raise ArtifactError(f"{shown} cannot be read as a calibration artifact: {exc}") from None
+    sample = artifact.get("posterior_sample") if isinstance(artifact, dict) else None
+    missing = [
+        key
+        for key in ("posterior_sample", "best_fit_parameters", "config")
+        if not isinstance(artifact, dict) or key not in artifact
+    ]
+    if not missing and not (isinstance(sample, dict) and sample.get("values")):
+        missing = ["posterior_sample.values"]
+    if missing:
+        raise ArtifactError(
+            f"{shown} is not a usable calibration artifact: it has no {', '.join(missing)}. "
+            f"Compute it again with `ffsim calibrate --as-of {as_of} --out {shown}`."
+        )
+    return artifact
+
+
+_BAD_CONTENT = (KeyError, TypeError, ValueError, IndexError, AttributeError)
+"""What a corrupt artifact raises when its draws are simulated."""
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def all_observations() -> tuple[Observation, ...]:
+    """Every row of data/observations.csv."""
+    return load_observations()
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def validation() -> tuple[Observation, ...]:
+    """Every row of data/validation.csv (never fitted)."""
+    return load_validation()
+
+
+def _vintage(as_of: str) -> Vintage:
+    return next(v for v in vintages(all_observations()) if v.date.isoformat() == as_of)
+
+
+@st.cache_data(
+    max_entries=8, show_spinner="Simulating the vintage's posterior draws (one run per draw)..."
+)
+def _vintage_bands(as_of: str, path: str, mtime: int) -> dict[str, Any]:
+    artifact = vintage_artifact(Path(path), dt.date.fromisoformat(as_of))
+    try:
+        result = posterior_result(artifact)
+    except _BAD_CONTENT as exc:
+        raise ArtifactError(
+            f"{_shown(Path(path))}: its posterior draws cannot be run: {exc!r}"
+        ) from None
+    return {
+        "dates": [d.isoformat() for d in result.dates],
+        "draws": int(result.stock("in_theatre").shape[0]),
+        "bands": {v: band(result, v, "total", QUANTILES) for v in FORECAST_VARIABLES},
+    }
+
+
+def vintage_bands(as_of: str) -> dict[str, Any]:
+    """Month-end ``dates``, the number of ``draws``, and ``bands``: for each of
+    :data:`FORECAST_VARIABLES`, the world total's quantiles (at ``QUANTILES``) over the
+    vintage's posterior draws (cached).
+
+    Raises
+    ------
+    ArtifactError
+        When the vintage's artifact is missing or corrupt.
+    """
+    path = _vintage(as_of).path
+    return _vintage_bands(as_of, str(path), modified(path))
+
+
+@st.cache_data(
+    max_entries=8, show_spinner="Scoring every later figure against the vintage's forecast..."
+)
+def _vintage_forecasts(as_of: str, path: str, mtime: int) -> list[FigureForecast]:
+    v = _vintage(as_of)
+    artifact = vintage_artifact(Path(path), v.date)
+    try:
+        return forecast_vintage(v, all_observations(), validation(), artifact)
+    except _BAD_CONTENT as exc:
+        raise ArtifactError(
+            f"{_shown(Path(path))}: its posterior draws cannot be run: {exc!r}"
+        ) from None
+
+
+def vintage_forecasts(as_of: str) -> list[FigureForecast]:
+    """Every figure published after the vintage ``as_of``, scored against its posterior
+    predictive (cached).
+
+    Raises
+    ------
+    ArtifactError
+        When the vintage's artifact is missing or corrupt.
+    """
+    path = _vintage(as_of).path
+    return _vintage_forecasts(as_of, str(path), modified(path))

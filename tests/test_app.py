@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages.charts import regional_figure
+from app_pages.charts import forecast_band_figure, forecast_strip_figure, regional_figure
 from app_pages.state import widget_key
 from model import __version__
 from model.baseline import baseline_parameters
@@ -23,6 +23,7 @@ APP = str(ROOT / "app.py")
 PAGES = [
     "app_pages/compare.py",
     "app_pages/calibration.py",
+    "app_pages/forecasts.py",
     "app_pages/model_page.py",
     "app_pages/scenarios_io.py",
     "app_pages/learn.py",
@@ -177,3 +178,119 @@ def test_regional_chart_without_a_band_has_regions_and_baseline_only():
     baseline = simulate(baseline_parameters())
     fig = regional_figure(baseline, baseline, "arrivals")
     assert len(fig.data) == len(baseline.regions) + 1
+
+
+FORECASTS = "app_pages/forecasts.py"
+
+
+def _metric(at: AppTest, label: str):
+    return next(m for m in at.metric if m.label == label)
+
+
+def test_the_forecasts_page_shows_bands_strip_and_the_skill_of_every_vintage(app):
+    app.switch_page(FORECASTS).run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert not app.error
+    radio = app.radio(key="forecasts:vintage")
+    assert radio.value == radio.options[0] == "as of 2015-04-30"  # the earliest by default
+    assert len(app.get("plotly_chart")) == 5  # four world totals and the forecast strip
+    names = trace_names(app)
+    assert names.count("90% posterior band") == 4
+    assert "later figure, inside its 90% predictive interval" in names
+    assert "reported (value, range, bound)" in names
+    skill = app.dataframe[-1].value
+    assert list(skill["vintage"]) == radio.options
+    assert list(skill["shown above"]) == ["yes", "", "", "", ""]
+    assert any("**4 rows fitted**, from 1 article," in m.value for m in app.markdown)
+    assert any("The Daily Beast, published 2015-04-30: 4 rows" in m.value for m in app.markdown)
+
+
+def test_changing_the_vintage_changes_the_bands_and_the_later_figures(app):
+    app.switch_page(FORECASTS).run()
+    before, n_before = chart_data(app), _metric(app, "Later figures").value
+    assert "fitted by this vintage" not in trace_names(app)  # Europe only: none on the charts
+    radio = app.radio(key="forecasts:vintage")
+    radio.set_value(radio.options[-1]).run()
+    assert not app.exception, [e.message for e in app.exception]
+    after, n_after = chart_data(app), _metric(app, "Later figures").value
+    assert after[0] != before[0]  # the bands of world arrivals moved
+    assert int(n_after) < int(n_before)  # fewer figures were published after the last vintage
+    assert "fitted by this vintage" in trace_names(app)  # world totals of the articles
+    assert list(app.dataframe[-1].value["shown above"]) == ["", "", "", "", "yes"]
+
+
+def test_a_missing_or_corrupt_vintage_artifact_shows_an_error_naming_the_file(
+    monkeypatch, tmp_path
+):
+    import model.vintages
+
+    (tmp_path / "as-of-2015-04-30.json").write_text("{ not json", "utf-8")
+    (tmp_path / "as-of-2016-06-26.json").write_text(
+        json.dumps({"posterior_sample": {"names": ["x"], "values": [[1.0]]}, "config": {}}),
+        "utf-8",
+    )
+    monkeypatch.setattr(model.vintages, "VINTAGE_DIR", tmp_path)  # 2015-09-27 is missing
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page(FORECASTS).run()
+    assert not at.exception, [e.message for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert "as-of-2015-04-30.json" in errors[0] and "cannot be read" in errors[0]
+    assert not at.get("plotly_chart")  # nothing drawn from a corrupt artifact
+    joined = " ".join(errors)
+    assert "as-of-2015-09-27.json, is missing" in joined
+    assert "as-of-2016-06-26.json is not a usable calibration artifact" in joined
+    assert "best_fit_parameters" in joined
+    skill = at.dataframe[-1].value  # the vintages whose artifacts are sound are still scored
+    assert list(skill["vintage"]) == [
+        "as of 2016-09-11",
+        "as of 2017-03-24 (fits the figures of 2016-09-11)",
+    ]
+    radio = at.radio(key="forecasts:vintage")
+    radio.set_value(radio.options[-1]).run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 5  # the baseline's vintage is drawn
+
+
+def test_forecast_chart_builders_are_pure():
+    dates = ["2015-01-31", "2015-02-28", "2015-03-31"]
+    band = np.array([[1.0, 2, 3], [2, 3, 4], [3, 4, 5], [4, 5, 6], [5, 6, 7]])
+    marks = [
+        {"id": "a", "date": "2015-02-10", "reported_low": 4.0, "reported_high": 4.0,
+         "form": "point", "status": "fitted", "hover": "a"},
+        {"id": "b", "date": "2015-03-10", "reported_low": 9.0, "reported_high": None,
+         "form": "lower_bound", "status": "outside", "hover": "b"},
+        {"id": "c", "date": "2015-03-20", "reported_low": 2.0, "reported_high": 8.0,
+         "form": "range", "status": "inside", "hover": "c"},
+    ]  # fmt: skip
+    fig = forecast_band_figure(dates, band, "title", "2015-02-15", marks)
+    by_name = {t.name: t for t in fig.data}
+    np.testing.assert_allclose(by_name["posterior median"].y, band[2])
+    assert by_name["fitted by this vintage"].marker.color == "black"
+    outside = by_name["later figure, outside its 90% predictive interval"]
+    assert list(outside.marker.symbol) == ["triangle-up"]  # a lower bound
+    inside = by_name["later figure, inside its 90% predictive interval"]
+    assert inside.y[0] == pytest.approx(4.0)  # a range at its geometric middle, with its ends
+    assert inside.error_y.array[0] == pytest.approx(4.0)
+    assert inside.error_y.arrayminus[0] == pytest.approx(2.0)
+    assert fig.layout.shapes[0].x0 == "2015-02-15"  # the vintage's date
+
+    def row(label, p, low, high, form, inside):
+        q = dict(zip(("p05", "p25", "p50", "p75", "p95"), p, strict=True))
+        return {**q, "label": label, "reported_low": low, "reported_high": high,
+                "form": form, "inside_90": inside, "reported": label}  # fmt: skip
+
+    rows = [
+        row("x", (10, 20, 30, 40, 50), 35.0, 35.0, "point", True),
+        row("y", (-5, 1, 2, 3, 9), 100.0, None, "lower_bound", False),
+    ]
+    strip = forecast_strip_figure(rows)
+    assert strip.layout.xaxis.type == "log"
+    names = [t.name for t in strip.data]
+    assert "90% predictive interval, meets the figure" in names
+    assert "90% predictive interval, misses the figure" in names
+    reported = next(t for t in strip.data if t.name == "reported (value, range, bound)")
+    assert list(reported.y) == ["x", "y"]
+    assert list(reported.marker.symbol) == ["diamond", "triangle-right"]
+    misses = next(t for t in strip.data if t.name.endswith("misses the figure"))
+    assert min(x for x in misses.x if x is not None) > 0  # below zero: drawn at the axis edge

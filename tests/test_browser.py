@@ -1,7 +1,8 @@
 """The app in a real browser: Debian's chromium driven by Playwright.
 
 Starts the app on a free port, loads it, moves a slider with the keyboard, waits for the rerun,
-checks that the chart changed, and saves a screenshot. In CI (``CI`` set) a missing browser is
+checks that the chart changed, and saves a screenshot; then opens the Forecasts page, picks
+another vintage and checks that the bands changed. In CI (``CI`` set) a missing browser is
 a failure, never a skip: `.ci/run` installs chromium with apt-get.
 """
 
@@ -130,6 +131,37 @@ def test_slider_moves_and_the_chart_follows_in_a_real_browser(app_url):
         assert slider.input_value() == "-6"
         assert page.evaluate(FIRST_CHART) != before
         shot = SCREENSHOT_DIR / "explore_after_slider.png"
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert shot.stat().st_size > 10_000
+
+
+FORECAST_CHARTS = 5  # four world totals and the forecast strip
+FORECASTS_SETTLED = (
+    "() => !document.querySelector('[data-testid=stStatusWidget]') && "
+    f"document.querySelectorAll('.js-plotly-plot').length === {FORECAST_CHARTS}"
+)
+
+
+def test_the_forecasts_page_follows_the_vintage_in_a_real_browser(app_url):
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as home, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=ARGS, env={**os.environ, "HOME": home}
+        )
+        page = browser.new_page(viewport={"width": 1500, "height": 2600})
+        page.goto(f"{app_url}/forecasts")
+        page.wait_for_function(FORECASTS_SETTLED, timeout=120_000)
+        before = page.evaluate(FIRST_CHART)
+        radio = page.locator("[data-testid=stRadio]")
+        radio.get_by_text("as of 2016-09-11", exact=True).click()
+        page.wait_for_function(f"() => ({FIRST_CHART})() !== {before!r}", timeout=120_000)
+        page.wait_for_function(FORECASTS_SETTLED, timeout=60_000)
+        assert page.evaluate(FIRST_CHART) != before
+        assert radio.locator("input[type=radio]:checked").count() == 1
+        shot = SCREENSHOT_DIR / "forecasts_after_vintage.png"
         page.screenshot(path=str(shot), full_page=True)
         browser.close()
     assert shot.stat().st_size > 10_000

@@ -140,6 +140,48 @@ def test_the_facts_the_lesson_texts_state_hold():
     assert {r["reading"] for r in statement["readings"]} == set(READINGS)
 
 
+def test_what_the_vintages_lesson_says_holds():
+    from model.lessons import EARLY_VINTAGE, LESSONS_BY_ID, WORLD_BINS, WORLD_REPORTS, world_vintage
+    from model.observations import load_observations, load_validation
+    from model.vintages import rows_as_of
+
+    # only the Daily Beast's figures for Europe were fitted: two figures, two readings each
+    rows = rows_as_of(load_observations(), EARLY_VINTAGE)
+    assert {o.outlet for o in rows} == {"The Daily Beast"}
+    assert {o.region for o in rows} == {"france+united_kingdom+other_europe"}
+    assert {o.value for o in rows if o.reading == "eu_as_stated"} == {5000, 8000}
+    assert len({o.reading for o in rows}) == 2 and len(rows) == 4
+
+    reports = {o.id: o for o in load_validation()}
+    soufan, icsr = (reports[i] for i in WORLD_REPORTS)
+    assert soufan.form == "lower_bound" and icsr.form == "point"
+    early, e = world_vintage(EARLY_VINTAGE)
+    last, f = world_vintage()
+    assert early.date == EARLY_VINTAGE and last.n_fitted > early.n_fitted
+    lo_e, med_e, hi_e = np.quantile(e[icsr.id], [0.05, 0.5, 0.95])
+    lo_f, med_f, hi_f = np.quantile(f[icsr.id], [0.05, 0.5, 0.95])
+    # the early band holds both reports, but spans a factor of more than ten ...
+    assert lo_e <= icsr.value <= hi_e
+    assert np.quantile(e[soufan.id], 0.95) >= soufan.reported_low
+    assert hi_e / lo_e > 10
+    # ... and its median lies below half of them
+    assert np.median(e[soufan.id]) < soufan.reported_low / 2 and med_e < icsr.value / 2
+    # with every article's figures the band narrows and the median lies within a tenth
+    assert hi_f / lo_f < hi_e / lo_e
+    assert abs(med_f / icsr.value - 1) < 0.1
+    assert abs(np.median(f[soufan.id]) / soufan.reported_low - 1) < 0.1
+    # the final median is nearer both reports than the early one
+    for report in (soufan, icsr):
+        assert abs(np.log(np.median(f[report.id]) / report.reported_low)) < abs(
+            np.log(np.median(e[report.id]) / report.reported_low)
+        )
+    # the answer option (the reports') is also the one the final vintage's median gives
+    lesson = LESSONS_BY_ID["vintages"]
+    assert lesson.options[lesson.expected].startswith("More than")
+    assert int(np.searchsorted(WORLD_BINS, med_f, side="right")) == lesson.expected
+    assert int(np.searchsorted(WORLD_BINS, med_e, side="right")) != lesson.expected
+
+
 def _pair(before, after):
     return f"{before:,.0f} to {after:,.0f}"
 
@@ -246,6 +288,24 @@ def _class_plan_numbers():
     yield f"posterior probability of {prob['primary_source']:.2f}"
     yield f"the paraphrase {prob['as_paraphrased']:.2f}"
     yield f"Bayes factor of {factor:.1f}"
+
+    # Lesson 8: the vintages' forecasts of world arrivals, from their artifacts
+    from model.lessons import EARLY_VINTAGE, WORLD_REPORTS, world_vintage
+    from model.observations import load_validation
+
+    early, e = world_vintage(EARLY_VINTAGE)
+    _, f = world_vintage()
+    icsr = WORLD_REPORTS[1]
+    icsr_value = next(o.value for o in load_validation() if o.id == icsr)
+    lo, med, hi = np.quantile(e[icsr], [0.05, 0.5, 0.95])
+    yield f"Europe alone ({early.n_fitted} rows, two figures in two readings each)"
+    yield (
+        f"a median of {med:,.0f} (90% band {lo:,.0f} to {hi:,.0f} over its {len(e[icsr])} "
+        "posterior draws)"
+    )
+    yield f"it spans a factor of {hi / lo:.0f} and the median is {icsr_value / med:.1f} times lower"
+    lo, med, hi = np.quantile(f[icsr], [0.05, 0.5, 0.95])
+    yield f"a median of {med:,.0f} ({lo:,.0f} to {hi:,.0f}), {abs(1 - med / icsr_value):.0%} below"
 
     # Exercises 1 to 4
     s = parse_scenario('name = "x"\n[levers]\nprevention_shift = -12\n', "prevention")

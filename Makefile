@@ -41,7 +41,7 @@ check-vintages: $(STAMP)
 	for d in $(VINTAGE_DATES); do $(BIN)/ffsim calibrate --as-of $$d --check || exit 1; done
 
 docs: $(STAMP)
-	$(BIN)/python -m model.docs
+	$(BIN)/python -m ffsim.cli.docs
 
 # Refresh the lock file: resolve the newest versions allowed by pyproject.toml in a scratch
 # environment and freeze them. Commit the result together with a full `make test`.

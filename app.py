@@ -1,25 +1,8 @@
-"""ffsim explorer: routes to the pages; the pages live in app_pages/."""
+"""ffsim explorer: ``streamlit run app.py`` (``make app``); installed, ``ffsim app``.
 
-from __future__ import annotations
+The routing lives in the package (``app_pages/app.py``, installed as ``ffsim.app_pages.app``).
+"""
 
-import streamlit as st
+from ffsim.app_pages.app import main
 
-from app_pages import state
-
-st.set_page_config(page_title="ffsim explorer", layout="wide")
-state.init()
-page = st.navigation(
-    [
-        st.Page("app_pages/explore.py", title="Explore", default=True),
-        st.Page("app_pages/compare.py", title="Compare"),
-        st.Page("app_pages/calibration.py", title="Calibration"),
-        st.Page("app_pages/forecasts.py", title="Forecasts"),
-        st.Page("app_pages/model_page.py", title="Model"),
-        st.Page("app_pages/learn.py", title="Learn"),
-        st.Page("app_pages/scenarios_io.py", title="Scenarios in and out"),
-    ]
-)
-for text in state.pop_notices():
-    st.warning(text)
-page.run()
-st.query_params.from_dict(state.to_query())
+main()

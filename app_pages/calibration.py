@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, runner
+from ffsim.app_pages import charts, runner
 
 artifact = runner.artifact()
 fit = artifact["fit"]

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from model.regions import REGIONS
-from model.results import FLOWS, Result
+from ffsim.core.regions import REGIONS
+from ffsim.core.results import FLOWS, Result
 
 REGION_NAMES = {r.id: r.name for r in REGIONS}
 
@@ -448,10 +448,10 @@ def forecast_strip_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
     """Forest plot of later figures: each one's predictive 50% and 90% intervals and what was
     reported, on a log axis.
 
-    ``rows`` are :meth:`model.forecast.FigureForecast.as_dict` dictionaries with a ``label``
-    (the figure's name on the axis) and ``reported`` (what was reported, as text) added. The
-    90% interval is blue when it meets what the figure reports, red when it misses. Reported
-    values are diamonds, ranges black bars, lower bounds right-pointing triangles and
+    ``rows`` are :meth:`ffsim.calibration.forecast.FigureForecast.as_dict` dictionaries with a
+    ``label`` (the figure's name on the axis) and ``reported`` (what was reported, as text)
+    added. The 90% interval is blue when it meets what the figure reports, red when it misses.
+    Reported values are diamonds, ranges black bars, lower bounds right-pointing triangles and
     upper bounds left-pointing ones. Values at or below zero (a difference's interval can cross
     zero) are drawn at the left edge of the axis, and the hover says so.
     """

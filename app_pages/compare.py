@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, runner, state
-from model.attribution import BALANCES, explain
-from model.compare import OUTCOMES, compare
-from model.scenario import Scenario, check_scenario_text
-from model.scenario_io import scenario_to_toml
+from ffsim.app_pages import charts, runner, state
+from ffsim.scenarios.attribution import BALANCES, explain
+from ffsim.scenarios.compare import OUTCOMES, compare
+from ffsim.scenarios.scenario import Scenario, check_scenario_text
+from ffsim.scenarios.scenario_io import scenario_to_toml
 
 st.title("Compare scenarios")
 st.caption(

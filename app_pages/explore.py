@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import charts, runner, state, widgets
-from model import __version__
-from model.scenario import baseline_scenario
+from ffsim import __version__
+from ffsim.app_pages import charts, runner, state, widgets
+from ffsim.scenarios.scenario import baseline_scenario
 
 st.title("Foreign-fighter flows to Syria and Iraq, 2012-2018")
 st.caption(

@@ -7,11 +7,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, runner
-from model.baseline import BASELINE_PATH
-from model.forecast import FigureForecast, Vintage, reported_text, summarise, vintages
-from model.observations import Observation
-from model.vintages import rows_as_of
+from ffsim.app_pages import charts, runner
+from ffsim.calibration.baseline import BASELINE_PATH
+from ffsim.calibration.forecast import FigureForecast, Vintage, reported_text, summarise, vintages
+from ffsim.calibration.observations import Observation
+from ffsim.calibration.vintages import rows_as_of
 
 HIGHLIGHT = "background-color: rgba(31, 119, 180, 0.18)"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import charts, state
-from model.diagram import LOOP_NAMES, loop_mermaid, stock_flow_mermaid
-from model.lessons import LESSONS, Lesson
+from ffsim.app_pages import charts, state
+from ffsim.teaching.diagram import LOOP_NAMES, loop_mermaid, stock_flow_mermaid
+from ffsim.teaching.lessons import LESSONS, Lesson
 
 st.title("Learn: how stocks, flows and feedback produced the reported numbers")
 st.caption(

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from model.diagram import loop_mermaid, stock_flow_mermaid
-from model.levers import LEVER_SPECS
-from model.parameters import PARAMETER_SPECS
+from ffsim.core.parameters import PARAMETER_SPECS
+from ffsim.resources import DOCS_DIR
+from ffsim.scenarios.levers import LEVER_SPECS
+from ffsim.teaching.diagram import loop_mermaid, stock_flow_mermaid
 
-MODEL_MD = Path(__file__).resolve().parents[1] / "docs" / "model.md"
+MODEL_MD = DOCS_DIR / "model.md"
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
@@ -28,7 +28,7 @@ def section(text: str, heading: str) -> str:
 
 doc = _doc()
 st.title("The model")
-st.caption("Diagrams from model/diagram.py; text from docs/model.md, as in the documentation.")
+st.caption("Diagrams from model/teaching/diagram.py; text from docs/model.md.")
 tabs = st.tabs(["Stocks and flows", "Feedback loops", "Equations", "Parameters", "Levers"])
 with tabs[0]:
     st.mermaid_chart(stock_flow_mermaid())

@@ -10,10 +10,8 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from model.baseline import ROOT, read_artifact
-from model.compare import posterior_members
-from model.drivers import Drivers
-from model.forecast import (
+from ffsim.calibration.baseline import read_artifact
+from ffsim.calibration.forecast import (
     QUANTILES,
     FigureForecast,
     Vintage,
@@ -21,14 +19,17 @@ from model.forecast import (
     posterior_result,
     vintages,
 )
-from model.likelihood import z_score
-from model.measures import measure
-from model.observations import Observation, fitted, load_observations, load_validation
-from model.parameters import Parameters
-from model.results import FLOWS, Result
-from model.scenario import Scenario
-from model.simulate import DEFAULT_SETTINGS, simulate, simulate_ensemble
-from model.uncertainty import band
+from ffsim.calibration.likelihood import z_score
+from ffsim.calibration.measures import measure
+from ffsim.calibration.observations import Observation, fitted, load_observations, load_validation
+from ffsim.calibration.uncertainty import band
+from ffsim.core.drivers import Drivers
+from ffsim.core.parameters import Parameters
+from ffsim.core.results import FLOWS, Result
+from ffsim.core.simulate import DEFAULT_SETTINGS, simulate, simulate_ensemble
+from ffsim.resources import shown
+from ffsim.scenarios.compare import posterior_members
+from ffsim.scenarios.scenario import Scenario
 
 BAND_DRAWS = 100
 """Posterior draws behind every band in the app (the artifact stores 300; 100 keeps a slider
@@ -110,11 +111,8 @@ class ArtifactError(Exception):
 
 
 def _shown(path: Path) -> str:
-    """A path as the page names it: relative to the project when inside it."""
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
+    """A path as the page names it: a shipped file as the repository names it."""
+    return shown(path)
 
 
 def modified(path: Path) -> int:

@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from app_pages import runner, state
-from model.scenario import MAX_SCENARIO_BYTES
-from model.scenario_io import scenario_to_toml
+from ffsim.app_pages import runner, state
+from ffsim.scenarios.scenario import MAX_SCENARIO_BYTES
+from ffsim.scenarios.scenario_io import scenario_to_toml
 
 st.title("Scenarios in and out")
 scenario = state.current()

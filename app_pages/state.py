@@ -13,12 +13,12 @@ from typing import Any
 
 import streamlit as st
 
-from model import __version__
-from model.errors import InputError
-from model.levers import Levers
-from model.parameters import PARAMETER_SPECS
-from model.scenario import SCENARIO_DIR, Scenario, baseline_scenario, check_scenario_text
-from model.scenario_io import scenario_to_toml
+from ffsim import __version__
+from ffsim.core.errors import InputError
+from ffsim.core.parameters import PARAMETER_SPECS
+from ffsim.scenarios.levers import Levers
+from ffsim.scenarios.scenario import SCENARIO_DIR, Scenario, baseline_scenario, check_scenario_text
+from ffsim.scenarios.scenario_io import scenario_to_toml
 
 BASE, CHANGES, SAVED, NOTICE = "base", "changes", "saved", "notice"
 SHIPPED = {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml"))}

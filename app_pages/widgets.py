@@ -1,5 +1,5 @@
-"""Widgets generated from the schemas: policy levers (model.levers) and assumptions
-(model.parameters), each estimated parameter with its calibrated 90% range."""
+"""Widgets generated from the schemas: policy levers (ffsim.scenarios.levers) and assumptions
+(ffsim.core.parameters), each estimated parameter with its calibrated 90% range."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.state import record_change, widget_key
-from model.levers import LEVER_SPECS
-from model.parameters import PARAMETER_SPECS, ParameterSpec
-from model.regions import REGIONS
-from model.scenario import Scenario
+from ffsim.app_pages.state import record_change, widget_key
+from ffsim.core.parameters import PARAMETER_SPECS, ParameterSpec
+from ffsim.core.regions import REGIONS
+from ffsim.scenarios.levers import LEVER_SPECS
+from ffsim.scenarios.scenario import Scenario
 
 STEPS = 200
 

@@ -17,8 +17,8 @@ import time
 import numba
 import numpy as np
 
-from model.parameters import Parameters
-from model.simulate import simulate, simulate_ensemble
+from ffsim.core.parameters import Parameters
+from ffsim.core.simulate import simulate, simulate_ensemble
 
 
 def median_seconds(func, repeat: int) -> float:
@@ -45,7 +45,7 @@ def cold_start_seconds() -> float:
     """First run in a fresh process with an empty compile cache (includes JIT compilation)."""
     code = (
         "import time; t = time.perf_counter();"
-        "from model.simulate import simulate; simulate();"
+        "from ffsim.core.simulate import simulate; simulate();"
         "print(time.perf_counter() - t)"
     )
     with tempfile.TemporaryDirectory() as cache:
@@ -58,10 +58,10 @@ def cold_start_seconds() -> float:
 
 def calibration_seconds(repeat: int) -> tuple[float, float]:
     """Median wall time of the point estimate (optimiser only) and of the whole calibration."""
-    from model.calibrate import Calibrator, Problem
-    from model.calibrate_cli import run_calibration
-    from model.calibration_config import DEFAULT_CONFIG, load_config
-    from model.observations import DEFAULT_PATH, fitted, load_observations
+    from ffsim.calibration.calibrate import Calibrator, Problem
+    from ffsim.calibration.config import DEFAULT_CONFIG, load_config
+    from ffsim.calibration.observations import DEFAULT_PATH, fitted, load_observations
+    from ffsim.cli.calibrate import run_calibration
 
     config = load_config()
     problem = Problem(config, fitted(load_observations()), Parameters())
@@ -76,8 +76,8 @@ def calibration_seconds(repeat: int) -> tuple[float, float]:
 
 def compare_seconds(repeat: int) -> float:
     """Median time of comparing the first seven shipped scenarios, 200 draws each."""
-    from model.compare import compare
-    from model.scenario import SCENARIO_DIR, load_scenario
+    from ffsim.scenarios.compare import compare
+    from ffsim.scenarios.scenario import SCENARIO_DIR, load_scenario
 
     scenarios = [load_scenario(p) for p in sorted(SCENARIO_DIR.glob("*.toml"))[:7]]
     return median_seconds(lambda: compare(scenarios, draws=200), repeat)

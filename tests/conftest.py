@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from model.drivers import DEFAULT_DRIVERS, Drivers
-from model.parameters import PARAMETER_SPECS, Parameters
-from model.regions import REGION_IDS
+from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
+from ffsim.core.parameters import PARAMETER_SPECS, Parameters
+from ffsim.core.regions import REGION_IDS
 
 settings.register_profile(
     "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]

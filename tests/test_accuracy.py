@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from conftest import rel_diff
 
-from model.parameters import PARAMETER_SPECS, Parameters
-from model.regions import REGION_IDS
-from model.results import FLOWS, STOCKS
-from model.simulate import Settings, simulate, simulate_reference
+from ffsim.core.parameters import PARAMETER_SPECS, Parameters
+from ffsim.core.regions import REGION_IDS
+from ffsim.core.results import FLOWS, STOCKS
+from ffsim.core.simulate import Settings, simulate, simulate_reference
 
 
 def monthly_outputs(result) -> np.ndarray:

@@ -10,13 +10,13 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages.charts import forecast_band_figure, forecast_strip_figure, regional_figure
-from app_pages.state import widget_key
-from model import __version__
-from model.baseline import baseline_parameters
-from model.levers import LEVER_SPECS
-from model.parameters import PARAMETER_SPECS
-from model.simulate import simulate
+from ffsim import __version__
+from ffsim.app_pages.charts import forecast_band_figure, forecast_strip_figure, regional_figure
+from ffsim.app_pages.state import widget_key
+from ffsim.calibration.baseline import baseline_parameters
+from ffsim.core.parameters import PARAMETER_SPECS
+from ffsim.core.simulate import simulate
+from ffsim.scenarios.levers import LEVER_SPECS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -222,14 +222,16 @@ def test_changing_the_vintage_changes_the_bands_and_the_later_figures(app):
 def test_a_missing_or_corrupt_vintage_artifact_shows_an_error_naming_the_file(
     monkeypatch, tmp_path
 ):
-    import model.vintages
+    import ffsim.calibration.vintages
 
     (tmp_path / "as-of-2015-04-30.json").write_text("{ not json", "utf-8")
     (tmp_path / "as-of-2016-06-26.json").write_text(
         json.dumps({"posterior_sample": {"names": ["x"], "values": [[1.0]]}, "config": {}}),
         "utf-8",
     )
-    monkeypatch.setattr(model.vintages, "VINTAGE_DIR", tmp_path)  # 2015-09-27 is missing
+    monkeypatch.setattr(
+        ffsim.calibration.vintages, "VINTAGE_DIR", tmp_path
+    )  # 2015-09-27 is missing
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     at.switch_page(FORECASTS).run()
@@ -239,7 +241,7 @@ def test_a_missing_or_corrupt_vintage_artifact_shows_an_error_naming_the_file(
     assert not at.get("plotly_chart")  # nothing drawn from a corrupt artifact
     joined = " ".join(errors)
     assert "as-of-2015-09-27.json, is missing" in joined
-    assert "as-of-2016-06-26.json is not a usable calibration artifact" in joined
+    assert "as-of-2016-06-26.json: not a calibration artifact" in joined
     assert "best_fit_parameters" in joined
     skill = at.dataframe[-1].value  # the vintages whose artifacts are sound are still scored
     assert list(skill["vintage"]) == [

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from model import calibrate_cli
-from model.calibrate_cli import TimedProgress
-from model.cli import main
+from ffsim.cli import calibrate as calibrate_cli
+from ffsim.cli.calibrate import TimedProgress
+from ffsim.cli.main import main
 
 ARTIFACT = {"fit": {"n_within": 1}, "provenance": {"wall_time_s": 1.5}}
 
@@ -175,7 +175,7 @@ def test_a_fifo_as_data_does_not_hang_the_command(tmp_path, inputs):
     os.mkfifo(fifo)
     args = _args(inputs, **{"--data": str(fifo), "--out": str(tmp_path / "x.json")})
     proc = subprocess.run(
-        [sys.executable, "-m", "model", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "ffsim", *args], capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 2
     assert proc.stderr == (

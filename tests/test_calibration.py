@@ -7,16 +7,16 @@ import json
 import numpy as np
 import pytest
 
-from model.baseline import BASELINE_PATH, baseline_parameters, read_artifact
-from model.calibrate import Calibrator, Problem
-from model.calibrate_cli import run_calibration
-from model.calibration_config import ARTICLES_ONLY_CONFIG, DEFAULT_CONFIG, load_config
-from model.check import check_artifact
-from model.likelihood import z_score
-from model.measures import measure
-from model.observations import DEFAULT_PATH, fitted, load_observations
-from model.parameters import Parameters
-from model.simulate import simulate
+from ffsim.calibration.baseline import BASELINE_PATH, baseline_parameters, read_artifact
+from ffsim.calibration.calibrate import Calibrator, Problem
+from ffsim.calibration.check import check_artifact
+from ffsim.calibration.config import ARTICLES_ONLY_CONFIG, DEFAULT_CONFIG, load_config
+from ffsim.calibration.likelihood import z_score
+from ffsim.calibration.measures import measure
+from ffsim.calibration.observations import DEFAULT_PATH, fitted, load_observations
+from ffsim.cli.calibrate import run_calibration
+from ffsim.core.parameters import Parameters
+from ffsim.core.simulate import simulate
 
 
 @pytest.fixture(scope="module")

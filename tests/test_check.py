@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from model import calibrate_cli
-from model.check import QUANTILES, check_artifact, empirical_cdf, quantile_tolerance
-from model.cli import main
-from model.errors import InputError
+from ffsim.calibration.check import QUANTILES, check_artifact, empirical_cdf, quantile_tolerance
+from ffsim.cli import calibrate as calibrate_cli
+from ffsim.cli.main import main
+from ffsim.core.errors import InputError
 
 NAMES = ["departure_rate", "radicalisation_rate.france", "combat_mortality"]
 CENTRES = np.array([0.02, 30.0, 0.01])
@@ -340,7 +340,7 @@ def test_every_platform_difference_is_named():
 
 
 def test_the_platform_fingerprint_names_cpu_blas_and_simd_without_paths():
-    from model.platform_info import platform_fingerprint
+    from ffsim.calibration.platform_info import platform_fingerprint
 
     fingerprint = platform_fingerprint()
     assert set(fingerprint) == {"cpu", "machine", "blas", "numpy_simd"}
@@ -357,7 +357,7 @@ def test_the_platform_fingerprint_says_unknown_rather_than_failing(monkeypatch):
 
     from numpy._core import _multiarray_umath
 
-    from model.platform_info import platform_fingerprint
+    from ffsim.calibration.platform_info import platform_fingerprint
 
     monkeypatch.delattr(_multiarray_umath, "__cpu_dispatch__")
     monkeypatch.delattr(_multiarray_umath, "__cpu_baseline__")

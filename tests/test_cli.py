@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from model.cli import main
-from model.regions import REGION_IDS
-from model.results import LEDGER
+from ffsim.cli.main import main
+from ffsim.core.regions import REGION_IDS
+from ffsim.core.results import LEDGER
 
 REQUIRED = {
     "in_transit",
@@ -163,7 +163,7 @@ def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
     bad.write_text("[parameters]\ntransit_time = 0\n")
     for args in (["run", str(bad)], ["run", "--bogus"], ["fly"]):
         proc = subprocess.run(
-            [sys.executable, "-m", "model", *args], capture_output=True, text=True, check=False
+            [sys.executable, "-m", "ffsim", *args], capture_output=True, text=True, check=False
         )
         assert proc.returncode == 2, args
         assert "Traceback" not in proc.stderr

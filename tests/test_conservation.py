@@ -6,11 +6,11 @@ import numpy as np
 from conftest import driver_sets, parameter_sets
 from hypothesis import given
 
-from model import layout
-from model.parameters import PARAMETER_SPECS, Parameters
-from model.regions import REGION_IDS
-from model.results import LEDGER, STOCKS
-from model.simulate import simulate, simulate_ensemble
+from ffsim.core import layout
+from ffsim.core.parameters import PARAMETER_SPECS, Parameters
+from ffsim.core.regions import REGION_IDS
+from ffsim.core.results import LEDGER, STOCKS
+from ffsim.core.simulate import simulate, simulate_ensemble
 
 
 def assert_ledger(result, rtol: float = 1e-9) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from model import layout
-from model.docs import render
-from model.results import FLOWS
+from ffsim.cli.docs import render
+from ffsim.core import layout
+from ffsim.core.results import FLOWS
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_MD = ROOT / "docs" / "model.md"
@@ -25,7 +25,7 @@ def test_generated_tables_are_current(path):
 
 
 def test_calibration_page_explains_every_current_misfit():
-    from model.baseline import read_artifact
+    from ffsim.calibration.baseline import read_artifact
 
     text = CALIBRATION_MD.read_text("utf-8")
     explained = text.split("## What the model cannot reconcile, and why", 1)[1]
@@ -40,22 +40,23 @@ def test_calibration_page_explains_every_current_misfit():
 
 
 def test_stock_and_flow_diagram_names_every_stock_and_flow():
-    from model.diagram import STOCK_FLOW_LINKS, STOCK_FLOW_NODES
+    from ffsim.teaching.diagram import STOCK_FLOW_LINKS, STOCK_FLOW_NODES
 
     nodes = {n.id for n in STOCK_FLOW_NODES}
     ledger_stocks = layout.REGIONAL_STOCK_NAMES[: layout.INTERCEPTED + 1]
     for name in (*ledger_stocks, *layout.GLOBAL_STOCK_NAMES):
-        assert name in nodes, f"stock {name} missing from model/diagram.py"
+        assert name in nodes, f"stock {name} missing from model/teaching/diagram.py"
     labels = " ".join(link.label for link in STOCK_FLOW_LINKS)
     for name in FLOWS:
         word = {"interceptions": "stopped_at_border"}.get(name, name)
-        assert re.search(rf"\b{word}\b", labels), f"flow {name} missing from model/diagram.py"
+        where = "model/teaching/diagram.py"
+        assert re.search(rf"\b{word}\b", labels), f"flow {name} missing from {where}"
     for link in STOCK_FLOW_LINKS:
         assert {link.source, link.target} <= nodes
 
 
 def test_loops_are_closed_paths_of_the_causal_diagram():
-    from model.diagram import LOOP_LINKS, LOOP_NAMES, LOOP_NODES, LOOPS
+    from ffsim.teaching.diagram import LOOP_LINKS, LOOP_NAMES, LOOP_NODES, LOOPS
 
     edges = {(link.source, link.target) for link in LOOP_LINKS}
     nodes = {n.id for n in LOOP_NODES}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 from conftest import drivers_constant
 
-from model.drivers import DEFAULT_DRIVERS
-from model.parameters import Parameters
-from model.regions import REGION_IDS
-from model.rhs import initial_state, rhs
-from model.simulate import DEFAULT_SETTINGS, driver_table, simulate, simulate_ensemble
+from ffsim.core.drivers import DEFAULT_DRIVERS
+from ffsim.core.parameters import Parameters
+from ffsim.core.regions import REGION_IDS
+from ffsim.core.rhs import initial_state, rhs
+from ffsim.core.simulate import DEFAULT_SETTINGS, driver_table, simulate, simulate_ensemble
 
 
 def _params(n: int) -> list[Parameters]:

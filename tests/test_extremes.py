@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from conftest import drivers_constant
 
-from model.parameters import Parameters
-from model.regions import REGION_IDS
-from model.simulate import simulate
+from ffsim.core.parameters import Parameters
+from ffsim.core.regions import REGION_IDS
+from ffsim.core.simulate import simulate
 
 ZERO_BY_REGION = dict.fromkeys(REGION_IDS, 0.0)
 
@@ -140,7 +140,7 @@ def test_constant_drivers_and_no_group_lead_to_pool_equilibrium():
     # radicalisation = exit + departures: P* = rate / (exit + departure_rate * appeal_base).
     params = Parameters(network_strength=0.0, appeal_territory=0.0)
     drivers = drivers_constant(territory=0.0, border_closure=0.0, prevention=0.0)
-    from model.simulate import Settings
+    from ffsim.core.simulate import Settings
 
     result = simulate(params, drivers, Settings(end="2030-12"))
     expected = params.radicalisation_rate.france / (

@@ -9,13 +9,11 @@ import math
 import numpy as np
 import pytest
 
-from model.baseline import read_artifact
-from model.calibrate import Calibrator, Problem
-from model.calibration_config import DEFAULT_CONFIG, load_config
-from model.check import ESTIMATE_ATOL_AT_ZERO, ESTIMATE_RTOL
-from model.cli import main
-from model.errors import InputError
-from model.forecast import (
+from ffsim.calibration.baseline import read_artifact
+from ffsim.calibration.calibrate import Calibrator, Problem
+from ffsim.calibration.check import ESTIMATE_ATOL_AT_ZERO, ESTIMATE_RTOL
+from ffsim.calibration.config import DEFAULT_CONFIG, load_config
+from ffsim.calibration.forecast import (
     AS_STATED_READINGS,
     forecast_all,
     later_figures,
@@ -25,7 +23,7 @@ from model.forecast import (
     summarise,
     vintages,
 )
-from model.observations import (
+from ffsim.calibration.observations import (
     DEFAULT_PATH,
     VALIDATION_PATH,
     fitted,
@@ -34,8 +32,10 @@ from model.observations import (
     parse_observations,
     statements,
 )
-from model.parameters import Parameters
-from model.vintages import article_dates, rows_as_of, vintage_path
+from ffsim.calibration.vintages import article_dates, rows_as_of, vintage_path
+from ffsim.cli.main import main
+from ffsim.core.errors import InputError
+from ffsim.core.parameters import Parameters
 
 OBSERVATIONS = load_observations()
 VALIDATION = load_validation()
@@ -271,7 +271,7 @@ def test_forecast_skill_command_prints_the_table_and_one_vintage(capsys, tmp_pat
 
 
 def test_check_of_a_vintage_file_re_runs_it_as_of_its_own_date(tmp_path, monkeypatch):
-    from model import calibrate_cli
+    from ffsim.cli import calibrate as calibrate_cli
 
     seen = {}
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from model.diagram import LOOPS, STOCK_FLOW_LINKS, STOCK_FLOW_NODES
-from model.lessons import LESSONS
-from model.scenario import baseline_scenario
+from ffsim.scenarios.scenario import baseline_scenario
+from ffsim.teaching.diagram import LOOPS, STOCK_FLOW_LINKS, STOCK_FLOW_NODES
+from ffsim.teaching.lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -87,11 +87,11 @@ def _year(result, flow, year):
 
 
 def test_the_facts_the_lesson_texts_state_hold():
-    from model.baseline import read_artifact
-    from model.drivers import load_default_drivers
-    from model.lessons import LESSONS_BY_ID, READINGS, STATEMENT
-    from model.scenario import parse_scenario
-    from model.simulate import simulate
+    from ffsim.calibration.baseline import read_artifact
+    from ffsim.core.drivers import load_default_drivers
+    from ffsim.core.simulate import simulate
+    from ffsim.scenarios.scenario import parse_scenario
+    from ffsim.teaching.lessons import LESSONS_BY_ID, READINGS, STATEMENT
 
     base, _ = LESSONS_BY_ID["stocks"].run()
     arrivals, theatre = base.flow("arrivals"), base.stock("in_theatre")
@@ -141,9 +141,15 @@ def test_the_facts_the_lesson_texts_state_hold():
 
 
 def test_what_the_vintages_lesson_says_holds():
-    from model.lessons import EARLY_VINTAGE, LESSONS_BY_ID, WORLD_BINS, WORLD_REPORTS, world_vintage
-    from model.observations import load_observations, load_validation
-    from model.vintages import rows_as_of
+    from ffsim.calibration.observations import load_observations, load_validation
+    from ffsim.calibration.vintages import rows_as_of
+    from ffsim.teaching.lessons import (
+        EARLY_VINTAGE,
+        LESSONS_BY_ID,
+        WORLD_BINS,
+        WORLD_REPORTS,
+        world_vintage,
+    )
 
     # only the Daily Beast's figures for Europe were fitted: two figures, two readings each
     rows = rows_as_of(load_observations(), EARLY_VINTAGE)
@@ -192,8 +198,8 @@ def _change(before, after):
 
 def _posterior_change(lesson, metric):
     """The 90% interval of the relative change over the posterior draws, as magnitudes."""
-    from model.compare import posterior_members
-    from model.simulate import simulate_ensemble
+    from ffsim.core.simulate import simulate_ensemble
+    from ffsim.scenarios.compare import posterior_members
 
     base, exp = (
         simulate_ensemble(posterior_members(s.parameters, 200), s.drivers)
@@ -209,12 +215,12 @@ def _departures(first, last):
 
 def _class_plan_numbers():
     """What docs/teaching.md says, section by section, with the numbers the model gives now."""
-    from model.attribution import explain
-    from model.baseline import read_artifact
-    from model.compare import compare, posterior_members
-    from model.lessons import LESSONS_BY_ID, STATEMENT
-    from model.scenario import load_scenario, parse_scenario
-    from model.simulate import simulate, simulate_ensemble
+    from ffsim.calibration.baseline import read_artifact
+    from ffsim.core.simulate import simulate, simulate_ensemble
+    from ffsim.scenarios.attribution import explain
+    from ffsim.scenarios.compare import compare, posterior_members
+    from ffsim.scenarios.scenario import load_scenario, parse_scenario
+    from ffsim.teaching.lessons import LESSONS_BY_ID, STATEMENT
 
     artifact = read_artifact()
     rows = {o["id"]: o for o in artifact["observations"]}
@@ -290,8 +296,8 @@ def _class_plan_numbers():
     yield f"Bayes factor of {factor:.1f}"
 
     # Lesson 8: the vintages' forecasts of world arrivals, from their artifacts
-    from model.lessons import EARLY_VINTAGE, WORLD_REPORTS, world_vintage
-    from model.observations import load_validation
+    from ffsim.calibration.observations import load_validation
+    from ffsim.teaching.lessons import EARLY_VINTAGE, WORLD_REPORTS, world_vintage
 
     early, e = world_vintage(EARLY_VINTAGE)
     _, f = world_vintage()

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from model.likelihood import (
+from ffsim.calibration.likelihood import (
     log_likelihood,
     z_difference,
     z_lower_bound,
@@ -16,7 +16,7 @@ from model.likelihood import (
     z_score,
     z_upper_bound,
 )
-from model.observations import load_observations
+from ffsim.calibration.observations import load_observations
 
 
 def test_point_is_log_normal_and_symmetric_in_ratio():

@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.baseline import BASELINE_PATH, read_artifact
-from model.errors import InputError
-from model.measures import measure
-from model.observations import (
+from ffsim.calibration.baseline import BASELINE_PATH, read_artifact
+from ffsim.calibration.measures import measure
+from ffsim.calibration.observations import (
     DEFAULT_PATH,
     data_hash,
     fitted,
     load_observations,
     parse_observations,
 )
-from model.simulate import simulate
+from ffsim.core.errors import InputError
+from ffsim.core.simulate import simulate
 
 SEEDS = {
     "000_7dfd68a80ca38945.txt",

@@ -11,20 +11,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.attribution import BALANCES, explain
-from model.cli import main
-from model.compare import compare
-from model.errors import InputError
-from model.levers import Levers
-from model.scenario import (
+from ffsim.cli.main import main
+from ffsim.core.errors import InputError
+from ffsim.core.simulate import simulate
+from ffsim.scenarios.attribution import BALANCES, explain
+from ffsim.scenarios.compare import compare
+from ffsim.scenarios.levers import Levers
+from ffsim.scenarios.scenario import (
     SCENARIO_DIR,
     baseline_scenario,
     check_scenario_file,
     load_scenario,
     parse_scenario,
 )
-from model.sensitivity import sobol, tornado
-from model.simulate import simulate
+from ffsim.scenarios.sensitivity import sobol, tornado
 
 SHIPPED = sorted(SCENARIO_DIR.glob("*.toml"))
 
@@ -88,7 +88,7 @@ def test_hash_is_stable_across_runs_key_order_and_base_chains(tmp_path):
 
 def test_shipped_hashes_do_not_change_between_processes():
     code = (
-        "from model.scenario import load_scenario;"
+        "from ffsim.scenarios.scenario import load_scenario;"
         "print(load_scenario('scenarios/territory_held.toml').content_hash())"
     )
     root = Path(__file__).resolve().parents[1]
@@ -245,7 +245,7 @@ def test_sobol_indices_are_sane():
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_writing_a_scenario_as_toml_round_trips(path):
-    from model.scenario_io import scenario_to_toml
+    from ffsim.scenarios.scenario_io import scenario_to_toml
 
     s = load_scenario(path)
     again = parse_scenario(scenario_to_toml(s, name="copy"))
@@ -256,8 +256,8 @@ def test_writing_a_scenario_as_toml_round_trips(path):
 @pytest.mark.parametrize("draws", [200, 300])
 def test_the_baseline_lies_inside_its_own_90_percent_interval_for_every_outcome(draws):
     # What `ffsim compare` and the Compare page show: best fit (p05 to p95 of the draws).
-    from model.compare import OUTCOMES
-    from model.scenario import baseline_scenario
+    from ffsim.scenarios.compare import OUTCOMES
+    from ffsim.scenarios.scenario import baseline_scenario
 
     c = compare([baseline_scenario()], draws=draws)
     for outcome in OUTCOMES:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.baseline import read_artifact
-from model.measures import measure
-from model.observations import fitted, load_observations
-from model.uncertainty import band, posterior_ensemble
+from ffsim.calibration.baseline import read_artifact
+from ffsim.calibration.measures import measure
+from ffsim.calibration.observations import fitted, load_observations
+from ffsim.calibration.uncertainty import band, posterior_ensemble
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +34,9 @@ def test_bands_reproduce_the_artifacts_predictive_intervals(ensemble):
 
 
 def test_first_draws_apply_the_posterior_under_a_scenarios_own_parameters():
-    from model.calibration_config import CalibrationConfig
-    from model.parameters import PARAMETER_SPECS, Parameters
-    from model.uncertainty import first_draws
+    from ffsim.calibration.config import CalibrationConfig
+    from ffsim.calibration.uncertainty import first_draws
+    from ffsim.core.parameters import PARAMETER_SPECS, Parameters
 
     artifact = read_artifact()
     best = Parameters.model_validate(artifact["best_fit_parameters"])

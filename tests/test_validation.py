@@ -7,11 +7,11 @@ import math
 import pytest
 from pydantic import ValidationError
 
-from model.drivers import DEFAULT_DRIVERS
-from model.errors import InputError
-from model.parameters import PARAMETER_SPECS, Parameters
-from model.regions import REGION_IDS
-from model.simulate import Settings
+from ffsim.core.drivers import DEFAULT_DRIVERS
+from ffsim.core.errors import InputError
+from ffsim.core.parameters import PARAMETER_SPECS, Parameters
+from ffsim.core.regions import REGION_IDS
+from ffsim.core.simulate import Settings
 
 SCALARS = [s for s in PARAMETER_SPECS if not s.regional]
 REGIONAL = [s for s in PARAMETER_SPECS if s.regional]

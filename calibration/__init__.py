@@ -1,0 +1,1 @@
+"""Package data (installed as ``ffsim._calibration``): calibration configs and artifacts."""

@@ -1,0 +1,1 @@
+"""Package data (installed as ``ffsim._data``): reported figures with provenance."""

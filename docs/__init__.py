@@ -1,0 +1,1 @@
+"""Package data (installed as ``ffsim._docs``): the documentation the explorer shows."""

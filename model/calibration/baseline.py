@@ -1,0 +1,138 @@
+"""The calibrated baseline: the artifact every run starts from, and its best-fit parameters.
+
+The shipped artifact (``calibration/baseline.json``) is the default. ``--artifact PATH`` on the
+command line, or ``ffsim app --artifact PATH``, makes another the active one for the process
+(:func:`use_artifact`). There is no fallback: a missing or corrupt artifact is an
+:class:`~ffsim.core.errors.InputError` that names the file and says how to make one, never a
+silent run on the schema defaults.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ffsim.core.errors import InputError
+from ffsim.core.files import MAX_ARTIFACT_BYTES, check_input_file
+from ffsim.core.parameters import Parameters
+from ffsim.resources import BASELINE_PATH, shown
+
+REQUIRED: dict[str, type] = {
+    "best_fit_parameters": dict,
+    "posterior_sample": dict,
+    "parameters": dict,
+    "observations": list,
+    "fit": dict,
+    "config": dict,
+    "provenance": dict,
+}
+"""Top-level parts every calibration artifact has, with their JSON types."""
+
+ENV_ARTIFACT = "FFSIM_ARTIFACT"
+"""Environment variable through which ``ffsim app --artifact`` hands the artifact to the app."""
+
+_active: list[Path] = [BASELINE_PATH]
+
+
+def active_artifact() -> Path:
+    """The artifact runs start from: the shipped baseline unless :func:`use_artifact` chose
+    another."""
+    return _active[0]
+
+
+def _where(path: Path, option: str) -> str:
+    return f"{option} {path}" if option else shown(path)
+
+
+def read_artifact(path: Path | None = None, option: str = "") -> dict[str, Any]:
+    """Read and check a calibration artifact (the active one by default).
+
+    Raises
+    ------
+    InputError
+        In one line naming the file (and ``option`` when given): it is missing, not a small
+        regular text file, not JSON, not an object, or lacks a part of :data:`REQUIRED`.
+    """
+    path = active_artifact() if path is None else Path(path)
+    where = _where(path, option)
+    if not path.exists():
+        raise InputError(
+            f"{where}: no calibration artifact there; make one with `ffsim calibrate` "
+            "(or give --artifact PATH)"
+        )
+    check_input_file(option or shown(path), path, MAX_ARTIFACT_BYTES)
+    try:
+        artifact = json.loads(path.read_text("utf-8"))
+    except ValueError as exc:
+        raise InputError(f"{where}: not a calibration artifact (invalid JSON: {exc})") from None
+    if not isinstance(artifact, dict):
+        raise InputError(
+            f"{where}: not a calibration artifact (a JSON {type(artifact).__name__}, "
+            "an object was expected)"
+        )
+    for key, kind in REQUIRED.items():
+        if not isinstance(artifact.get(key), kind):
+            raise InputError(
+                f"{where}: not a calibration artifact ({key!r} missing or not a "
+                f"JSON {'object' if kind is dict else 'array'})"
+            )
+    return artifact
+
+
+@lru_cache(maxsize=8)
+def _parameters(path: Path, stamp: tuple[int, int], option: str) -> Parameters:
+    raw = read_artifact(path, option)["best_fit_parameters"]
+    try:
+        return Parameters.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise InputError(
+            f"{_where(path, option)}: best_fit_parameters.{field} = {first.get('input')!r}: "
+            f"{first['msg']}"
+        ) from None
+
+
+def baseline_parameters(path: Path | None = None, option: str = "") -> Parameters:
+    """Best-fit parameters of the artifact at ``path`` (the active one by default).
+
+    Raises
+    ------
+    InputError
+        When the artifact is missing or corrupt (:func:`read_artifact`), or its parameters do
+        not fit the schema (the field and value are named).
+    """
+    path = active_artifact() if path is None else Path(path)
+    try:
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = (0, 0)  # read_artifact reports the problem
+    return _parameters(path, stamp, option)
+
+
+def use_artifact(path: Path, option: str = "--artifact") -> None:
+    """Make ``path`` the active artifact for this process, after checking it whole.
+
+    Raises
+    ------
+    InputError
+        As :func:`baseline_parameters`; the active artifact is then unchanged.
+    """
+    path = Path(path)
+    baseline_parameters(path, option)
+    if not read_artifact(path, option)["posterior_sample"].get("values"):
+        raise InputError(f"{_where(path, option)}: not a calibration artifact (no posterior draws)")
+    _active[0] = path
+
+
+def baseline_label(path: Path | None = None) -> str:
+    """How output names the baseline: the shipped one, or the artifact it came from."""
+    path = active_artifact() if path is None else Path(path)
+    if path.resolve() == BASELINE_PATH.resolve():
+        return "Calibrated baseline (as reported)"
+    return f"Calibrated baseline from {path}"

@@ -1,0 +1,381 @@
+"""Estimation: the posterior mode by bounded multi-start optimisation, then an emcee sample.
+
+Free parameters are mapped to the unit cube, linearly in the value or in its logarithm, where
+every prior's log density is 0 (flat) or a quadratic (normal in the value or in its log). The
+log posterior is the log-likelihood (with mixtures over the readings of a statement) plus the
+log prior. The central estimate is the posterior mode in these coordinates: L-BFGS-B from
+several starts, each polished by Newton steps with a finite-difference Hessian so that every
+start reaches the same point. Ensembles of parameter sets are simulated in one call: the
+finite-difference gradient and Hessian, and each emcee move (half the walkers).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+import emcee
+import numpy as np
+from scipy.optimize import minimize
+
+from ffsim.calibration.config import CalibrationConfig
+from ffsim.calibration.likelihood import log_likelihood, reading_probabilities, z_score
+from ffsim.calibration.measures import measure
+from ffsim.calibration.observations import Observation, Statement, statements
+from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
+from ffsim.core.parameters import Parameters
+from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate_ensemble
+
+Progress = Callable[[str, float | None], None]
+"""Called with a line of text and the estimated fraction of the whole calibration done."""
+
+FD_STEP = 1e-6
+"""Central-difference step in the unit cube for the optimiser's gradient."""
+
+HESSIAN_STEP = 1e-4
+"""Finite-difference step in the unit cube for the Hessian of the Newton polish."""
+
+POLISH_STEPS = 12
+"""Most Newton steps after L-BFGS-B; each costs one ensemble of about 2 k**2 members."""
+
+STAGE_SHARE = {"optimise": 0.3, "sample": 0.55, "tensions": 0.15}
+"""Rough shares of the wall time of each stage, for the time-left estimate."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The calibration problem: a model, its fixed parameters, free parameters and data."""
+
+    config: CalibrationConfig
+    observations: tuple[Observation, ...]
+    base: Parameters
+    drivers: Drivers = DEFAULT_DRIVERS
+    settings: Settings = DEFAULT_SETTINGS
+
+    def packed(self, theta: np.ndarray) -> np.ndarray:
+        """Full packed parameter vectors (E, n_params) for free values ``theta`` (E, k)."""
+        theta = np.atleast_2d(theta)
+        out = np.tile(self.base.pack(), (theta.shape[0], 1))
+        out[:, [f.packed_index() for f in self.config.free]] = theta
+        return out
+
+    def theta(self, u: np.ndarray) -> np.ndarray:
+        """Free-parameter values for unit-cube points ``u`` (..., k)."""
+        u = np.asarray(u, dtype=float)
+        return np.stack([f.from_unit(u[..., i]) for i, f in enumerate(self.config.free)], axis=-1)
+
+    def unit(self, theta: np.ndarray) -> np.ndarray:
+        """Unit-cube points for free-parameter values (..., k)."""
+        theta = np.asarray(theta, dtype=float)
+        return np.stack([f.to_unit(theta[..., i]) for i, f in enumerate(self.config.free)], axis=-1)
+
+    @cached_property
+    def statements(self) -> tuple[Statement, ...]:
+        """Statements whose rows are alternative readings (mixtures in the likelihood)."""
+        return statements(self.observations)
+
+    def log_prior_unit(self, u: np.ndarray) -> np.ndarray:
+        """Log prior density (up to a constant) at unit-cube points ``u`` (E, k)."""
+        theta = self.theta(u)
+        return np.sum([f.log_prior(theta[..., i]) for i, f in enumerate(self.config.free)], axis=0)
+
+    def log_likelihood_values(self, values: np.ndarray) -> np.ndarray:
+        """Log-likelihood (E,) of model values (E, n_obs)."""
+        return log_likelihood(self.z(values), self.statements)
+
+    def model_values(self, theta: np.ndarray) -> np.ndarray:
+        """Model value of every observation for each parameter set: shape (E, n_obs)."""
+        result = simulate_ensemble(self.packed(theta), self.drivers, self.settings)
+        return np.stack([measure(result, o) for o in self.observations], axis=-1)
+
+    def z(self, values: np.ndarray) -> np.ndarray:
+        """Standardised residuals (E, n_obs) of model values (E, n_obs)."""
+        return np.stack(
+            [z_score(values[:, i], o) for i, o in enumerate(self.observations)], axis=-1
+        )
+
+    def log_posterior_unit(self, u: np.ndarray) -> np.ndarray:
+        """Log posterior (up to a constant) at unit-cube points ``u`` (E, k); -inf outside."""
+        u = np.atleast_2d(u)
+        inside = np.all((u >= 0.0) & (u <= 1.0), axis=1)
+        out = np.full(u.shape[0], -np.inf)
+        if inside.any():
+            values = self.model_values(self.theta(u[inside]))
+            out[inside] = self.log_likelihood_values(values) + self.log_prior_unit(u[inside])
+        return out
+
+
+def optimise(problem: Problem, u0: np.ndarray, max_iter: int) -> tuple[np.ndarray, float, int]:
+    """Find the posterior mode in the unit cube from ``u0``: L-BFGS-B, then Newton steps.
+
+    The gradient is a central difference computed with the 2k + 1 points as one ensemble.
+    Returns the end point, its log posterior and the number of L-BFGS-B iterations.
+    """
+    k = u0.shape[0]
+
+    def objective(u: np.ndarray) -> tuple[float, np.ndarray]:
+        # Central differences, one-sided where a bound of the cube is within the step.
+        up, down = np.minimum(FD_STEP, 1.0 - u), np.minimum(FD_STEP, u)
+        points = np.tile(u, (2 * k + 1, 1))
+        points[np.arange(1, k + 1), np.arange(k)] += up
+        points[np.arange(k + 1, 2 * k + 1), np.arange(k)] -= down
+        values = -problem.log_posterior_unit(np.clip(points, 0.0, 1.0))
+        return float(values[0]), (values[1 : k + 1] - values[k + 1 :]) / (up + down)
+
+    res = minimize(
+        objective,
+        u0,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.0, 1.0)] * k,
+        options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 30},
+    )
+    u, value = polish(problem, np.clip(res.x, 0.0, 1.0))
+    return u, value, int(res.nit)
+
+
+def polish(problem: Problem, u: np.ndarray) -> tuple[np.ndarray, float]:
+    """Newton steps on the log posterior from ``u``, with a finite-difference Hessian.
+
+    Coordinates at a bound of the cube whose gradient points outward stay fixed. A step is
+    halved until it improves the log posterior; the polish stops when no step does, or when a
+    step moves no coordinate by more than 1e-9. Returns the point and its log posterior.
+    """
+    k = u.shape[0]
+    h = HESSIAN_STEP
+    best = float(problem.log_posterior_unit(u[None])[0])
+    for _ in range(POLISH_STEPS):
+        c = np.clip(u, h, 1.0 - h)  # the stencil stays inside the cube
+        eye = np.eye(k) * h
+        plus, minus = c + eye, c - eye
+        pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+        pp = np.array([c + eye[i] + eye[j] for i, j in pairs]).reshape(-1, k)
+        mm = np.array([c - eye[i] - eye[j] for i, j in pairs]).reshape(-1, k)
+        f = problem.log_posterior_unit(np.vstack([c[None], plus, minus, pp, mm]))
+        f0, fp, fm = f[0], f[1 : k + 1], f[k + 1 : 2 * k + 1]
+        fpp, fmm = f[2 * k + 1 : 2 * k + 1 + len(pairs)], f[2 * k + 1 + len(pairs) :]
+        grad = (fp - fm) / (2 * h)
+        hess = np.diag((fp - 2 * f0 + fm) / h**2)
+        for n, (i, j) in enumerate(pairs):
+            # f(x+hi+hj) + f(x-hi-hj) = 2 f0 + h^2 (Hii + Hjj + 2 Hij) + O(h^4)
+            hess[i, j] = hess[j, i] = (
+                (fpp[n] + fmm[n] - 2 * f0) / h**2 - hess[i, i] - hess[j, j]
+            ) / 2.0
+        free = ~(((u <= 0.0) & (grad < 0)) | ((u >= 1.0) & (grad > 0)))
+        if not free.any():
+            break
+        sub = -hess[np.ix_(free, free)]
+        eigval, eigvec = np.linalg.eigh(sub)
+        eigval = np.maximum(eigval, 1e-6 * max(1.0, float(np.abs(eigval).max())))
+        step = np.zeros(k)
+        step[free] = eigvec @ ((eigvec.T @ grad[free]) / eigval)
+        for _half in range(30):
+            trial = np.clip(u + step, 0.0, 1.0)
+            value = float(problem.log_posterior_unit(trial[None])[0])
+            if value >= best:
+                break
+            step /= 2.0
+        else:
+            break
+        moved = float(np.max(np.abs(trial - u)))
+        u, best = trial, value
+        if moved < 1e-9:
+            break
+    return u, best
+
+
+class Calibrator:
+    """Best fit and posterior sample for a :class:`Problem`.
+
+    Parameters
+    ----------
+    problem
+        What to fit.
+    seed
+        Seed of every random choice (start points, walkers, moves); stored as given.
+    progress
+        Called with a line of text at each stage; ``None`` for silence.
+
+    Attributes set by :meth:`fit`
+    ------------------------------
+    best_unit_, best_theta_ : the posterior mode, in the unit cube and in parameter units
+    best_log_likelihood_ : its log posterior (log-likelihood plus log prior, up to a constant)
+    starts_ : (start point, end point, log-likelihood, iterations) of each optimiser run
+    chain_unit_ : emcee chain after burn-in, (steps - burn, walkers, k)
+    sample_theta_ : ``keep`` posterior draws, evenly spaced over the flattened chain
+    acceptance_fraction_ : mean acceptance fraction of the walkers
+    autocorr_time_ : integrated autocorrelation time of each parameter (steps)
+    """
+
+    def __init__(self, problem: Problem, seed: int, progress: Progress | None = None) -> None:
+        self.problem = problem
+        self.seed = seed
+        self.progress = progress
+
+    def _say(self, text: str, done: float | None = None) -> None:
+        if self.progress is not None:
+            self.progress(text, done)
+
+    def fit(self) -> Calibrator:
+        """Run the multi-start optimisation, then the posterior sampler."""
+        return self.fit_point()._sample()
+
+    def fit_point(self) -> Calibrator:
+        """Run only the multi-start optimisation (sets ``best_*`` and ``starts_``)."""
+        self._rng = np.random.default_rng(self.seed)
+        rng = self._rng
+        cfg = self.problem.config
+        k = len(cfg.free)
+        default_theta = np.array([self.problem.base.pack()[f.packed_index()] for f in cfg.free])
+        starts = [np.clip(self.problem.unit(default_theta), 0.0, 1.0)]
+        starts += list(rng.random((cfg.optimizer.n_starts - 1, k)))
+        self.starts_ = []
+        for i, u0 in enumerate(starts):
+            u, ll, nit = optimise(self.problem, u0, cfg.optimizer.max_iter)
+            self.starts_.append((u0, u, ll, nit))
+            self._say(
+                f"optimiser start {i + 1}/{len(starts)}: log posterior {ll:.4f} "
+                f"after {nit} iterations",
+                STAGE_SHARE["optimise"] * (i + 1) / len(starts),
+            )
+        best = max(self.starts_, key=lambda s: s[2])
+        self.best_unit_ = best[1]
+        self.best_theta_ = self.problem.theta(best[1])
+        self.best_log_likelihood_ = best[2]
+        return self
+
+    def _sample(self) -> Calibrator:
+        rng, cfg = self._rng, self.problem.config
+        k = len(cfg.free)
+        s = cfg.sampler
+        walkers = np.clip(self.best_unit_ + 1e-3 * rng.standard_normal((s.walkers, k)), 0, 1)
+        sampler = emcee.EnsembleSampler(
+            s.walkers,
+            k,
+            self.problem.log_posterior_unit,
+            vectorize=True,
+            moves=[(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)],
+        )
+        sampler.random_state = np.random.RandomState(self.seed).get_state()
+        report_every = max(1, s.steps // 10)
+        for i, _ in enumerate(sampler.sample(walkers, iterations=s.steps), start=1):
+            if i % report_every == 0 or i == s.steps:
+                done = STAGE_SHARE["optimise"] + STAGE_SHARE["sample"] * i / s.steps
+                self._say(f"sampler: step {i}/{s.steps}", done)
+        self.chain_unit_ = sampler.get_chain()[s.burn :]
+        self.acceptance_fraction_ = float(np.mean(sampler.acceptance_fraction))
+        # Integrated autocorrelation time per parameter (steps), on the kept chain; emcee logs
+        # a warning when the chain is under 50 tau, which the artifact reports as numbers.
+        emcee_logger = logging.getLogger("emcee")
+        level = emcee_logger.level
+        emcee_logger.setLevel(logging.ERROR)
+        try:
+            self.autocorr_time_ = emcee.autocorr.integrated_time(self.chain_unit_, quiet=True)
+        finally:
+            emcee_logger.setLevel(level)
+        flat = self.chain_unit_.reshape(-1, k)
+        picks = np.linspace(0, flat.shape[0] - 1, s.keep).round().astype(int)
+        self.sample_unit_ = flat[picks]
+        self.sample_theta_ = self.problem.theta(self.sample_unit_)
+        # The mode is the optimiser's; a draw above it means a start missed it: polish from there.
+        sample_lp = self.problem.log_posterior_unit(self.sample_unit_)
+        if sample_lp.max() > self.best_log_likelihood_ + 1e-9:
+            j = int(sample_lp.argmax())
+            u, lp, nit = optimise(self.problem, self.sample_unit_[j], cfg.optimizer.max_iter)
+            self.starts_.append((self.sample_unit_[j], u, lp, nit))
+            self._say(f"a posterior draw lay above the mode; re-optimised: {lp:.4f}")
+            if lp > self.best_log_likelihood_:
+                self.best_unit_, self.best_log_likelihood_ = u, lp
+                self.best_theta_ = self.problem.theta(u)
+        self.tensions_ = self._tensions()
+        return self
+
+    def counted_rows(self) -> tuple[int, ...]:
+        """Rows that count in the fit statistics: single readings, and for each statement the
+        rows of its most probable reading at the mode."""
+        problem = self.problem
+        z = problem.z(problem.model_values(self.best_theta_[None]))[0]
+        skip: set[int] = set()
+        for st in problem.statements:
+            best = int(np.argmax(reading_probabilities(z, st)))
+            skip |= {i for k, r in enumerate(st.readings) if k != best for i in r.rows}
+        return tuple(i for i in range(len(problem.observations)) if i not in skip)
+
+    def _tensions(self) -> list[dict[str, Any]]:
+        """What each misfit costs the rest of the data, and how declared conflicts resolve.
+
+        For every counted figure outside one sigma at the mode, the fit is repeated without it
+        (without its whole statement if it is one reading of several), from the mode; the gain
+        in the rest's log posterior measures how hard the rest of the data pulls against it,
+        and the figures that move most are named.
+        """
+        problem, cfg = self.problem, self.problem.config
+        obs = problem.observations
+        z = problem.z(problem.model_values(self.best_theta_[None]))[0]
+        out: list[dict[str, Any]] = []
+        misfits = [i for i in self.counted_rows() if abs(z[i]) > 1.0]
+        for n, i in enumerate(misfits):
+            leave = {i}
+            for st in problem.statements:
+                rows = {j for r in st.readings for j in r.rows}
+                if i in rows:
+                    leave |= rows
+            rest = replace(
+                problem, observations=tuple(o for j, o in enumerate(obs) if j not in leave)
+            )
+            lp_before = float(rest.log_posterior_unit(self.best_unit_[None])[0])
+            u, lp_rest, _ = optimise(rest, self.best_unit_.copy(), cfg.optimizer.max_iter)
+            z_new = problem.z(problem.model_values(problem.theta(u)[None]))[0]
+            moved = np.argsort(-(np.abs(z) - np.abs(z_new)))
+            out.append(
+                {
+                    "kind": "misfit",
+                    "id": obs[i].id,
+                    "left_out": [obs[j].id for j in sorted(leave)],
+                    "z_at_best_fit": float(z[i]),
+                    "z_when_left_out": float(z_new[i]),
+                    "gain_in_rest_log_posterior": float(lp_rest - lp_before),
+                    "figures_that_improve_most": [
+                        {
+                            "id": obs[j].id,
+                            "z_at_best_fit": float(z[j]),
+                            "z_when_left_out": float(z_new[j]),
+                        }
+                        for j in moved[:3]
+                        if j not in leave and abs(z_new[j]) < abs(z[j]) - 0.05
+                    ],
+                }
+            )
+            self._say(
+                f"tension: {obs[i].id} z={z[i]:+.2f}, rest gains {lp_rest - lp_before:.3f}",
+                1.0 - STAGE_SHARE["tensions"] * (1 - (n + 1) / len(misfits)),
+            )
+        ids = [o.id for o in obs]
+        for i, o in enumerate(obs):
+            if o.conflicts_with and o.conflicts_with in ids and o.id < o.conflicts_with:
+                j = ids.index(o.conflicts_with)
+                out.append(
+                    {
+                        "kind": "declared_conflict",
+                        "a": o.id,
+                        "b": o.conflicts_with,
+                        "z_a": float(z[i]),
+                        "z_b": float(z[j]),
+                        "both_within": bool(abs(z[i]) <= 1 and abs(z[j]) <= 1),
+                    }
+                )
+        return out
+
+    def best_parameters(self) -> Parameters:
+        """The full parameter set at the best fit."""
+        overrides: dict[str, object] = {}
+        for f, value in zip(self.problem.config.free, self.best_theta_, strict=True):
+            base, _, region = f.name.partition(".")
+            if region:
+                overrides.setdefault(base, {})[region] = float(value)  # type: ignore[index]
+            else:
+                overrides[base] = float(value)
+        return self.problem.base.with_overrides(overrides)

@@ -1,0 +1,1 @@
+"""Command-line layer: the ``ffsim`` commands and the generator of the docs' tables."""

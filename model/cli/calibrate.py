@@ -1,0 +1,262 @@
+"""``ffsim calibrate``: run the calibration, print the fit, write or check the artifact."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ffsim.calibration.artifact import build_artifact, write_artifact
+from ffsim.calibration.baseline import BASELINE_PATH
+from ffsim.calibration.calibrate import Calibrator, Problem
+from ffsim.calibration.check import check_artifact
+from ffsim.calibration.config import DEFAULT_CONFIG, load_config
+from ffsim.calibration.observations import DEFAULT_PATH, data_hash, load_observations
+from ffsim.calibration.vintages import data_date, parse_as_of, rows_as_of, vintage_path
+from ffsim.core.errors import InputError
+from ffsim.core.files import (
+    MAX_ARTIFACT_BYTES,
+    check_input_file,
+    check_output_file,
+)
+from ffsim.core.parameters import Parameters
+
+MAX_DETAILS = 20
+"""Detailed difference lines ``--check`` prints after its summary."""
+
+
+def _read_shipped(out: Path) -> dict[str, Any]:
+    check_input_file("--out", out, MAX_ARTIFACT_BYTES)
+    try:
+        artifact = json.loads(out.read_text("utf-8"))
+    except ValueError as exc:
+        raise InputError(f"--out {out}: not a calibration artifact (invalid JSON: {exc})") from None
+    if not isinstance(artifact, dict) or not isinstance(artifact.get("provenance"), dict):
+        raise InputError(f"--out {out}: not a calibration artifact (no provenance)")
+    return artifact
+
+
+class TimedProgress:
+    """Prefix each progress line with the elapsed time and an estimate of the time left.
+
+    Accepts both ``progress(text)`` and ``progress(text, done)``, where ``done`` is the
+    estimated fraction of the whole calibration completed (0 to 1) or ``None``. The time left
+    is ``elapsed * (1 - done) / done``, shown once ``done`` exceeds 2%.
+    """
+
+    def __init__(
+        self, progress: Callable[[str], Any], clock: Callable[[], float] = time.perf_counter
+    ) -> None:
+        self.progress = progress
+        self.clock = clock
+        self.start = clock()
+
+    def __call__(self, text: str, done: float | None = None) -> None:
+        """Pass ``text`` on to the wrapped callable with the time prefix."""
+        elapsed = self.clock() - self.start
+        if done is not None and math.isfinite(done) and done > 0.02:
+            done = min(done, 1.0)
+            left = f"about {elapsed * (1.0 - done) / done:.0f} s left"
+        else:
+            left = "estimating"
+        self.progress(f"[{elapsed:4.0f} s elapsed, {left}] {text}")
+
+
+def run_calibration(
+    config_path: Path,
+    data_path: Path,
+    seed: int | None,
+    progress: Callable[[str], Any] | None = print,
+    as_of: dt.date | None = None,
+) -> dict[str, Any]:
+    """Run the whole calibration; return the artifact (not written).
+
+    Parameters
+    ----------
+    config_path, data_path
+        The calibration config (TOML) and the observations (CSV).
+    seed
+        Random seed; ``None`` for the config's.
+    progress
+        Called with one line of text at each stage, prefixed with the elapsed time and an
+        estimate of the time left; ``None`` for silence.
+    as_of
+        Use only the fitted figures published on or before this date (a vintage,
+        :mod:`ffsim.calibration.vintages`); ``None`` for all of them. The artifact records the
+        vintage's data date (the latest such figure's) as ``as_of``: dates with the same figures
+        give the same problem and the same artifact.
+    """
+    start = time.perf_counter()
+    say = TimedProgress(progress) if progress is not None else None
+    config = load_config(config_path)
+    if not data_path.exists():
+        raise InputError(f"{data_path}: observations file not found")
+    everything = load_observations(data_path)
+    as_of = data_date(everything, as_of)
+    observations = rows_as_of(everything, as_of)
+    seed = config.seed if seed is None else seed
+    if say is not None:
+        say(
+            f"calibrating {len(config.free)} parameters against {len(observations)} figures "
+            f"published by {as_of} ({data_path.name}), seed {seed}"
+        )
+    problem = Problem(config, observations, Parameters())
+    cal = Calibrator(problem, seed, say).fit()
+    artifact = build_artifact(cal, data_path, data_hash(data_path), time.perf_counter() - start)
+    artifact["as_of"] = as_of.isoformat()
+    return artifact
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
+
+
+def fit_table(artifact: dict[str, Any]) -> str:
+    """Text table of every fitted figure: reported, model best fit and 90% band, z, within."""
+    head = f"{'figure':<46}{'reported':>17}{'model':>10}{'90% band':>20}{'z':>7}  within"
+    lines = [head, "-" * len(head)]
+    for o in artifact["observations"]:
+        lo, hi = o["reported_low"], o["reported_high"]
+        if hi is None:
+            reported = f"> {_num(lo)}"
+        elif lo == 0:
+            reported = f"<= {_num(hi)}"
+        elif lo == hi:
+            reported = _num(lo)
+        else:
+            reported = f"{_num(lo)}-{_num(hi)}"
+        band = f"{_num(o['model_p05'])}-{_num(o['model_p95'])}"
+        lines.append(
+            f"{o['id']:<46}{reported:>17}{_num(o['model_value']):>10}{band:>20}{o['z']:>7.2f}  "
+            f"{'yes' if o['within'] else 'no'}"
+        )
+    fit = artifact["fit"]
+    lines.append(
+        f"{fit['n_within']} of {fit['n_fitted']} figures within one sigma of the reported value "
+        f"or range ({fit['share_within']:.0%}); within two sigma: "
+        f"{fit['share_within_2sigma']:.0%}; log-space RMSE {fit['rmse_log']:.3f}"
+    )
+    return "\n".join(lines)
+
+
+def _fallback_paths() -> list[Path]:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = f"ffsim-calibration-{stamp}-{os.getpid()}.json"
+    return [Path.cwd() / name, Path(tempfile.gettempdir()) / name]
+
+
+def write_with_fallback(artifact: dict[str, Any], out: Path) -> tuple[Path, list[str]]:
+    """Write the artifact to ``out``; if that fails, to a fallback file so no work is lost.
+
+    ``out`` is replaced atomically (written beside it, then renamed), so a failed write leaves
+    any previous artifact intact. The fallback is ``ffsim-calibration-<time>-<pid>.json`` in
+    the current directory, else in the system's temporary directory.
+
+    Returns
+    -------
+    tuple
+        The path written and the error of each place that failed (empty when ``out`` worked).
+
+    Raises
+    ------
+    OSError
+        When no place could be written; the message lists every attempt.
+    """
+    errors: list[str] = []
+    for i, target in enumerate([out, *_fallback_paths()]):
+        real = Path(os.path.realpath(target))  # through a symbolic link, not over it
+        tmp = real.with_name(f".{real.name}.{os.getpid()}.tmp")
+        try:
+            write_artifact(artifact, tmp)
+            os.replace(tmp, real)
+            return target, errors
+        except OSError as exc:
+            errors.append(f"{'--out ' if i == 0 else ''}{target}: {exc.strerror or exc}")
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+    raise OSError("; ".join(errors))
+
+
+def _check(args: argparse.Namespace, config_path: Path, data_path: Path, out: Path) -> int:
+    shipped = _read_shipped(out)
+    seed = args.seed if args.seed is not None else shipped["provenance"].get("seed")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise InputError(f"--out {out}: the artifact records no integer seed; give --seed")
+    # Through JSON, as the shipped one was, so tuples and lists compare alike.
+    as_of = _as_of(args)
+    if as_of is None and isinstance(shipped.get("as_of"), str):
+        as_of = parse_as_of(shipped["as_of"])
+    new = json.loads(json.dumps(run_calibration(config_path, data_path, seed, as_of=as_of)))
+    report = check_artifact(shipped, new)
+    print(fit_table(new))
+    print(report.headline())
+    for line in report.summary:
+        print(line)
+    if not report.passed:
+        n = len(report.differences)
+        shown = min(n, MAX_DETAILS)
+        print(f"MISMATCH with {out}: {n} difference{'s' if n != 1 else ''} (first {shown}):")
+        for line in report.differences[:MAX_DETAILS]:
+            print(f"  {line}")
+        return 1
+    print(f"check passed: the re-run reproduces {out} under the {report.rule} rule")
+    return 0
+
+
+def _as_of(args: argparse.Namespace) -> dt.date | None:
+    text = getattr(args, "as_of", None)
+    return None if text is None else parse_as_of(text)
+
+
+def calibrate_command(args: argparse.Namespace) -> int:
+    """Run ``ffsim calibrate`` with parsed arguments; return the exit code.
+
+    Every file is checked before any computation (:func:`check_input_file`,
+    :func:`check_output_file`), and the artifact is never lost: if writing ``--out`` fails
+    after the run, it goes to a fallback file that is named on standard error (exit 1).
+    """
+    config_path = Path(args.config) if args.config else DEFAULT_CONFIG
+    data_path = Path(args.data) if args.data else DEFAULT_PATH
+    as_of = _as_of(args)
+    check_input_file("--config", config_path)
+    check_input_file("--data", data_path)
+    if args.out:
+        out = Path(args.out)
+    elif as_of is None:
+        out = BASELINE_PATH
+    else:
+        out = vintage_path(as_of, load_observations(data_path))
+    if args.check:
+        return _check(args, config_path, data_path, out)
+    check_output_file("--out", out)
+    artifact = run_calibration(config_path, data_path, args.seed, as_of=as_of)
+    print(fit_table(artifact))
+    try:
+        written, errors = write_with_fallback(artifact, out)
+    except OSError as exc:
+        print(
+            f"ffsim: error: could not write the artifact anywhere ({exc}); "
+            "it follows on standard output",
+            file=sys.stderr,
+        )
+        print(json.dumps(artifact, indent=1, sort_keys=True))
+        return 1
+    if errors:
+        print(
+            f"ffsim: error: cannot write {errors[0]}; the artifact was saved to {written} instead",
+            file=sys.stderr,
+        )
+        return 1
+    secs = artifact["provenance"]["wall_time_s"]
+    print(f"wrote {out} in {secs:.1f} s" if math.isfinite(secs) else f"wrote {out}")
+    return 0

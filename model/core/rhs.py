@@ -1,0 +1,305 @@
+"""The right-hand side: named flows, then each stock's inflows minus its outflows.
+
+Pure functions of ``(state, params, drivers)``: time enters only through the driver values at
+that instant. Compiled with numba (see README, "Speed"); with ``NUMBA_DISABLE_JIT=1`` the same
+code runs as plain Python. Rates are per month, stocks are persons.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ffsim.core.jit import kernel
+from ffsim.core.layout import (
+    AIR_CAMPAIGN,
+    BORDER_CLOSURE,
+    CALENDAR_TIME,
+    CUM_ARRIVALS,
+    CUM_DEPARTURES,
+    CUM_RADICALISATION,
+    IN_THEATRE,
+    IN_TRANSIT,
+    INTERCEPTED,
+    KILLED,
+    LOCAL_IN_THEATRE,
+    LOCAL_KILLED,
+    MOVED_ON,
+    N_GLOBAL_PARAMETERS,
+    N_GLOBAL_STOCKS,
+    N_REGIONAL_STOCKS,
+    P_AIR_LETHALITY,
+    P_APPEAL_BASE,
+    P_APPEAL_TERRITORY,
+    P_BORDER_DETERRENCE,
+    P_COMBAT_MORTALITY,
+    P_COUNTER_MESSAGING,
+    P_DEPARTURE_RATE,
+    P_DESERTION_SENSITIVITY,
+    P_EARLY_WAVE_LEAD,
+    P_EXIT_BLOCKING,
+    P_FOREIGN_DEATH_RATE,
+    P_GROUND_LETHALITY,
+    P_INITIAL_IN_THEATRE,
+    P_LOCAL_EXIT_RATE,
+    P_LOCAL_INITIAL,
+    P_LOCAL_RECRUITMENT,
+    P_MOMENTUM_SENSITIVITY,
+    P_NETWORK_STRENGTH,
+    P_ONWARD_RATE,
+    P_PAY_ELASTICITY,
+    P_PERCEPTION_DELAY,
+    P_POOL_EXIT_RATE,
+    P_REINTEGRATION_OFFER,
+    P_RETURN_RATE,
+    P_SALIENCE_MIDPOINT,
+    P_SALIENCE_WIDTH,
+    P_STRENGTH_HALF,
+    P_TRANSIT_TIME,
+    PAY,
+    PERCEIVED_TERRITORY,
+    POOL,
+    PREVENTION,
+    R_EARLY_WAVE,
+    R_RADICALISATION_RATE,
+    R_RETURN_PROPENSITY,
+    RETURNED,
+    TERRITORY,
+    TERRITORY_LOSS,
+)
+
+PAY_REFERENCE_USD = 1000.0
+"""Pay at which the pay effect on appeal is 1 (USD/month): mid-2014 pay (Haaretz 2016-06-26)."""
+
+NETWORK_FLOOR = 1.0
+"""Persons added to a region's radical circle in the network share, so an empty region is 0/1."""
+
+
+@kernel()
+def n_regions_of(n_state: int) -> int:
+    """Number of regions for a state vector of length ``n_state``."""
+    return (n_state - N_GLOBAL_STOCKS) // N_REGIONAL_STOCKS
+
+
+N_FACTORS = 12
+(
+    F_DEPARTURE_SCALE,
+    F_SUCCESS_APPEAL,
+    F_BASE_APPEAL_EARLY,
+    F_BASE_APPEAL_LATE,
+    F_NETWORK_GAIN,
+    F_TRANSIT_EXIT,
+    F_BORDER,
+    F_PREVENTION,
+    F_FOREIGN_DEATH_HAZARD,
+    F_RETURN_HAZARD,
+    F_ONWARD_HAZARD,
+    F_COMBAT_HAZARD,
+) = range(N_FACTORS)
+
+SALIENCE_CLAMP = 40.0
+"""Largest |argument| of the salience logistic: beyond it the salience is 0 or 1 to 1e-17."""
+
+
+@kernel()
+def salience(months: float, midpoint: float, width: float) -> float:
+    """The war's salience abroad (0 to 1): a logistic rise with ``midpoint`` and ``width``.
+
+    ``months`` is calendar time in months since 2012-01-01; ``midpoint`` is the month of
+    half salience and ``width`` its time scale (months).
+    """
+    x = (months - midpoint) / width
+    x = min(max(x, -SALIENCE_CLAMP), SALIENCE_CLAMP)
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@kernel()
+def success_appeal(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> float:
+    """Appeal of travelling added by the group's success, for one member (dimensionless).
+
+    ``y``, ``p`` and ``d`` are one member's state, parameters and inputs. Success =
+    perceived territory x momentum effect x pay effect x strength effect, where the momentum
+    effect is the sigmoid ``1 + z / sqrt(1 + z**2)`` of ``z = momentum_sensitivity x yearly
+    trend of perceived territory`` (1 when flat, between 0 and 2; an algebraic sigmoid, which
+    costs a square root where a logistic would cost an exponential), the pay effect is
+    ``(pay / $1,000) ** pay_elasticity`` and the strength effect is ``S / (S + strength_half)``
+    with S all fighters in theatre (the spiral of decline). The result is
+    ``appeal_territory x success``.
+    """
+    nr = n_regions_of(y.shape[0])
+    g = nr * N_REGIONAL_STOCKS
+    perceived = max(y[g + PERCEIVED_TERRITORY], 0.0)
+    trend_per_year = 12.0 * (d[TERRITORY] - perceived) / p[P_PERCEPTION_DELAY]
+    z = p[P_MOMENTUM_SENSITIVITY] * trend_per_year
+    momentum_effect = 1.0 + z / math.sqrt(1.0 + z * z)
+    pay_effect = (max(d[PAY], 0.0) / PAY_REFERENCE_USD) ** p[P_PAY_ELASTICITY]
+    strength = max(y[g + LOCAL_IN_THEATRE], 0.0)
+    for r in range(nr):
+        strength += max(y[r * N_REGIONAL_STOCKS + IN_THEATRE], 0.0)
+    strength_effect = strength / (strength + p[P_STRENGTH_HALF])
+    success = perceived * momentum_effect * pay_effect * strength_effect
+    return p[P_APPEAL_TERRITORY] * success
+
+
+@kernel()
+def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: np.ndarray) -> None:
+    """Write the derivatives of an ensemble of states into ``dydt`` (persons/month).
+
+    Parameters
+    ----------
+    y
+        States, shape (n_state, B): one column per member, rows in ``ffsim.core.layout`` order
+        (persons; perceived territory as an index).
+    p
+        Packed parameters, shape (n_params, B) (columns of ``Parameters.pack``).
+    d
+        Inputs at this instant, shape (N_INPUTS, B), or (N_INPUTS, 1) when shared by all
+        members: the five drivers, calendar time and territory loss (``ffsim.core.layout``).
+    dydt
+        Output, shape (n_state, B).
+    f
+        Scratch space, shape (N_FACTORS, B), for the per-member factors; its contents on entry
+        are ignored. Output and scratch are the only arrays written.
+    """
+    nr = n_regions_of(y.shape[0])
+    g = nr * N_REGIONAL_STOCKS
+    n_members = y.shape[1]
+    shared = d.shape[1] == 1
+
+    # Per-member factors: appeal and the hazards shared by all regions.
+    for b in range(n_members):
+        db = 0 if shared else b
+        border = d[BORDER_CLOSURE, db]
+        perceived = max(y[g + PERCEIVED_TERRITORY, b], 0.0)
+        months = d[CALENDAR_TIME, db]
+        midpoint = p[P_SALIENCE_MIDPOINT, b]
+        width = p[P_SALIENCE_WIDTH, b]
+        # Deaths rise with the air campaign and with the ground offensives that retake territory.
+        combat_multiplier = (
+            1.0
+            + p[P_AIR_LETHALITY, b] * d[AIR_CAMPAIGN, db]
+            + p[P_GROUND_LETHALITY, b] * d[TERRITORY_LOSS, db]
+        )
+        exit_open = 1.0 - p[P_EXIT_BLOCKING, b] * border
+        f[F_DEPARTURE_SCALE, b] = p[P_DEPARTURE_RATE, b] * (
+            1.0 - p[P_BORDER_DETERRENCE, b] * border
+        )
+        f[F_SUCCESS_APPEAL, b] = success_appeal(y[:, b], p[:, b], d[:, db])
+        f[F_BASE_APPEAL_EARLY, b] = p[P_APPEAL_BASE, b] * salience(
+            months + p[P_EARLY_WAVE_LEAD, b], midpoint, width
+        )
+        f[F_BASE_APPEAL_LATE, b] = p[P_APPEAL_BASE, b] * salience(months, midpoint, width)
+        f[F_NETWORK_GAIN, b] = p[P_NETWORK_STRENGTH, b] * (1.0 - p[P_COUNTER_MESSAGING, b])
+        f[F_TRANSIT_EXIT, b] = 1.0 / p[P_TRANSIT_TIME, b]
+        f[F_BORDER, b] = border
+        f[F_PREVENTION, b] = d[PREVENTION, db]
+        f[F_FOREIGN_DEATH_HAZARD, b] = p[P_FOREIGN_DEATH_RATE, b] * combat_multiplier
+        f[F_RETURN_HAZARD, b] = (
+            p[P_RETURN_RATE, b]
+            * (1.0 + p[P_DESERTION_SENSITIVITY, b] * (1.0 - perceived))
+            * (1.0 + p[P_REINTEGRATION_OFFER, b])
+            * exit_open
+        )
+        f[F_ONWARD_HAZARD, b] = p[P_ONWARD_RATE, b] * (1.0 - perceived) * exit_open
+        f[F_COMBAT_HAZARD, b] = p[P_COMBAT_MORTALITY, b] * combat_multiplier
+
+    # Per-region flows (persons/month), all non-negative, then stocks: inflows minus outflows.
+    for r in range(nr):
+        o = r * N_REGIONAL_STOCKS
+        for b in range(n_members):
+            pool = max(y[o + POOL, b], 0.0)
+            in_transit = max(y[o + IN_TRANSIT, b], 0.0)
+            in_theatre = max(y[o + IN_THEATRE, b], 0.0)
+            radicalisation = p[N_GLOBAL_PARAMETERS + R_RADICALISATION_RATE * nr + r, b]
+            return_propensity = p[N_GLOBAL_PARAMETERS + R_RETURN_PROPENSITY * nr + r, b]
+            early = p[N_GLOBAL_PARAMETERS + R_EARLY_WAVE * nr + r, b]
+
+            appeal = (
+                early * f[F_BASE_APPEAL_EARLY, b]
+                + (1.0 - early) * f[F_BASE_APPEAL_LATE, b]
+                + f[F_SUCCESS_APPEAL, b]
+            )
+            network = 1.0 + f[F_NETWORK_GAIN, b] * in_theatre / (pool + in_theatre + NETWORK_FLOOR)
+            disengagement = p[P_POOL_EXIT_RATE, b] * pool
+            departures = f[F_DEPARTURE_SCALE, b] * appeal * network * pool
+            prevented_at_home = f[F_PREVENTION, b] * departures
+            entering_transit = departures - prevented_at_home
+            arrivals = (1.0 - f[F_BORDER, b]) * f[F_TRANSIT_EXIT, b] * in_transit
+            stopped_at_border = f[F_BORDER, b] * f[F_TRANSIT_EXIT, b] * in_transit
+            deaths = f[F_FOREIGN_DEATH_HAZARD, b] * in_theatre
+            returns = f[F_RETURN_HAZARD, b] * return_propensity * in_theatre
+            onward = f[F_ONWARD_HAZARD, b] * in_theatre
+
+            dydt[o + POOL, b] = radicalisation - disengagement - departures
+            dydt[o + IN_TRANSIT, b] = entering_transit - arrivals - stopped_at_border
+            dydt[o + IN_THEATRE, b] = arrivals - deaths - returns - onward
+            dydt[o + RETURNED, b] = returns
+            dydt[o + KILLED, b] = deaths
+            dydt[o + MOVED_ON, b] = onward
+            dydt[o + INTERCEPTED, b] = prevented_at_home + stopped_at_border
+            dydt[o + CUM_DEPARTURES, b] = departures
+            dydt[o + CUM_ARRIVALS, b] = arrivals
+            dydt[o + CUM_RADICALISATION, b] = radicalisation
+
+    # Theatre stocks: perceived territory (information delay) and local fighters.
+    for b in range(n_members):
+        db = 0 if shared else b
+        territory = d[TERRITORY, db]
+        local = max(y[g + LOCAL_IN_THEATRE, b], 0.0)
+        local_deaths = f[F_COMBAT_HAZARD, b] * local
+        dydt[g + PERCEIVED_TERRITORY, b] = (territory - y[g + PERCEIVED_TERRITORY, b]) / p[
+            P_PERCEPTION_DELAY, b
+        ]
+        dydt[g + LOCAL_IN_THEATRE, b] = (
+            p[P_LOCAL_RECRUITMENT, b] * territory - local_deaths - p[P_LOCAL_EXIT_RATE, b] * local
+        )
+        dydt[g + LOCAL_KILLED, b] = local_deaths
+
+
+def rhs(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """The derivative (pure: returns a new array). See :func:`rhs_into`.
+
+    Accepts one member (``y`` of shape (n_state,), ``p`` (n_params,), ``d`` (N_INPUTS,)) or an
+    ensemble in the column layout of :func:`rhs_into`.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    single = y.ndim == 1
+    y2 = np.ascontiguousarray(y.reshape(y.shape[0], -1))
+    p2 = np.ascontiguousarray(np.asarray(p, dtype=np.float64).reshape(len(p), -1))
+    d2 = np.ascontiguousarray(np.asarray(d, dtype=np.float64).reshape(len(d), -1))
+    out = np.empty_like(y2)
+    rhs_into(y2, p2, d2, out, np.empty((N_FACTORS, y2.shape[1])))
+    return out[:, 0] if single else out
+
+
+@kernel()
+def initial_state(p: np.ndarray, d0: np.ndarray, n_regions: int) -> np.ndarray:
+    """States at the start of the run, shape (n_state, B), for parameters ``p`` (n_params, B).
+
+    Each region's pool is at its pre-war equilibrium ``radicalisation_rate / pool_exit_rate``
+    (no outlet to Syria before 2012); ``initial_in_theatre`` is split across regions in
+    proportion to radicalisation rates and counted as departed and arrived; perceived territory
+    equals the territory driver in ``d0`` (shape (N_INPUTS, B) or (N_INPUTS, 1)); local fighters
+    start at
+    ``local_initial``.
+    """
+    n_members = p.shape[1]
+    shared = d0.shape[1] == 1
+    y = np.zeros((n_regions * N_REGIONAL_STOCKS + N_GLOBAL_STOCKS, n_members))
+    g = n_regions * N_REGIONAL_STOCKS
+    for b in range(n_members):
+        total_rate = 0.0
+        for r in range(n_regions):
+            total_rate += p[N_GLOBAL_PARAMETERS + R_RADICALISATION_RATE * n_regions + r, b]
+        for r in range(n_regions):
+            o = r * N_REGIONAL_STOCKS
+            rate = p[N_GLOBAL_PARAMETERS + R_RADICALISATION_RATE * n_regions + r, b]
+            share = rate / total_rate if total_rate > 0.0 else 1.0 / n_regions
+            y[o + POOL, b] = rate / p[P_POOL_EXIT_RATE, b]
+            y[o + IN_THEATRE, b] = p[P_INITIAL_IN_THEATRE, b] * share
+            y[o + CUM_DEPARTURES, b] = y[o + IN_THEATRE, b]
+            y[o + CUM_ARRIVALS, b] = y[o + IN_THEATRE, b]
+        y[g + PERCEIVED_TERRITORY, b] = d0[TERRITORY, 0 if shared else b]
+        y[g + LOCAL_IN_THEATRE, b] = p[P_LOCAL_INITIAL, b]
+    return y

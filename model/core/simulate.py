@@ -1,0 +1,212 @@
+"""Run the model: settings, driver tables, the RK4 integrator and a solve_ivp reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from scipy.integrate import solve_ivp
+
+from ffsim.core import layout
+from ffsim.core.drivers import DEFAULT_DRIVERS, LOSS_WINDOW, Drivers, months_since
+from ffsim.core.integrate import integrate_batch, integrate_ensemble
+from ffsim.core.parameters import Parameters
+from ffsim.core.regions import REGION_IDS
+from ffsim.core.results import Result
+from ffsim.core.rhs import initial_state, rhs
+
+
+class Settings(BaseModel):
+    """Time span and step of a run.
+
+    The run starts on the first day of ``start`` and ends on the last day of ``end``; output is
+    monthly. ``dt`` is the Runge-Kutta step in months and must divide a month evenly.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start: str = Field("2012-01", pattern=r"^\d{4}-\d{2}$", description="First month, YYYY-MM.")
+    end: str = Field("2018-12", pattern=r"^\d{4}-\d{2}$", description="Last month, YYYY-MM.")
+    dt: float = Field(0.25, gt=0.0, le=1.0, description="Integration step (month).")
+
+    @field_validator("dt")
+    @classmethod
+    def _divides_month(cls, v: float) -> float:
+        steps = round(1.0 / v)
+        if abs(steps * v - 1.0) > 1e-12:
+            raise ValueError(f"dt = {v:g} must be 1/n of a month (1, 0.5, 0.25, 0.125, ...)")
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Settings:
+        if self.n_months < 1 or self.n_months > 1200:
+            raise ValueError(f"end {self.end} must be 1 to 1200 months after start {self.start}")
+        return self
+
+    @property
+    def start_date(self) -> dt.date:
+        y, m = (int(x) for x in self.start.split("-"))
+        return dt.date(y, m, 1)
+
+    @property
+    def n_months(self) -> int:
+        y0, m0 = (int(x) for x in self.start.split("-"))
+        y1, m1 = (int(x) for x in self.end.split("-"))
+        return (y1 - y0) * 12 + (m1 - m0) + 1
+
+    @property
+    def steps_per_month(self) -> int:
+        return round(1.0 / self.dt)
+
+    def month_ends(self) -> tuple[dt.date, ...]:
+        """Dates of the monthly output: the last day of each month."""
+        out = []
+        y, m = self.start_date.year, self.start_date.month
+        for _ in range(self.n_months):
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+            out.append(dt.date(y, m, 1) - dt.timedelta(days=1))
+        return tuple(out)
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+@lru_cache(maxsize=64)
+def _month_ends(settings: Settings) -> tuple[dt.date, ...]:
+    return settings.month_ends()
+
+
+@lru_cache(maxsize=64)
+def driver_table(drivers: Drivers, settings: Settings) -> np.ndarray:
+    """Kernel inputs at every half step: shape (2 * steps + 1, N_INPUTS, 1), read-only.
+
+    The five drivers, calendar time and territory loss (:meth:`Drivers.inputs`).
+    """
+    n_half = 2 * settings.n_months * settings.steps_per_month
+    months = np.arange(n_half + 1) * (settings.dt / 2.0)
+    table = np.ascontiguousarray(drivers.inputs(months, settings.start_date)[:, :, None])
+    table.setflags(write=False)
+    return table
+
+
+def simulate(
+    params: Parameters | None = None,
+    drivers: Drivers | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Result:
+    """Run the model once with fixed-step RK4.
+
+    Parameters
+    ----------
+    params, drivers
+        Defaults when omitted.
+    settings
+        Time span and step.
+    """
+    params = params or Parameters()
+    drivers = drivers or DEFAULT_DRIVERS
+    table = driver_table(drivers, settings)
+    n_regions = len(REGION_IDS)
+    states = np.empty((1, settings.n_months + 1, layout.n_state(n_regions)))
+    integrate_batch(
+        params.pack()[:, None],
+        table,
+        settings.dt,
+        settings.steps_per_month,
+        settings.n_months,
+        n_regions,
+        states,
+    )
+    return Result(_month_ends(settings), REGION_IDS, states[0])
+
+
+def simulate_ensemble(
+    packed: np.ndarray,
+    drivers: Drivers | Sequence[Drivers] | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Result:
+    """Run many parameter sets in one call.
+
+    Parameters
+    ----------
+    packed
+        Packed parameter vectors, shape (E, n_params) (rows of ``Parameters.pack``).
+    drivers
+        One driver set shared by all members, or one per member.
+    """
+    packed = np.ascontiguousarray(np.atleast_2d(packed), dtype=np.float64)
+    if packed.shape[1] != layout.n_parameters(len(REGION_IDS)):
+        raise ValueError(
+            f"packed parameters have {packed.shape[1]} columns, expected "
+            f"{layout.n_parameters(len(REGION_IDS))}"
+        )
+    if drivers is None or isinstance(drivers, Drivers):
+        table = driver_table(drivers or DEFAULT_DRIVERS, settings)
+    else:
+        if len(drivers) != packed.shape[0]:
+            raise ValueError(f"{len(drivers)} driver sets for {packed.shape[0]} members")
+        table = np.concatenate([driver_table(d, settings) for d in drivers], axis=2)
+    n_regions = len(REGION_IDS)
+    states = np.empty((packed.shape[0], settings.n_months + 1, layout.n_state(n_regions)))
+    integrate_ensemble(
+        np.ascontiguousarray(packed.T),
+        table,
+        settings.dt,
+        settings.steps_per_month,
+        settings.n_months,
+        n_regions,
+        states,
+    )
+    return Result(_month_ends(settings), REGION_IDS, states)
+
+
+def simulate_reference(
+    params: Parameters | None = None,
+    drivers: Drivers | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+    rtol: float = 1e-8,
+    atol: float = 1e-8,
+) -> Result:
+    """Run the same right-hand side with scipy's adaptive ``solve_ivp`` (DOP853).
+
+    The reference against which the fixed-step integrator is tested. Integration restarts at
+    every driver knot so the adaptive steps never straddle a kink.
+    """
+    params = params or Parameters()
+    drivers = drivers or DEFAULT_DRIVERS
+    start = settings.start_date
+    p = params.pack()
+    knots_x = [
+        np.array([months_since(start, k.date) for k in getattr(drivers, name).knots])
+        for name in layout.DRIVER_NAMES
+    ]
+    # Territory loss has kinks at the territory knots shifted by the loss window.
+    knots_x.append(knots_x[layout.TERRITORY] + LOSS_WINDOW)
+
+    def driver_values(t: float) -> np.ndarray:
+        return drivers.inputs(np.array([t]), start)[0]
+
+    def fun(t: float, y: np.ndarray) -> np.ndarray:
+        return rhs(y, p, driver_values(t))
+
+    n = settings.n_months
+    y = initial_state(p[:, None], driver_values(0.0)[:, None], len(REGION_IDS))[:, 0]
+    breaks = sorted({0.0, float(n), *(float(x) for xs in knots_x for x in xs if 0.0 < x < n)})
+    months = np.arange(n + 1, dtype=float)
+    states = np.empty((n + 1, y.shape[0]))
+    states[0] = y
+    for a, b in itertools.pairwise(breaks):
+        inside = months[(months > a) & (months < b)]
+        t_eval = np.append(inside, b)
+        sol = solve_ivp(fun, (a, b), y, method="DOP853", rtol=rtol, atol=atol, t_eval=t_eval)
+        if not sol.success:
+            raise RuntimeError(f"solve_ivp failed on [{a}, {b}]: {sol.message}")
+        y = sol.y[:, -1]
+        states[inside.astype(int)] = sol.y.T[:-1]
+        if b == int(b):
+            states[int(b)] = y
+    return Result(_month_ends(settings), REGION_IDS, states)

@@ -1,0 +1,147 @@
+"""Compare scenarios: key outcomes with posterior 90% intervals, and paired differences.
+
+Every scenario runs the same posterior draws (the calibration artifact's), so a difference is
+taken draw by draw and its interval reflects the uncertainty of the difference itself, not of
+two independent outcomes. Parameters a scenario sets explicitly override the draws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ffsim.calibration.baseline import active_artifact, baseline_parameters, read_artifact
+from ffsim.calibration.uncertainty import posterior_packed
+from ffsim.core.errors import InputError
+from ffsim.core.parameters import Parameters
+from ffsim.core.results import Result
+from ffsim.core.simulate import simulate_ensemble
+from ffsim.scenarios.scenario import Scenario
+
+OUTCOMES: dict[str, str] = {
+    "cumulative_departures": "set out (cumulative)",
+    "cumulative_arrivals": "arrived (cumulative)",
+    "peak_in_theatre": "peak in theatre",
+    "peak_month": "month of the peak in theatre",
+    "killed": "killed",
+    "returned": "returned",
+    "moved_on": "moved on",
+    "intercepted": "intercepted",
+}
+"""Outcomes at the end of the run (persons), except the peak and its month."""
+
+END_STOCKS = (
+    "cumulative_departures",
+    "cumulative_arrivals",
+    "killed",
+    "returned",
+    "moved_on",
+    "intercepted",
+)
+"""The outcomes that are a stock's value at the end of the run."""
+
+
+def outcomes(result: Result) -> dict[str, np.ndarray]:
+    """Every outcome for each member of an ensemble (or a scalar for one run)."""
+    theatre = result.stock("in_theatre")
+    out = {name: result.stock(name)[..., -1] for name in END_STOCKS}
+    out["peak_in_theatre"] = theatre.max(axis=-1)
+    out["peak_month"] = theatre.argmax(axis=-1).astype(float) + 1.0
+    return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Outcomes of several scenarios: best fit, posterior quantiles, paired differences."""
+
+    names: tuple[str, ...]
+    hashes: tuple[str, ...]
+    dates: tuple[dt.date, ...]
+    best: dict[str, np.ndarray]  # outcome -> (n_scenarios,)
+    draws: dict[str, np.ndarray]  # outcome -> (n_scenarios, n_draws)
+
+    def quantiles(self, outcome: str, q: tuple[float, ...] = (0.05, 0.5, 0.95)) -> np.ndarray:
+        """(n_scenarios, len(q)) quantiles over the posterior draws."""
+        return np.quantile(self.draws[outcome], q, axis=1).T
+
+    def difference(self, outcome: str, q: tuple[float, ...] = (0.05, 0.5, 0.95)) -> np.ndarray:
+        """Paired difference from the first scenario: (n_scenarios, len(q)) quantiles."""
+        d = self.draws[outcome] - self.draws[outcome][:1]
+        return np.quantile(d, q, axis=1).T
+
+    def month_label(self, month: float) -> str:
+        """The month-end date of a month count from the start (1 = first month)."""
+        i = round(month) - 1
+        return f"{self.dates[min(max(i, 0), len(self.dates) - 1)]:%Y-%m}"
+
+
+@lru_cache(maxsize=4)
+def _baseline_draws(path: Path, mtime_ns: int) -> np.ndarray:
+    """The artifact's posterior draws as packed vectors on the baseline (read-only, cached).
+
+    ``mtime_ns`` is part of the key so that a rewritten artifact is read again.
+    """
+    del mtime_ns
+    draws = posterior_packed(baseline_parameters(path), read_artifact(path))
+    draws.setflags(write=False)
+    return draws
+
+
+def posterior_members(params: Parameters, draws: int, path: Path | None = None) -> np.ndarray:
+    """Packed parameters of ``draws`` posterior draws under ``params``: (draws, n_params).
+
+    Draws are evenly spaced over the artifact's sample, so every scenario gets the same ones;
+    the parameters in which ``params`` differs from the baseline override the draws.
+    """
+    path = active_artifact() if path is None else Path(path)
+    read_artifact(path)  # a missing or corrupt artifact is a one-line error
+    all_draws = _baseline_draws(path, path.stat().st_mtime_ns)
+    available = all_draws.shape[0]
+    if not 1 <= draws <= available:
+        raise InputError(f"--draws {draws}: allowed 1 to {available} (draws in the artifact)")
+    pick = np.linspace(0, available - 1, draws).round().astype(int)
+    members = all_draws[pick]  # fancy indexing copies: the cached draws stay untouched
+    own, base_packed = params.pack(), baseline_parameters(path).pack()
+    changed = own != base_packed
+    members[:, changed] = own[changed]
+    return members
+
+
+def compare(scenarios: list[Scenario], draws: int = 200, path: Path | None = None) -> Comparison:
+    """Run every scenario at its best fit and over ``draws`` posterior draws.
+
+    Raises
+    ------
+    InputError
+        When the scenarios cover different time spans, or ``draws`` is out of range.
+    """
+    if not scenarios:
+        raise InputError("compare needs at least one scenario")
+    settings = scenarios[0].settings
+    for s in scenarios[1:]:
+        if s.settings != settings:
+            raise InputError(
+                f"scenario {s.name!r}: settings {s.settings.model_dump()} differ from "
+                f"{scenarios[0].name!r} ({settings.model_dump()}); compared runs must share them"
+            )
+    packed, drivers = [], []
+    for s in scenarios:
+        own = s.parameters
+        packed.append(np.vstack([own.pack()[None], posterior_members(own, draws, path)]))
+        drivers += [s.drivers] * (draws + 1)
+    result = simulate_ensemble(np.vstack(packed), drivers, settings)
+    per = outcomes(result)
+    n = len(scenarios)
+    best = {k: v.reshape(n, draws + 1)[:, 0] for k, v in per.items()}
+    sampled = {k: v.reshape(n, draws + 1)[:, 1:] for k, v in per.items()}
+    return Comparison(
+        tuple(s.name for s in scenarios),
+        tuple(s.content_hash() for s in scenarios),
+        result.dates,
+        best,
+        sampled,
+    )

@@ -1,0 +1,158 @@
+"""Policy levers: what a government or coalition could change, kept apart from world assumptions.
+
+Driver levers reshape the reported driver series (the timing and strength of the Turkish border
+closure and of prevention at home, the strength of the air campaign); parameter levers set the
+two policy parameters of the model (programmes for returnees, counter-messaging). A lever at its
+default reproduces the calibrated baseline exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ffsim.core.drivers import Drivers, DriverSeries, Knot
+
+
+def _lever(default: float, lower: float, upper: float, unit: str, description: str) -> Any:
+    return Field(
+        default,
+        ge=lower,
+        le=upper,
+        description=description,
+        json_schema_extra={"unit": unit, "lower": lower, "upper": upper},
+    )
+
+
+class Levers(BaseModel):
+    """The policy levers of a scenario; defaults reproduce what was reported."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    border_closure_shift: int = _lever(
+        0,
+        -36,
+        36,
+        "months",
+        "Timing of the Turkish border closure: every dated step of the reported closure moved "
+        "by this many months (negative: earlier).",
+    )
+    border_closure_strength: float = _lever(
+        1.0,
+        0.0,
+        2.0,
+        "dimensionless",
+        "Strength of the closure: share of the reported rise above the 2012 level (0: no "
+        "tightening; above 1: stronger, capped at a sealed border).",
+    )
+    prevention_shift: int = _lever(
+        0,
+        -36,
+        36,
+        "months",
+        "Timing of prevention at home (travel bans, parental permission): months moved.",
+    )
+    prevention_strength: float = _lever(
+        1.0,
+        0.0,
+        2.0,
+        "dimensionless",
+        "Strength of prevention at home: share of the reported rise (0: none; capped at 1).",
+    )
+    air_campaign_strength: float = _lever(
+        1.0,
+        0.0,
+        1.0,
+        "dimensionless",
+        "Intensity of the air campaign relative to what was reported (0: no air campaign).",
+    )
+    reintegration_offer: float = _lever(
+        0.0,
+        0.0,
+        1.0,
+        "dimensionless",
+        "Programmes for returnees: relative increase of the return hazard.",
+    )
+    counter_messaging: float = _lever(
+        0.0,
+        0.0,
+        1.0,
+        "dimensionless",
+        "Counter-messaging and disruption: share of the network effect removed.",
+    )
+
+
+@dataclass(frozen=True)
+class LeverSpec:
+    """Bounds, unit and meaning of one lever, derived from :class:`Levers`."""
+
+    name: str
+    default: float
+    lower: float
+    upper: float
+    unit: str
+    description: str
+
+
+LEVER_SPECS: dict[str, LeverSpec] = {
+    name: LeverSpec(
+        name,
+        float(field.default),
+        float(field.json_schema_extra["lower"]),  # type: ignore[index]
+        float(field.json_schema_extra["upper"]),  # type: ignore[index]
+        str(field.json_schema_extra["unit"]),  # type: ignore[index]
+        field.description or "",
+    )
+    for name, field in Levers.model_fields.items()
+}
+
+PARAMETER_LEVERS = ("reintegration_offer", "counter_messaging")
+"""Levers that are model parameters (the rest reshape drivers)."""
+
+DRIVER_LEVERS = {
+    "border_closure": ("border_closure_shift", "border_closure_strength"),
+    "prevention": ("prevention_shift", "prevention_strength"),
+    "air_campaign": (None, "air_campaign_strength"),
+}
+"""Which levers reshape which driver: (timing lever, strength lever)."""
+
+
+def shift_date(date: dt.date, months: int) -> dt.date:
+    """``date`` moved by whole ``months``, the day clamped to the target month's length."""
+    index = date.year * 12 + (date.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, min(date.day, (nxt - dt.timedelta(days=1)).day))
+
+
+def reshape(series: DriverSeries, shift: int, strength: float) -> DriverSeries:
+    """Move a series in time and scale its change from its first value.
+
+    Each knot's value becomes ``v0 + strength * (v - v0)``, clipped to the series' bounds, and
+    its date moves by ``shift`` months.
+    """
+    if shift == 0 and strength == 1.0:
+        return series
+    v0 = series.knots[0].value
+    knots = tuple(
+        Knot(
+            date=shift_date(k.date, shift),
+            value=min(max(v0 + strength * (k.value - v0), series.lower), series.upper),
+            source=k.source,
+        )
+        for k in series.knots
+    )
+    return series.model_copy(update={"knots": knots})
+
+
+def apply_levers(drivers: Drivers, levers: Levers) -> Drivers:
+    """The drivers as reshaped by the driver levers."""
+    updates = {}
+    for name, (shift_name, strength_name) in DRIVER_LEVERS.items():
+        shift = getattr(levers, shift_name) if shift_name else 0
+        updates[name] = reshape(getattr(drivers, name), shift, getattr(levers, strength_name))
+    return drivers.model_copy(update=updates)

@@ -1,0 +1,269 @@
+"""Scenario files: a base, policy levers and world assumptions, validated, never executed.
+
+A scenario file looks like::
+
+    name = "Border closed a year earlier"
+    description = "One paragraph: the question it answers."
+    motivation = "The article and passage that motivate it."
+    base = "baseline"                 # or the file name (without .toml) of another scenario
+
+    [levers]                          # policy levers (ffsim.scenarios.levers.Levers)
+    border_closure_shift = -12
+
+    [parameters]                      # world assumptions (ffsim.core.parameters), not levers
+    combat_mortality = 0.012
+    [parameters.radicalisation_rate]
+    france = 30.0
+
+    [drivers]                         # world drivers: a driver given here replaces its knots
+    territory = [{ date = "2014-12-01", value = 1.0, source = "counterfactual" }]
+
+    [settings]
+    end = "2018-12"
+
+Only ``name`` is required. What a file does not set comes from its base; the root of every
+chain is the calibrated baseline (``ffsim.calibration.baseline``). Levers act on the drivers
+after the base's and the file's driver overrides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ffsim import resources
+from ffsim.calibration.baseline import baseline_label, baseline_parameters
+from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
+from ffsim.core.errors import InputError, format_validation_error
+from ffsim.core.parameters import Parameters
+from ffsim.core.simulate import DEFAULT_SETTINGS, Settings
+from ffsim.scenarios.levers import LEVER_SPECS, PARAMETER_LEVERS, Levers, apply_levers
+
+MAX_SCENARIO_BYTES = 1_000_000
+"""Largest scenario file read; a larger one is refused before parsing."""
+
+MAX_BASE_DEPTH = 20
+"""Longest chain of bases followed."""
+
+SCENARIO_DIR = resources.SCENARIO_DIR
+TEXT_KEYS = ("name", "description", "motivation", "base")
+TABLE_KEYS = ("levers", "parameters", "drivers", "settings")
+TOP_LEVEL_KEYS = TEXT_KEYS + TABLE_KEYS
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A resolved scenario: its inputs as components, and the model inputs they make."""
+
+    name: str
+    description: str
+    motivation: str
+    base: str
+    levers: Levers
+    assumptions: Parameters
+    raw_drivers: Drivers
+    settings: Settings
+
+    @property
+    def parameters(self) -> Parameters:
+        """Model parameters: the assumptions with the parameter levers applied."""
+        return self.assumptions.with_overrides(
+            {name: getattr(self.levers, name) for name in PARAMETER_LEVERS}
+        )
+
+    @property
+    def drivers(self) -> Drivers:
+        """Model drivers: the world drivers reshaped by the driver levers."""
+        return apply_levers(self.raw_drivers, self.levers)
+
+    def content_hash(self) -> str:
+        """SHA-256 of what the model is given (parameters, drivers, settings).
+
+        Independent of names, descriptions, sources, key order and how the file reached its
+        values (directly or through its base).
+        """
+        drivers = {
+            name: [[k.date.isoformat(), k.value] for k in series.knots]
+            for name, series in self.drivers
+        }
+        content = {
+            "parameters": self.parameters.model_dump(mode="json"),
+            "drivers": drivers,
+            "settings": self.settings.model_dump(mode="json"),
+        }
+        text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def baseline_scenario() -> Scenario:
+    """The calibrated baseline as a scenario: the root of every base chain."""
+    return Scenario(
+        name=baseline_label(),
+        description="The calibrated model with the drivers as reported.",
+        motivation="",
+        base="",
+        levers=Levers(),
+        assumptions=baseline_parameters(),
+        raw_drivers=DEFAULT_DRIVERS,
+        settings=DEFAULT_SETTINGS,
+    )
+
+
+def _lines(
+    exc: InputError | ValidationError, label: str, prefix: str, specs: dict[str, Any] | None = None
+) -> list[str]:
+    if isinstance(exc, InputError):
+        text = str(exc)
+    else:
+        text = format_validation_error(exc, prefix, specs or {})
+    return [f"{label}: {line}" for line in text.splitlines()]
+
+
+def _apply(base: Scenario, raw: dict[str, Any], label: str) -> tuple[Scenario | None, list[str]]:
+    """Apply a parsed file's overrides to its resolved base; collect every problem."""
+    problems = [
+        f"{label}: {key}: unknown key; allowed: {', '.join(TOP_LEVEL_KEYS)}"
+        for key in sorted(set(raw) - set(TOP_LEVEL_KEYS))
+    ]
+    if "name" not in raw:
+        problems.append(f"{label}: name: missing; every scenario needs a name")
+    for key in TEXT_KEYS:
+        if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
+            problems.append(f"{label}: {key} = {raw[key]!r}: must be a non-empty string")
+    tables: dict[str, dict[str, Any]] = {}
+    for key in TABLE_KEYS:
+        value = raw.get(key, {})
+        if not isinstance(value, dict):
+            problems.append(f"{label}: {key} = {value!r}: must be a table")
+            value = {}
+        tables[key] = value
+
+    levers, assumptions = base.levers, base.assumptions
+    raw_drivers, settings = base.raw_drivers, base.settings
+    try:
+        levers = Levers.model_validate({**base.levers.model_dump(), **tables["levers"]})
+    except ValidationError as exc:
+        problems += _lines(exc, label, "levers", LEVER_SPECS)
+    misplaced = sorted(set(tables["parameters"]) & set(PARAMETER_LEVERS))
+    problems += [
+        f"{label}: parameters.{name}: a policy lever; set it under [levers]" for name in misplaced
+    ]
+    params = {k: v for k, v in tables["parameters"].items() if k not in PARAMETER_LEVERS}
+    try:
+        assumptions = base.assumptions.with_overrides(params)
+    except InputError as exc:
+        problems += _lines(exc, label, "")
+    try:
+        raw_drivers = base.raw_drivers.with_overrides(tables["drivers"])
+    except InputError as exc:
+        problems += _lines(exc, label, "")
+    try:
+        settings = Settings.model_validate({**base.settings.model_dump(), **tables["settings"]})
+    except ValidationError as exc:
+        problems += _lines(exc, label, "settings")
+    if problems:
+        return None, problems
+    try:  # levers can only be checked against the drivers they reshape once both are known
+        apply_levers(raw_drivers, levers)
+    except (ValidationError, ValueError) as exc:
+        return None, [f"{label}: levers: reshaped drivers are invalid: {exc}"]
+    scenario = Scenario(
+        name=raw["name"],
+        description=raw.get("description", ""),
+        motivation=raw.get("motivation", ""),
+        base=raw.get("base", BASELINE),
+        levers=levers,
+        assumptions=assumptions,
+        raw_drivers=raw_drivers,
+        settings=settings,
+    )
+    return scenario, []
+
+
+def _read(path: Path) -> tuple[str | None, list[str]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            return None, [f"{path}: file is {size} bytes; at most {MAX_SCENARIO_BYTES} allowed"]
+        return path.read_bytes().decode("utf-8"), []
+    except UnicodeDecodeError:
+        return None, [f"{path}: not a UTF-8 text file"]
+    except OSError as exc:
+        return None, [f"{path}: cannot read: {exc.strerror}"]
+
+
+def _resolve(
+    text: str, label: str, directory: Path, chain: tuple[str, ...]
+) -> tuple[Scenario | None, list[str]]:
+    if "\x00" in text:
+        return None, [f"{label}: contains NUL bytes; not a text file"]
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        return None, [f"{label}: not valid TOML: {exc}"]
+    base_name = raw.get("base", BASELINE)
+    if not isinstance(base_name, str) or not base_name.strip():
+        base, problems = baseline_scenario(), []  # reported by _apply
+    elif base_name == BASELINE:
+        base, problems = baseline_scenario(), []
+    elif base_name in chain:
+        cycle = " -> ".join((*chain, base_name))
+        return None, [f"{label}: base = {base_name!r}: cyclic base ({cycle})"]
+    elif len(chain) >= MAX_BASE_DEPTH:
+        return None, [f"{label}: base = {base_name!r}: bases nested deeper than {MAX_BASE_DEPTH}"]
+    elif "/" in base_name or "\\" in base_name or base_name.startswith("."):
+        return None, [f"{label}: base = {base_name!r}: must be a scenario name, not a path"]
+    else:
+        path = directory / f"{base_name}.toml"
+        if not path.exists():
+            return None, [
+                f"{label}: base = {base_name!r}: no scenario {path.name} in {directory}; "
+                f"allowed: {BASELINE!r} or a scenario there"
+            ]
+        base_text, problems = _read(path)
+        if base_text is None:
+            return None, [f"{label}: base {base_name!r}: {p}" for p in problems]
+        base, base_problems = _resolve(base_text, str(path), directory, (*chain, base_name))
+        if base is None:
+            return None, [f"{label}: base {base_name!r} is invalid:", *base_problems]
+    scenario, problems = _apply(base, raw, label)
+    return scenario, problems
+
+
+def check_scenario_text(
+    text: str, label: str = "scenario", directory: Path = SCENARIO_DIR, own_name: str = ""
+) -> tuple[Scenario | None, list[str]]:
+    """Validate scenario text: the scenario and no problems, or None and every problem found."""
+    return _resolve(text, label, directory, (own_name,) if own_name else ())
+
+
+def parse_scenario(text: str, label: str = "scenario", directory: Path = SCENARIO_DIR) -> Scenario:
+    """Validate scenario text; :class:`InputError` lists every problem, one per line."""
+    scenario, problems = check_scenario_text(text, label, directory)
+    if scenario is None:
+        raise InputError("\n".join(problems))
+    return scenario
+
+
+def check_scenario_file(path: str | Path) -> tuple[Scenario | None, list[str]]:
+    """Validate a scenario file (its base is looked up beside it)."""
+    path = Path(path)
+    text, problems = _read(path)
+    if text is None:
+        return None, problems
+    return check_scenario_text(text, str(path), path.parent, path.stem)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; :class:`InputError` lists every problem."""
+    scenario, problems = check_scenario_file(path)
+    if scenario is None:
+        raise InputError("\n".join(problems))
+    return scenario

@@ -1,0 +1,1 @@
+"""Package data (installed as ``ffsim._scenarios``): the shipped scenario files."""

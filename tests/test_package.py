@@ -1,0 +1,225 @@
+"""The package as users install it: a wheel with everything a run needs, `import ffsim` that a
+user's own `model.py` cannot shadow, and the layers as docs/architecture.md draws them."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+SETUP = PYPROJECT["tool"]["setuptools"]
+
+
+def test_every_package_folder_is_listed_and_mapped():
+    folders = {
+        "ffsim." + ".".join(p.parent.relative_to(ROOT / "model").parts)
+        for p in (ROOT / "model").rglob("__init__.py")
+    }
+    folders = {f.rstrip(".") for f in folders}
+    listed = set(SETUP["packages"])
+    assert folders <= listed
+    mapped = SETUP["package-dir"]
+    for package in listed - folders:
+        assert package in mapped, f"{package} is listed but has no folder"
+        assert (ROOT / mapped[package] / "__init__.py").exists()
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> dict[str, Path]:
+    """The wheel, built from this tree and installed in a fresh virtual environment whose
+    only other packages are the dependencies (read from the project's environment)."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp / "dist"),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    wheel = next((tmp / "dist").glob("ffsim-*.whl"))
+    venv = tmp / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next(venv.glob("lib/python*/site-packages"))
+    # The dependencies, not ffsim: a plain path entry runs no .pth file, so the project's
+    # editable install is not seen.
+    deps = next(p for p in map(Path, sys.path) if p.name == "site-packages" and p.is_dir())
+    (site / "deps.pth").write_text(str(deps) + "\n")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    elsewhere = tmp / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "model.py").write_text(
+        "raise SystemExit('a user module named model was imported')\n"
+    )
+    return {"wheel": wheel, "python": venv / "bin" / "python", "site": site, "cwd": elsewhere}
+
+
+def _ffsim(
+    installed: dict[str, Path], *args: str, timeout: int = 300
+) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run(
+        [str(installed["python"]), "-m", "ffsim", *args],
+        cwd=installed["cwd"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def test_the_wheel_ships_the_data_the_artifacts_the_scenarios_and_the_explorer(installed):
+    names = set(zipfile.ZipFile(installed["wheel"]).namelist())
+    for name in (
+        "ffsim/_calibration/baseline.json",
+        "ffsim/_calibration/config.toml",
+        "ffsim/_calibration/vintages/as-of-2015-04-30.json",
+        "ffsim/_data/observations.csv",
+        "ffsim/_data/validation.csv",
+        "ffsim/_scenarios/no_air_campaign.toml",
+        "ffsim/_docs/model.md",
+        "ffsim/core/data/regions.toml",
+        "ffsim/app_pages/app.py",
+        "ffsim/app_pages/explore.py",
+    ):
+        assert name in names, name
+    assert not any(n.startswith(("model/", "tests/")) for n in names)
+
+
+def test_installed_run_gives_the_repository_numbers_from_another_folder(installed):
+    here = subprocess.run(
+        [sys.executable, "-m", "ffsim", "run"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    there = _ffsim(installed, "run")
+    assert there.returncode == 0, there.stderr
+    assert "Calibrated baseline (as reported)" in there.stdout
+    assert there.stdout == here.stdout
+
+
+def test_installed_import_is_the_package_not_a_users_model_py(installed):
+    code = "import ffsim, ffsim.core.simulate as s; print(ffsim.__file__); print(s.__name__)"
+    out = subprocess.run(
+        [str(installed["python"]), "-c", code],
+        cwd=installed["cwd"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert str(installed["site"]) in out and "ffsim.core.simulate" in out
+
+
+def test_installed_compare_and_a_corrupt_artifact(installed, tmp_path):
+    scenario = "no_air_campaign.toml"
+    (installed["cwd"] / scenario).write_text((ROOT / "scenarios" / scenario).read_text())
+    done = _ffsim(installed, "compare", scenario, "--draws", "20")
+    assert done.returncode == 0, done.stderr
+    assert "No air campaign" in done.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]")
+    done = _ffsim(installed, "run", "--artifact", str(bad))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "not a calibration artifact" in done.stderr
+
+
+def test_installed_calibrate_finds_its_config_data_and_artifact(installed):
+    # The whole --check takes a minute and runs in CI after the suite (make check-installed);
+    # here, a date before any figure stops it after every file was found.
+    done = _ffsim(installed, "calibrate", "--check", "--as-of", "2014-01-01")
+    assert done.returncode == 2
+    assert "no fitted figure had been published by then" in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_installed_app_starts_and_serves(installed):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.Popen(
+        [
+            str(installed["python"]),
+            "-m",
+            "ffsim",
+            "app",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+        ],
+        cwd=installed["cwd"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
+                ) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("ffsim app did not answer within 90 s")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def test_architecture_doc_names_every_module_and_nothing_else():
+    text = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    named = set(re.findall(r"\b((?:model|app_pages)/[a-z_/]+\.py)\b", text))
+    modules = {
+        p.relative_to(ROOT).as_posix()
+        for p in [*(ROOT / "model").rglob("*.py"), *(ROOT / "app_pages").glob("*.py")]
+        if p.name != "__init__.py"
+    }
+    assert named <= modules, f"named but missing: {sorted(named - modules)}"
+    assert modules <= named, f"not in docs/architecture.md: {sorted(modules - named)}"

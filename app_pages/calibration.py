@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ffsim.app_pages import charts, runner
+from ffsim.app_pages import calibration_charts, runner
 
 artifact = runner.artifact()
 fit = artifact["fit"]
@@ -29,8 +29,8 @@ cols[2].metric("Log-space RMSE", f"{fit['rmse_log']:.3f}")
 cols[3].metric("Posterior draws stored", f"{len(artifact['posterior_sample']['values'])}")
 
 observations = artifact["observations"]
-st.plotly_chart(charts.fit_figure(observations), key="calibration:fit")
-st.plotly_chart(charts.residual_figure(observations), key="calibration:residuals")
+st.plotly_chart(calibration_charts.fit_figure(observations), key="calibration:fit")
+st.plotly_chart(calibration_charts.residual_figure(observations), key="calibration:residuals")
 
 st.subheader("One statement, several readings")
 st.caption(
@@ -81,7 +81,7 @@ grid = st.columns(3)
 for j, name in enumerate(names):
     p = artifact["parameters"][name]
     grid[j % 3].plotly_chart(
-        charts.posterior_figure(
+        calibration_charts.posterior_figure(
             values[:, j],
             name,
             (p["prior_lower"], p["prior_upper"]),

@@ -23,6 +23,14 @@ def _scenario(text: str, label: str) -> Scenario | None:
     return check_scenario_text(text, label)[0]
 
 
+def _valid(text: str, label: str) -> Scenario:
+    """A scenario offered by :func:`options` (only valid ones are offered)."""
+    scenario, problems = check_scenario_text(text, label)
+    if scenario is None:
+        raise ValueError(f"{label}: {'; '.join(problems)}")
+    return scenario
+
+
 def options() -> dict[str, str]:
     """Label -> scenario TOML, for the current, shipped and saved scenarios."""
     out = {"Current (from Explore)": scenario_to_toml(state.current())}
@@ -37,12 +45,12 @@ def options() -> dict[str, str]:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _compare(texts: tuple[str, ...], labels: tuple[str, ...]):  # noqa: ANN202
-    return compare([_scenario(t, lab) for t, lab in zip(texts, labels, strict=True)], draws=200)
+    return compare([_valid(t, lab) for t, lab in zip(texts, labels, strict=True)], draws=200)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _explain(a: str, b: str, outcome: str):  # noqa: ANN202
-    return explain(_scenario(a, "A"), _scenario(b, "B"), outcome)
+    return explain(_valid(a, "A"), _valid(b, "B"), outcome)
 
 
 available = options()
@@ -79,8 +87,8 @@ st.subheader("Outcomes by the end of the run")
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 variable = st.selectbox("Variable over time", list(charts.VARIABLE_TITLES), key="compare:variable")
-results = {n: runner.run(_scenario(available[n], n)) for n in chosen}
-band_of = {n: runner.bands(_scenario(available[n], n)).get(variable) for n in chosen}
+results = {n: runner.run(_valid(available[n], n)) for n in chosen}
+band_of = {n: runner.bands(_valid(available[n], n)).get(variable) for n in chosen}
 left, right = st.columns(2)
 with left:
     st.plotly_chart(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ffsim import __version__
-from ffsim.app_pages import charts, runner, state, widgets
+from ffsim.app_pages import charts, runner, sankey, state, widgets
+from ffsim.core.variables import VARIABLES
 from ffsim.scenarios.scenario import baseline_scenario
 
 st.title("Foreign-fighter flows to Syria and Iraq, 2012-2018")
@@ -41,20 +42,13 @@ cols[0].metric(
     help="Reported figures from the articles (docs/calibration.md) that this run meets within "
     f"one sigma of their uncertainty. Log-likelihood {loglik:.1f} (baseline {base_loglik:.1f}).",
 )
-for col, (label, name) in zip(
-    cols[1:],
-    [
-        ("Set out", "cumulative_departures"),
-        ("In theatre", "in_theatre"),
-        ("Returned", "returned"),
-        ("Killed", "killed"),
-    ],
-    strict=True,
+for col, name in zip(
+    cols[1:], ("cumulative_departures", "in_theatre", "returned", "killed"), strict=True
 ):
     now, base = result.stock(name)[-1], baseline.stock(name)[-1]
     # Neutral colouring: a change in these counts is not "good" or "bad" in itself.
     col.metric(
-        f"{label} ({end:%Y-%m})",
+        f"{VARIABLES[name].heading} ({end:%Y-%m})",
         f"{now:,.0f}",
         f"{now - base:+,.0f} vs baseline",
         delta_color="off",
@@ -67,4 +61,4 @@ for i, variable in enumerate(runner.BAND_VARIABLES):
             charts.regional_figure(result, baseline, variable, bands[variable]),
             key=f"chart:{variable}",
         )
-st.plotly_chart(charts.ledger_sankey(result), key="chart:sankey")
+st.plotly_chart(sankey.ledger_sankey(result), key="chart:sankey")

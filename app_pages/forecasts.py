@@ -8,9 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from ffsim.app_pages import charts, runner
+from ffsim.app_pages.forecast_charts import forecast_band_figure, forecast_strip_figure
+from ffsim.app_pages.forecast_rows import figure_frame, marks, skill_frame, strip_rows
 from ffsim.calibration.baseline import BASELINE_PATH
-from ffsim.calibration.forecast import FigureForecast, Vintage, reported_text, summarise, vintages
+from ffsim.calibration.forecast import Vintage, count_text, reported_text, vintages
 from ffsim.calibration.observations import Observation
+from ffsim.calibration.predictive import FigureForecast, summarise
 from ffsim.calibration.vintages import rows_as_of
 
 HIGHLIGHT = "background-color: rgba(31, 119, 180, 0.18)"
@@ -92,120 +95,9 @@ def known(v: Vintage) -> None:
         )
 
 
-def _hover(o: Observation, note: str) -> str:
-    return (
-        f"{o.id}<br>{o.outlet}, published {o.published}<br>refers to {o.ref_end}: "
-        f"{reported_text(o)}<br>{note}"
-    )
-
-
-def marks(v: Vintage, forecasts: list[FigureForecast], variable: str) -> list[dict[str, Any]]:
-    """The world-total figures of ``variable``: those the vintage fits, then the later ones."""
-    out = []
-    for o in rows_as_of(observations, v.date):
-        if o.measure == variable and o.region == "total":
-            note = "fitted by this vintage"
-            if o.reading_of:
-                note += f" (reading '{o.reading}' of {o.reading_of})"
-            out.append(_mark(o, "fitted", _hover(o, note)))
-    for f in forecasts:
-        o = f.figure
-        if o.measure == variable and o.region == "total":
-            q = f.quantiles
-            status = "inside" if f.inside[0.9] else "outside"
-            note = (
-                f"published later ({f.kind}); 90% predictive interval "
-                f"{q[0]:,.0f} to {q[-1]:,.0f}, {'meets' if f.inside[0.9] else 'misses'} it"
-            )
-            out.append(_mark(o, status, _hover(o, note)))
-    return out
-
-
-def _mark(o: Observation, status: str, hover: str) -> dict[str, Any]:
-    high = o.reported_high
-    return {
-        "id": o.id,
-        "date": o.ref_end.isoformat(),
-        "reported_low": o.reported_low,
-        "reported_high": high if high != float("inf") else None,
-        "form": o.form,
-        "status": status,
-        "hover": hover,
-    }
-
-
-def source(o: Observation) -> str:
-    """The outlet, short: its name before any comma or parenthesis (the hover has it whole)."""
-    return o.outlet.split(" (")[0].split(",")[0]
-
-
-def strip_rows(forecasts: list[FigureForecast]) -> list[dict[str, Any]]:
-    """Rows of the forecast strip: each later figure's summary, its label and what it reports."""
-    return [
-        {
-            **f.as_dict(),
-            "label": f"{f.figure.id} ({source(f.figure)}, {f.figure.published})",
-            "reported": reported_text(f.figure),
-        }
-        for f in forecasts
-    ]
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}"
-
-
-def figure_frame(forecasts: list[FigureForecast]) -> pd.DataFrame:
-    """One row per later figure: what was reported, the predictive bands, the scores."""
-    return pd.DataFrame(
-        [
-            {
-                "figure": f.figure.id,
-                "kind": f.kind,
-                "outlet": f.figure.outlet,
-                "published": f.figure.published.isoformat(),
-                "reported": reported_text(f.figure),
-                "model median": _fmt(f.model_median),
-                "50% predictive": f"{_fmt(f.quantiles[1])} to {_fmt(f.quantiles[3])}",
-                "90% predictive": f"{_fmt(f.quantiles[0])} to {_fmt(f.quantiles[4])}",
-                "in 50%": "yes" if f.inside[0.5] else "no",
-                "in 90%": "yes" if f.inside[0.9] else "no",
-                "log score": round(f.log_score, 2),
-            }
-            for f in forecasts
-        ]
-    )
-
-
-def _count(k: int, n: int) -> str:
-    return f"{k} of {n} ({k / n:.0%})" if n else "none"
-
-
-def skill_frame(
-    report: list[tuple[Vintage, list[FigureForecast]]], chosen: Vintage
-) -> pd.DataFrame:
-    """One row per vintage: coverage of its bands and its scores (as ``skill_table``)."""
-    rows = []
-    for v, forecasts in report:
-        s = summarise(forecasts)
-        val = summarise([f for f in forecasts if f.kind == "validation"])
-        rows.append(
-            {
-                "shown above": "yes" if v.date == chosen.date else "",
-                "vintage": v.label,
-                "figures fitted": v.n_fitted,
-                "later figures (articles + validation)": f"{s.n} ({s.n - val.n} + {val.n})",
-                "inside 50% band": _count(s.inside[0.5], s.n),
-                "inside 90% band": _count(s.inside[0.9], s.n),
-                "validation rows inside 90% band": _count(val.inside[0.9], val.n),
-                "mean log score": round(s.mean_log_score, 2),
-                "median abs. log error of the median": round(s.median_abs_error, 2),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 known(vintage)
+bands: dict[str, Any] | None
+forecasts: list[FigureForecast]
 try:
     bands = runner.vintage_bands(as_of)
     forecasts = runner.vintage_forecasts(as_of)
@@ -223,8 +115,8 @@ if bands is not None:
         help=f"{skill.n - validation_skill.n} from later articles, {validation_skill.n} "
         "validation rows",
     )
-    cols[1].metric("Inside the 50% predictive band", _count(skill.inside[0.5], skill.n))
-    cols[2].metric("Inside the 90% predictive band", _count(skill.inside[0.9], skill.n))
+    cols[1].metric("Inside the 50% predictive band", count_text(skill.inside[0.5], skill.n))
+    cols[2].metric("Inside the 90% predictive band", count_text(skill.inside[0.9], skill.n))
     cols[3].metric(
         "Mean log score",
         f"{skill.mean_log_score:.2f}",
@@ -244,12 +136,12 @@ if bands is not None:
     grid = st.columns(2)
     for i, variable in enumerate(runner.FORECAST_VARIABLES):
         grid[i % 2].plotly_chart(
-            charts.forecast_band_figure(
+            forecast_band_figure(
                 bands["dates"],
                 bands["bands"][variable],
                 f"{charts.VARIABLE_TITLES[variable]}, all regions",
                 as_of,
-                marks(vintage, forecasts, variable),
+                marks(vintage, forecasts, variable, observations),
             ),
             key=f"forecasts:band:{variable}",
         )
@@ -263,7 +155,7 @@ if bands is not None:
             "what was reported (black: a diamond for a value, a bar for a range, a triangle "
             "pointing the open way for a bound). Log scale."
         )
-        st.plotly_chart(charts.forecast_strip_figure(strip_rows(forecasts)), key="forecasts:strip")
+        st.plotly_chart(forecast_strip_figure(strip_rows(forecasts)), key="forecasts:strip")
         with st.expander("The later figures as a table"):
             st.dataframe(figure_frame(forecasts), hide_index=True, width="stretch")
     else:

@@ -6,7 +6,8 @@ import streamlit as st
 
 from ffsim.app_pages import charts, state
 from ffsim.teaching.diagram import LOOP_NAMES, loop_mermaid, stock_flow_mermaid
-from ffsim.teaching.lessons import LESSONS, Lesson
+from ffsim.teaching.lesson import Lesson
+from ffsim.teaching.lessons import LESSONS
 
 st.title("Learn: how stocks, flows and feedback produced the reported numbers")
 st.caption(

@@ -1,5 +1,6 @@
 """Cached model work for the app: runs, posterior bands, the fit score, the vintages' forecasts.
-Keys are JSON text (or a file's path and modification time)."""
+Keys are JSON text (or a file's path and modification time).
+"""
 
 from __future__ import annotations
 
@@ -12,20 +13,26 @@ import streamlit as st
 
 from ffsim.calibration.baseline import read_artifact
 from ffsim.calibration.forecast import (
-    QUANTILES,
-    FigureForecast,
     Vintage,
     forecast_vintage,
     posterior_result,
     vintages,
 )
-from ffsim.calibration.likelihood import z_score
+from ffsim.calibration.likelihood import log_likelihood, z_score
 from ffsim.calibration.measures import measure
-from ffsim.calibration.observations import Observation, fitted, load_observations, load_validation
+from ffsim.calibration.observations import (
+    Observation,
+    Statement,
+    fitted,
+    load_observations,
+    load_validation,
+    statements,
+)
+from ffsim.calibration.predictive import QUANTILES, FigureForecast
 from ffsim.calibration.uncertainty import band
 from ffsim.core.drivers import Drivers
 from ffsim.core.parameters import Parameters
-from ffsim.core.results import FLOWS, Result
+from ffsim.core.results import Result
 from ffsim.core.simulate import DEFAULT_SETTINGS, simulate, simulate_ensemble
 from ffsim.resources import shown
 from ffsim.scenarios.compare import posterior_members
@@ -65,11 +72,7 @@ def _bands(params_json: str, drivers_json: str) -> dict[str, np.ndarray]:
     drivers = Drivers.model_validate_json(drivers_json)
     members = posterior_members(params, BAND_DRAWS)
     ensemble = simulate_ensemble(members, drivers, DEFAULT_SETTINGS)
-    out = {}
-    for v in BAND_VARIABLES:
-        values = ensemble.flow(v) if v in FLOWS else ensemble.stock(v)
-        out[v] = np.quantile(values, [0.05, 0.95], axis=0)
-    return out
+    return {v: band(ensemble, v, "total", (0.05, 0.95)) for v in BAND_VARIABLES}
 
 
 def bands(scenario: Scenario) -> dict[str, np.ndarray]:
@@ -78,19 +81,26 @@ def bands(scenario: Scenario) -> dict[str, np.ndarray]:
 
 
 @st.cache_data(max_entries=1, show_spinner=False)
-def _observations() -> tuple:
-    return fitted(load_observations())
+def _observations() -> tuple[tuple[Observation, ...], tuple[Statement, ...]]:
+    """The fitted figures, and the statements read in several ways among them."""
+    rows = fitted(load_observations())
+    return rows, statements(rows)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _fit(params_json: str, drivers_json: str) -> tuple[int, int, float]:
     result = _run(params_json, drivers_json)
-    z = np.array([float(z_score(measure(result, o), o)) for o in _observations()])
-    return int(np.sum(np.abs(z) <= 1.0)), len(z), float(-0.5 * np.sum(z**2))
+    rows, readings = _observations()
+    z = np.array([float(z_score(measure(result, o), o)) for o in rows])
+    return int(np.sum(np.abs(z) <= 1.0)), len(z), float(log_likelihood(z, readings))
 
 
 def fit_score(scenario: Scenario) -> tuple[int, int, float]:
-    """(figures within one sigma, figures fitted, log-likelihood) of the scenario's run."""
+    """(figures within one sigma, figures fitted, log-likelihood) of the scenario's run.
+
+    The log-likelihood is the calibration's (``ffsim.calibration.likelihood.log_likelihood``):
+    a statement read in several ways counts as a mixture of its readings.
+    """
     return _fit(scenario.parameters.model_dump_json(), scenario.drivers.model_dump_json())
 
 
@@ -117,7 +127,8 @@ def _shown(path: Path) -> str:
 
 def modified(path: Path) -> int:
     """Modification time (ns) of ``path``, -1 when it is missing: part of the cache key, so a
-    recomputed artifact is read again."""
+    recomputed artifact is read again.
+    """
     try:
         return path.stat().st_mtime_ns
     except OSError:

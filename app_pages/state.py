@@ -55,10 +55,12 @@ def base() -> Scenario:
 
 
 def base_label() -> str:
+    """How the base scenario is named on the pages."""
     return st.session_state[BASE]["label"]
 
 
 def changes() -> dict[str, dict[str, Any]]:
+    """The user's changes to the base, by kind (levers, parameters, drivers)."""
     return st.session_state[CHANGES]
 
 
@@ -139,14 +141,17 @@ def save_current(name: str) -> str:
 
 
 def saved() -> dict[str, str]:
+    """Scenarios saved in this session: name -> TOML text."""
     return st.session_state[SAVED]
 
 
 def notice(text: str) -> None:
+    """Queue a notice for the top of the next page shown."""
     st.session_state[NOTICE].append(text)
 
 
 def pop_notices() -> list[str]:
+    """The queued notices, emptying the queue."""
     out, st.session_state[NOTICE] = st.session_state[NOTICE], []
     return out
 
@@ -170,6 +175,7 @@ def reveal(lesson_id: str) -> None:
 
 
 def revealed(lesson_id: str) -> bool:
+    """Whether the answer to a lesson has been revealed in this session."""
     return lesson_id in st.session_state.get("revealed", set())
 
 

@@ -1,5 +1,6 @@
 """Widgets generated from the schemas: policy levers (ffsim.scenarios.levers) and assumptions
-(ffsim.core.parameters), each estimated parameter with its calibrated 90% range."""
+(ffsim.core.parameters), each estimated parameter with its calibrated 90% range.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def lever_widgets(scenario: Scenario) -> None:
     for spec in LEVER_SPECS.values():
         key = widget_key("lever", spec.name)
         value = getattr(scenario.levers, spec.name)
+        new: float
         if spec.name.endswith("_shift"):
             new = st.slider(
                 f"{spec.name} ({spec.unit})",

@@ -58,9 +58,10 @@ def cold_start_seconds() -> float:
 
 def calibration_seconds(repeat: int) -> tuple[float, float]:
     """Median wall time of the point estimate (optimiser only) and of the whole calibration."""
-    from ffsim.calibration.calibrate import Calibrator, Problem
+    from ffsim.calibration.calibrate import Calibrator
     from ffsim.calibration.config import DEFAULT_CONFIG, load_config
     from ffsim.calibration.observations import DEFAULT_PATH, fitted, load_observations
+    from ffsim.calibration.problem import Problem
     from ffsim.cli.calibrate import run_calibration
 
     config = load_config()

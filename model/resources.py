@@ -48,7 +48,8 @@ VALIDATION_PATH = DATA_DIR / "validation.csv"
 
 def shown(path: Path) -> str:
     """A shipped file as the repository names it (``calibration/baseline.json``), any other
-    path as given: the same text wherever ffsim is installed."""
+    path as given: the same text wherever ffsim is installed.
+    """
     for folder, name in (
         (CALIBRATION_DIR, "calibration"),
         (DATA_DIR, "data"),

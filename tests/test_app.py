@@ -11,7 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ffsim import __version__
-from ffsim.app_pages.charts import forecast_band_figure, forecast_strip_figure, regional_figure
+from ffsim.app_pages.charts import regional_figure
+from ffsim.app_pages.forecast_charts import forecast_band_figure, forecast_strip_figure
 from ffsim.app_pages.state import widget_key
 from ffsim.calibration.baseline import baseline_parameters
 from ffsim.core.parameters import PARAMETER_SPECS
@@ -296,3 +297,39 @@ def test_forecast_chart_builders_are_pure():
     assert list(reported.marker.symbol) == ["diamond", "triangle-right"]
     misses = next(t for t in strip.data if t.name.endswith("misses the figure"))
     assert min(x for x in misses.x if x is not None) > 0  # below zero: drawn at the axis edge
+
+
+def test_the_apps_fit_score_is_the_calibrations_likelihood_and_its_bands_the_librarys():
+    from ffsim.app_pages import runner
+    from ffsim.calibration.baseline import read_artifact
+    from ffsim.calibration.uncertainty import band
+    from ffsim.core.simulate import DEFAULT_SETTINGS, simulate_ensemble
+    from ffsim.scenarios.compare import posterior_members
+    from ffsim.scenarios.scenario import baseline_scenario
+
+    scenario = baseline_scenario()
+    within, n, loglik = runner.fit_score(scenario)
+    fit = read_artifact()["fit"]
+    assert loglik == pytest.approx(fit["log_likelihood"], rel=1e-9, abs=1e-9)
+    assert 0 < within <= n == fit["n_rows"]
+    members = posterior_members(scenario.parameters, runner.BAND_DRAWS)
+    ensemble = simulate_ensemble(members, scenario.drivers, DEFAULT_SETTINGS)
+    bands = runner.bands(scenario)
+    for variable in runner.BAND_VARIABLES:
+        np.testing.assert_array_equal(bands[variable], band(ensemble, variable))
+
+
+def test_the_ledger_sankey_labels_its_nodes_from_the_table_of_variables():
+    from ffsim.app_pages.sankey import LEDGER_LINKS, ledger_sankey
+    from ffsim.core.variables import VARIABLES
+
+    result = simulate(baseline_parameters())
+    fig = ledger_sankey(result)
+    labels = list(fig.data[0].node.label)
+    assert labels[0] == f"Set out: {result.stock('cumulative_departures')[-1]:,.0f}"
+    headings = {VARIABLES[name].heading for link in LEDGER_LINKS for name in link}
+    assert {text.split(":")[0] for text in labels} == headings
+    # the ledger closes: everyone who set out was stopped, is in transit or arrived
+    values = dict(zip(fig.data[0].link.target, fig.data[0].link.value, strict=True))
+    total = result.stock("cumulative_departures")[-1]
+    assert sum(values[t] for t in range(1, 4)) == pytest.approx(total, rel=1e-9)

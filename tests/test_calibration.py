@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 
 from ffsim.calibration.baseline import BASELINE_PATH, baseline_parameters, read_artifact
-from ffsim.calibration.calibrate import Calibrator, Problem
+from ffsim.calibration.calibrate import Calibrator
 from ffsim.calibration.check import check_artifact
 from ffsim.calibration.config import ARTICLES_ONLY_CONFIG, DEFAULT_CONFIG, load_config
 from ffsim.calibration.likelihood import z_score
 from ffsim.calibration.measures import measure
 from ffsim.calibration.observations import DEFAULT_PATH, fitted, load_observations
+from ffsim.calibration.problem import Problem
 from ffsim.cli.calibrate import run_calibration
 from ffsim.core.parameters import Parameters
 from ffsim.core.simulate import simulate

@@ -8,7 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from ffsim.calibration.check import QUANTILES, check_artifact, empirical_cdf, quantile_tolerance
+from ffsim.calibration.check import check_artifact
+from ffsim.calibration.statistical import QUANTILES, empirical_cdf, quantile_tolerance
 from ffsim.cli import calibrate as calibrate_cli
 from ffsim.cli.main import main
 from ffsim.core.errors import InputError

@@ -10,19 +10,9 @@ import numpy as np
 import pytest
 
 from ffsim.calibration.baseline import read_artifact
-from ffsim.calibration.calibrate import Calibrator, Problem
-from ffsim.calibration.check import ESTIMATE_ATOL_AT_ZERO, ESTIMATE_RTOL
+from ffsim.calibration.calibrate import Calibrator
 from ffsim.calibration.config import DEFAULT_CONFIG, load_config
-from ffsim.calibration.forecast import (
-    AS_STATED_READINGS,
-    forecast_all,
-    later_figures,
-    predictive_cdf,
-    predictive_quantiles,
-    score,
-    summarise,
-    vintages,
-)
+from ffsim.calibration.forecast import AS_STATED_READINGS, forecast_all, later_figures, vintages
 from ffsim.calibration.observations import (
     DEFAULT_PATH,
     VALIDATION_PATH,
@@ -32,6 +22,9 @@ from ffsim.calibration.observations import (
     parse_observations,
     statements,
 )
+from ffsim.calibration.predictive import predictive_cdf, predictive_quantiles, score, summarise
+from ffsim.calibration.problem import Problem
+from ffsim.calibration.statistical import ESTIMATE_ATOL_AT_ZERO, ESTIMATE_RTOL
 from ffsim.calibration.vintages import article_dates, rows_as_of, vintage_path
 from ffsim.cli.main import main
 from ffsim.core.errors import InputError

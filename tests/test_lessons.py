@@ -91,7 +91,8 @@ def test_the_facts_the_lesson_texts_state_hold():
     from ffsim.core.drivers import load_default_drivers
     from ffsim.core.simulate import simulate
     from ffsim.scenarios.scenario import parse_scenario
-    from ffsim.teaching.lessons import LESSONS_BY_ID, READINGS, STATEMENT
+    from ffsim.teaching.evidence import READINGS, STATEMENT
+    from ffsim.teaching.lessons import LESSONS_BY_ID
 
     base, _ = LESSONS_BY_ID["stocks"].run()
     arrivals, theatre = base.flow("arrivals"), base.stock("in_theatre")
@@ -143,13 +144,8 @@ def test_the_facts_the_lesson_texts_state_hold():
 def test_what_the_vintages_lesson_says_holds():
     from ffsim.calibration.observations import load_observations, load_validation
     from ffsim.calibration.vintages import rows_as_of
-    from ffsim.teaching.lessons import (
-        EARLY_VINTAGE,
-        LESSONS_BY_ID,
-        WORLD_BINS,
-        WORLD_REPORTS,
-        world_vintage,
-    )
+    from ffsim.teaching.evidence import EARLY_VINTAGE, WORLD_BINS, WORLD_REPORTS, world_vintage
+    from ffsim.teaching.lessons import LESSONS_BY_ID
 
     # only the Daily Beast's figures for Europe were fitted: two figures, two readings each
     rows = rows_as_of(load_observations(), EARLY_VINTAGE)
@@ -220,7 +216,8 @@ def _class_plan_numbers():
     from ffsim.scenarios.attribution import explain
     from ffsim.scenarios.compare import compare, posterior_members
     from ffsim.scenarios.scenario import load_scenario, parse_scenario
-    from ffsim.teaching.lessons import LESSONS_BY_ID, STATEMENT
+    from ffsim.teaching.evidence import STATEMENT
+    from ffsim.teaching.lessons import LESSONS_BY_ID
 
     artifact = read_artifact()
     rows = {o["id"]: o for o in artifact["observations"]}
@@ -297,7 +294,7 @@ def _class_plan_numbers():
 
     # Lesson 8: the vintages' forecasts of world arrivals, from their artifacts
     from ffsim.calibration.observations import load_validation
-    from ffsim.teaching.lessons import EARLY_VINTAGE, WORLD_REPORTS, world_vintage
+    from ffsim.teaching.evidence import EARLY_VINTAGE, WORLD_REPORTS, world_vintage
 
     early, e = world_vintage(EARLY_VINTAGE)
     _, f = world_vintage()

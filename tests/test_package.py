@@ -22,18 +22,25 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 SETUP = PYPROJECT["tool"]["setuptools"]
 
 
+def _folder(package: str) -> Path:
+    """The folder of ``package`` under the package-dir mapping (nearest mapped ancestor)."""
+    parts = package.split(".")
+    for n in range(len(parts), 0, -1):
+        head = ".".join(parts[:n])
+        if head in SETUP["package-dir"]:
+            return ROOT / SETUP["package-dir"][head] / Path(*parts[n:])
+    raise AssertionError(f"{package} is not mapped")
+
+
 def test_every_package_folder_is_listed_and_mapped():
-    folders = {
-        "ffsim." + ".".join(p.parent.relative_to(ROOT / "model").parts)
+    code = {
+        ".".join(("ffsim", *p.parent.relative_to(ROOT / "model").parts))
         for p in (ROOT / "model").rglob("__init__.py")
     }
-    folders = {f.rstrip(".") for f in folders}
     listed = set(SETUP["packages"])
-    assert folders <= listed
-    mapped = SETUP["package-dir"]
-    for package in listed - folders:
-        assert package in mapped, f"{package} is listed but has no folder"
-        assert (ROOT / mapped[package] / "__init__.py").exists()
+    assert code <= listed, f"not listed in pyproject.toml: {sorted(code - listed)}"
+    for package in listed:
+        assert (_folder(package) / "__init__.py").exists(), package
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +230,24 @@ def test_architecture_doc_names_every_module_and_nothing_else():
     }
     assert named <= modules, f"named but missing: {sorted(named - modules)}"
     assert modules <= named, f"not in docs/architecture.md: {sorted(modules - named)}"
+
+
+def test_every_public_name_resolves_from_its_owner():
+    import importlib
+
+    import ffsim
+
+    for name, owner in ffsim.PUBLIC.items():
+        value = getattr(ffsim, name)
+        assert getattr(importlib.import_module(owner), name) is value, name
+    with pytest.raises(AttributeError):
+        _ = ffsim.no_such_name
+
+
+def test_import_ffsim_loads_no_heavy_library():
+    code = (
+        "import sys, ffsim; heavy = {'numba', 'scipy', 'pandas', 'streamlit', 'plotly'};"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

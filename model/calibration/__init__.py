@@ -1,2 +1,3 @@
 """Calibration layer: reported figures, measures, likelihood, estimation, artifacts and their
-check, the calibrated baseline and its posterior, vintages and forecast skill. Depends on core."""
+check, the calibrated baseline and its posterior, vintages and forecast skill. Depends on core.
+"""

@@ -24,7 +24,18 @@ from ffsim.core.jit import kernel_hash
 from ffsim.resources import shown
 
 PACKAGES = ("numpy", "scipy", "numba", "llvmlite", "emcee", "pydantic")
-VOLATILE = {"wall_time_s", "created_utc", "git_commit", "git_dirty", "kernel_hash"}
+VOLATILE = {
+    "wall_time_s",
+    "created_utc",
+    "git_commit",
+    "git_dirty",
+    "kernel_hash",
+    "ffsim_version",
+    "code_version",
+}
+"""Provenance that may differ between a run and its re-run: times, the commit, and the version
+(a release that changes no number still reproduces; one that changes a number fails the check
+on that number)."""
 """Provenance keys that record where and when a run happened, or which code it ran, rather
 than what it found; :func:`compare` ignores them (the results must still match)."""
 
@@ -165,7 +176,7 @@ def build_artifact(
     cz = best_z[rows]
     # Error in log space outside the reported range (z x sigma); for a difference, whose model
     # value can be zero or negative, the relative error (also z x sigma) stands in.
-    log_errors = [float(best_z[i]) * float(problem.observations[i].sigma_log) for i in rows]
+    log_errors = [float(best_z[i]) * float(problem.observations[i].sigma_log or 0.0) for i in rows]
     values_at_mode = problem.model_values(cal.best_theta_[None])
     fit = {
         "central_estimate": "posterior mode (log-likelihood plus log prior, in the unit cube, "

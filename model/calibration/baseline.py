@@ -40,7 +40,8 @@ _active: list[Path] = [BASELINE_PATH]
 
 def active_artifact() -> Path:
     """The artifact runs start from: the shipped baseline unless :func:`use_artifact` chose
-    another."""
+    another.
+    """
     return _active[0]
 
 

@@ -1,190 +1,32 @@
 """Estimation: the posterior mode by bounded multi-start optimisation, then an emcee sample.
 
-Free parameters are mapped to the unit cube, linearly in the value or in its logarithm, where
-every prior's log density is 0 (flat) or a quadratic (normal in the value or in its log). The
-log posterior is the log-likelihood (with mixtures over the readings of a statement) plus the
-log prior. The central estimate is the posterior mode in these coordinates: L-BFGS-B from
-several starts, each polished by Newton steps with a finite-difference Hessian so that every
-start reaches the same point. Ensembles of parameter sets are simulated in one call: the
-finite-difference gradient and Hessian, and each emcee move (half the walkers).
+The central estimate is the posterior mode of a :class:`~ffsim.calibration.problem.Problem` in
+its unit-cube coordinates: :func:`~ffsim.calibration.optimise.optimise` (L-BFGS-B, then Newton
+steps) from several starts. The posterior sample is an emcee chain whose every move (half the
+walkers) is simulated as one ensemble. Last, every misfit is left out in turn and the fit
+repeated, to measure what it costs the rest of the data (the tensions).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import replace
 from typing import Any
 
 import emcee
 import numpy as np
-from scipy.optimize import minimize
 
-from ffsim.calibration.config import CalibrationConfig
-from ffsim.calibration.likelihood import log_likelihood, reading_probabilities, z_score
-from ffsim.calibration.measures import measure
-from ffsim.calibration.observations import Observation, Statement, statements
-from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
+from ffsim.calibration.likelihood import reading_probabilities
+from ffsim.calibration.optimise import optimise
+from ffsim.calibration.problem import Problem
 from ffsim.core.parameters import Parameters
-from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate_ensemble
 
 Progress = Callable[[str, float | None], None]
 """Called with a line of text and the estimated fraction of the whole calibration done."""
 
-FD_STEP = 1e-6
-"""Central-difference step in the unit cube for the optimiser's gradient."""
-
-HESSIAN_STEP = 1e-4
-"""Finite-difference step in the unit cube for the Hessian of the Newton polish."""
-
-POLISH_STEPS = 12
-"""Most Newton steps after L-BFGS-B; each costs one ensemble of about 2 k**2 members."""
-
 STAGE_SHARE = {"optimise": 0.3, "sample": 0.55, "tensions": 0.15}
 """Rough shares of the wall time of each stage, for the time-left estimate."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """The calibration problem: a model, its fixed parameters, free parameters and data."""
-
-    config: CalibrationConfig
-    observations: tuple[Observation, ...]
-    base: Parameters
-    drivers: Drivers = DEFAULT_DRIVERS
-    settings: Settings = DEFAULT_SETTINGS
-
-    def packed(self, theta: np.ndarray) -> np.ndarray:
-        """Full packed parameter vectors (E, n_params) for free values ``theta`` (E, k)."""
-        theta = np.atleast_2d(theta)
-        out = np.tile(self.base.pack(), (theta.shape[0], 1))
-        out[:, [f.packed_index() for f in self.config.free]] = theta
-        return out
-
-    def theta(self, u: np.ndarray) -> np.ndarray:
-        """Free-parameter values for unit-cube points ``u`` (..., k)."""
-        u = np.asarray(u, dtype=float)
-        return np.stack([f.from_unit(u[..., i]) for i, f in enumerate(self.config.free)], axis=-1)
-
-    def unit(self, theta: np.ndarray) -> np.ndarray:
-        """Unit-cube points for free-parameter values (..., k)."""
-        theta = np.asarray(theta, dtype=float)
-        return np.stack([f.to_unit(theta[..., i]) for i, f in enumerate(self.config.free)], axis=-1)
-
-    @cached_property
-    def statements(self) -> tuple[Statement, ...]:
-        """Statements whose rows are alternative readings (mixtures in the likelihood)."""
-        return statements(self.observations)
-
-    def log_prior_unit(self, u: np.ndarray) -> np.ndarray:
-        """Log prior density (up to a constant) at unit-cube points ``u`` (E, k)."""
-        theta = self.theta(u)
-        return np.sum([f.log_prior(theta[..., i]) for i, f in enumerate(self.config.free)], axis=0)
-
-    def log_likelihood_values(self, values: np.ndarray) -> np.ndarray:
-        """Log-likelihood (E,) of model values (E, n_obs)."""
-        return log_likelihood(self.z(values), self.statements)
-
-    def model_values(self, theta: np.ndarray) -> np.ndarray:
-        """Model value of every observation for each parameter set: shape (E, n_obs)."""
-        result = simulate_ensemble(self.packed(theta), self.drivers, self.settings)
-        return np.stack([measure(result, o) for o in self.observations], axis=-1)
-
-    def z(self, values: np.ndarray) -> np.ndarray:
-        """Standardised residuals (E, n_obs) of model values (E, n_obs)."""
-        return np.stack(
-            [z_score(values[:, i], o) for i, o in enumerate(self.observations)], axis=-1
-        )
-
-    def log_posterior_unit(self, u: np.ndarray) -> np.ndarray:
-        """Log posterior (up to a constant) at unit-cube points ``u`` (E, k); -inf outside."""
-        u = np.atleast_2d(u)
-        inside = np.all((u >= 0.0) & (u <= 1.0), axis=1)
-        out = np.full(u.shape[0], -np.inf)
-        if inside.any():
-            values = self.model_values(self.theta(u[inside]))
-            out[inside] = self.log_likelihood_values(values) + self.log_prior_unit(u[inside])
-        return out
-
-
-def optimise(problem: Problem, u0: np.ndarray, max_iter: int) -> tuple[np.ndarray, float, int]:
-    """Find the posterior mode in the unit cube from ``u0``: L-BFGS-B, then Newton steps.
-
-    The gradient is a central difference computed with the 2k + 1 points as one ensemble.
-    Returns the end point, its log posterior and the number of L-BFGS-B iterations.
-    """
-    k = u0.shape[0]
-
-    def objective(u: np.ndarray) -> tuple[float, np.ndarray]:
-        # Central differences, one-sided where a bound of the cube is within the step.
-        up, down = np.minimum(FD_STEP, 1.0 - u), np.minimum(FD_STEP, u)
-        points = np.tile(u, (2 * k + 1, 1))
-        points[np.arange(1, k + 1), np.arange(k)] += up
-        points[np.arange(k + 1, 2 * k + 1), np.arange(k)] -= down
-        values = -problem.log_posterior_unit(np.clip(points, 0.0, 1.0))
-        return float(values[0]), (values[1 : k + 1] - values[k + 1 :]) / (up + down)
-
-    res = minimize(
-        objective,
-        u0,
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[(0.0, 1.0)] * k,
-        options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-10, "maxcor": 30},
-    )
-    u, value = polish(problem, np.clip(res.x, 0.0, 1.0))
-    return u, value, int(res.nit)
-
-
-def polish(problem: Problem, u: np.ndarray) -> tuple[np.ndarray, float]:
-    """Newton steps on the log posterior from ``u``, with a finite-difference Hessian.
-
-    Coordinates at a bound of the cube whose gradient points outward stay fixed. A step is
-    halved until it improves the log posterior; the polish stops when no step does, or when a
-    step moves no coordinate by more than 1e-9. Returns the point and its log posterior.
-    """
-    k = u.shape[0]
-    h = HESSIAN_STEP
-    best = float(problem.log_posterior_unit(u[None])[0])
-    for _ in range(POLISH_STEPS):
-        c = np.clip(u, h, 1.0 - h)  # the stencil stays inside the cube
-        eye = np.eye(k) * h
-        plus, minus = c + eye, c - eye
-        pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
-        pp = np.array([c + eye[i] + eye[j] for i, j in pairs]).reshape(-1, k)
-        mm = np.array([c - eye[i] - eye[j] for i, j in pairs]).reshape(-1, k)
-        f = problem.log_posterior_unit(np.vstack([c[None], plus, minus, pp, mm]))
-        f0, fp, fm = f[0], f[1 : k + 1], f[k + 1 : 2 * k + 1]
-        fpp, fmm = f[2 * k + 1 : 2 * k + 1 + len(pairs)], f[2 * k + 1 + len(pairs) :]
-        grad = (fp - fm) / (2 * h)
-        hess = np.diag((fp - 2 * f0 + fm) / h**2)
-        for n, (i, j) in enumerate(pairs):
-            # f(x+hi+hj) + f(x-hi-hj) = 2 f0 + h^2 (Hii + Hjj + 2 Hij) + O(h^4)
-            hess[i, j] = hess[j, i] = (
-                (fpp[n] + fmm[n] - 2 * f0) / h**2 - hess[i, i] - hess[j, j]
-            ) / 2.0
-        free = ~(((u <= 0.0) & (grad < 0)) | ((u >= 1.0) & (grad > 0)))
-        if not free.any():
-            break
-        sub = -hess[np.ix_(free, free)]
-        eigval, eigvec = np.linalg.eigh(sub)
-        eigval = np.maximum(eigval, 1e-6 * max(1.0, float(np.abs(eigval).max())))
-        step = np.zeros(k)
-        step[free] = eigvec @ ((eigvec.T @ grad[free]) / eigval)
-        for _half in range(30):
-            trial = np.clip(u + step, 0.0, 1.0)
-            value = float(problem.log_posterior_unit(trial[None])[0])
-            if value >= best:
-                break
-            step /= 2.0
-        else:
-            break
-        moved = float(np.max(np.abs(trial - u)))
-        u, best = trial, value
-        if moved < 1e-9:
-            break
-    return u, best
 
 
 class Calibrator:
@@ -295,7 +137,8 @@ class Calibrator:
 
     def counted_rows(self) -> tuple[int, ...]:
         """Rows that count in the fit statistics: single readings, and for each statement the
-        rows of its most probable reading at the mode."""
+        rows of its most probable reading at the mode.
+        """
         problem = self.problem
         z = problem.z(problem.model_values(self.best_theta_[None]))[0]
         skip: set[int] = set()

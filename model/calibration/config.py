@@ -91,8 +91,9 @@ class FreeParameter(BaseModel):
         """Position of this parameter in ``Parameters.pack()``."""
         base, _, region = self.name.partition(".")
         if region:
-            k = layout.REGIONAL_PARAMETERS.index(base)
-            return layout.N_GLOBAL_PARAMETERS + k * len(REGION_IDS) + REGION_IDS.index(region)
+            return layout.regional_parameter_index(
+                len(REGION_IDS), layout.REGIONAL_PARAMETERS.index(base), REGION_IDS.index(region)
+            )
         return layout.GLOBAL_PARAMETERS.index(base)
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
@@ -124,18 +125,22 @@ class FreeParameter(BaseModel):
         if self.prior == "normal":
             return -0.5 * np.square((value - self.mean) / self.sd)  # type: ignore[operator]
         if self.prior == "lognormal":
-            z = (np.log(value) - math.log(self.median)) / self.sigma_log  # type: ignore[arg-type,operator]
+            z = (np.log(value) - math.log(self.median)) / self.sigma_log  # type: ignore[arg-type]
             return -0.5 * np.square(z)
         return np.zeros_like(value)
 
 
 class OptimizerSettings(BaseModel):
+    """The posterior-mode search: number of starts and iterations per start."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     n_starts: int = Field(8, ge=1, le=200)
     max_iter: int = Field(400, ge=1, le=100_000)
 
 
 class SamplerSettings(BaseModel):
+    """The emcee sampler: walkers, steps, burn-in and the draws kept in the artifact."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     walkers: int = Field(48, ge=4, le=10_000)
     steps: int = Field(1500, ge=2, le=1_000_000)
@@ -176,6 +181,7 @@ class CalibrationConfig(BaseModel):
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The free parameters' names, in order (dotted for a region: ``rate.france``)."""
         return tuple(f.name for f in self.free)
 
 

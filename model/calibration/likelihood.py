@@ -36,17 +36,17 @@ def z_range(model: np.ndarray, low: float, high: float, sigma: float) -> np.ndar
 
 
 def z_lower_bound(model: np.ndarray, low: float, sigma: float) -> np.ndarray:
-    """ "More than", "at least": penalty only below ``low``."""
+    """Lower bound ("more than", "at least"): penalty only below ``low``."""
     return np.minimum(_log(model) - np.log(low), 0.0) / sigma
 
 
 def z_upper_bound(model: np.ndarray, high: float, sigma: float) -> np.ndarray:
-    """ "As many as", "up to": penalty only above ``high``."""
+    """Upper bound ("as many as", "up to"): penalty only above ``high``."""
     return np.maximum(_log(model) - np.log(high), 0.0) / sigma
 
 
 def z_difference(model: np.ndarray, value: float, sigma: float) -> np.ndarray:
-    """ "Decreased by": normal error in linear space, standard deviation ``sigma * |value|``."""
+    """Difference ("decreased by"): normal error in linear space, sd ``sigma * |value|``."""
     return (np.asarray(model, dtype=float) - value) / (sigma * abs(value))
 
 

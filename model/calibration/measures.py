@@ -36,13 +36,13 @@ def time_at(result: Result, date: dt.date, end_of_day: bool = True) -> float:
 
 def regional_sum(result: Result, index: int, regions: tuple[str, ...]) -> np.ndarray:
     """Trajectory (..., n_months + 1) of regional stock ``index`` summed over ``regions``."""
-    cols = [result.regions.index(r) * layout.N_REGIONAL_STOCKS + index for r in regions]
+    cols = [layout.regional_index(result.regions.index(r), index) for r in regions]
     return result.states[..., cols].sum(axis=-1)
 
 
 def theatre_killed(result: Result) -> np.ndarray:
     """Trajectory of all fighters killed, foreign and local."""
-    local = result.states[..., len(result.regions) * layout.N_REGIONAL_STOCKS + layout.LOCAL_KILLED]
+    local = result.states[..., layout.global_index(len(result.regions), layout.LOCAL_KILLED)]
     return regional_sum(result, layout.KILLED, result.regions) + local
 
 

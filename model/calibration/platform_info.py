@@ -1,4 +1,6 @@
-"""What machine a calibration ran on: CPU, BLAS kernels and numpy's SIMD targets."""
+"""What machine a calibration ran on: CPU, BLAS kernels and numpy's SIMD targets; and how two
+such fingerprints differ, in words (why a re-run is checked by the statistical rule).
+"""
 
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ def _blas() -> list[dict[str, str]] | str:
 
 def _numpy_simd() -> dict[str, Any]:
     try:
-        from numpy._core import _multiarray_umath as umath
+        from numpy._core import _multiarray_umath as umath  # type: ignore[attr-defined]
     except ImportError:
         return {"baseline": UNKNOWN, "dispatch_available": UNKNOWN}
     baseline = getattr(umath, "__cpu_baseline__", None)
@@ -79,3 +81,52 @@ def platform_fingerprint() -> dict[str, Any]:
         "blas": _blas(),
         "numpy_simd": _numpy_simd(),
     }
+
+
+def _kernels(platform: dict[str, Any]) -> str:
+    blas = platform.get("blas")
+    if not isinstance(blas, list):
+        return str(blas)
+    return ", ".join(sorted({str(b.get("architecture")) for b in blas})) or "none"
+
+
+def _libraries(platform: dict[str, Any]) -> str:
+    blas = platform.get("blas")
+    if not isinstance(blas, list):
+        return str(blas)
+    return ", ".join(f"{b.get('internal_api')} {b.get('version')}" for b in blas) or "none"
+
+
+def _simd(platform: dict[str, Any]) -> str:
+    simd = platform.get("numpy_simd")
+    targets = simd.get("dispatch_available") if isinstance(simd, dict) else simd
+    return (" ".join(targets) or "none") if isinstance(targets, list) else str(targets)
+
+
+def platform_reasons(shipped: dict[str, Any] | None, new: dict[str, Any] | None) -> list[str]:
+    """How the platform recorded in an artifact (``shipped``) differs from this one (``new``).
+
+    Both are :func:`platform_fingerprint` dicts, or ``None`` where none was recorded. Each
+    reason is one phrase (``"BLAS kernel Haswell here, SkylakeX in the artifact"``); a
+    differing BLAS is named by its kernel when the kernels differ, else by library and version.
+    """
+    if shipped is None:
+        here = f" (here: BLAS kernel {_kernels(new)}, CPU {new.get('cpu')})" if new else ""
+        return [f"the artifact records no platform{here}"]
+    if new is None:
+        return ["no platform recorded here"]
+    reasons = []
+    if shipped.get("cpu") != new.get("cpu"):
+        reasons.append(f"CPU {new.get('cpu')} here, {shipped.get('cpu')} in the artifact")
+    if shipped.get("machine") != new.get("machine"):
+        reasons.append(f"{new.get('machine')} here, {shipped.get('machine')} in the artifact")
+    if shipped.get("blas") != new.get("blas"):
+        if _kernels(shipped) != _kernels(new):
+            reasons.append(f"BLAS kernel {_kernels(new)} here, {_kernels(shipped)} in the artifact")
+        else:
+            reasons.append(f"BLAS {_libraries(new)} here, {_libraries(shipped)} in the artifact")
+    if shipped.get("numpy_simd") != new.get("numpy_simd"):
+        reasons.append(f"numpy SIMD {_simd(new)} here, {_simd(shipped)} in the artifact")
+    other = sorted((set(shipped) | set(new)) - {"cpu", "machine", "blas", "numpy_simd"})
+    reasons += [f"platform {k} differs" for k in other if shipped.get(k) != new.get(k)]
+    return reasons

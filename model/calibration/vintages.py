@@ -26,7 +26,8 @@ from ffsim.resources import BASELINE_PATH, VINTAGE_DIR
 
 def article_dates(observations: tuple[Observation, ...]) -> tuple[dt.date, ...]:
     """The vintage dates: for each article (``source_file``), the latest publication date
-    among its rows, in order."""
+    among its rows, in order.
+    """
     latest: dict[str, dt.date] = {}
     for o in observations:
         latest[o.source_file] = max(latest.get(o.source_file, o.published), o.published)
@@ -85,14 +86,16 @@ def rows_as_of(observations: tuple[Observation, ...], as_of: dt.date) -> tuple[O
 
 def data_date(observations: tuple[Observation, ...], as_of: dt.date | None = None) -> dt.date:
     """Publication date of the latest fitted figure published by ``as_of`` (of all when
-    ``None``): the date that names a vintage."""
+    ``None``): the date that names a vintage.
+    """
     rows = fitted(observations) if as_of is None else rows_as_of(observations, as_of)
     return max(o.published for o in rows)
 
 
 def vintage_path(as_of: dt.date, observations: tuple[Observation, ...]) -> Path:
     """Where the artifact of the vintage ``as_of`` lives: the baseline when it fits every
-    figure, else ``calibration/vintages/as-of-<data date>.json``."""
+    figure, else ``calibration/vintages/as-of-<data date>.json``.
+    """
     date = data_date(observations, as_of)
     if date == data_date(observations):
         return BASELINE_PATH

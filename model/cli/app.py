@@ -14,7 +14,8 @@ from ffsim.resources import shown
 
 def app_script() -> Path:
     """The entry script, found through the import system (a source checkout maps
-    ``ffsim.app_pages`` to the top-level ``app_pages/`` folder)."""
+    ``ffsim.app_pages`` to the top-level ``app_pages/`` folder).
+    """
     import importlib.util
 
     spec = importlib.util.find_spec("ffsim.app_pages.app")

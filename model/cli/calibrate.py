@@ -17,10 +17,11 @@ from typing import Any
 
 from ffsim.calibration.artifact import build_artifact, write_artifact
 from ffsim.calibration.baseline import BASELINE_PATH
-from ffsim.calibration.calibrate import Calibrator, Problem
+from ffsim.calibration.calibrate import Calibrator
 from ffsim.calibration.check import check_artifact
 from ffsim.calibration.config import DEFAULT_CONFIG, load_config
 from ffsim.calibration.observations import DEFAULT_PATH, data_hash, load_observations
+from ffsim.calibration.problem import Problem
 from ffsim.calibration.vintages import data_date, parse_as_of, rows_as_of, vintage_path
 from ffsim.core.errors import InputError
 from ffsim.core.files import (

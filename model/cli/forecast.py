@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import csv
 from pathlib import Path
+from typing import Any
 
 from ffsim.calibration.forecast import Report, figure_table, forecast_all, skill_table
 from ffsim.core.errors import InputError
 
 
-def add_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_command(sub: argparse._SubParsersAction[Any]) -> None:
     """Register ``forecast-skill`` on the ``ffsim`` parser."""
     f = sub.add_parser(
         "forecast-skill",

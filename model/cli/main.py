@@ -16,16 +16,21 @@ from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
 from ffsim.core.results import Result
 from ffsim.core.simulate import simulate, simulate_ensemble
+from ffsim.core.variables import label
 from ffsim.scenarios.scenario import baseline_scenario, load_scenario
 
 SUMMARY_STOCKS = {
-    "cumulative_departures": "set out",
-    "in_theatre": "in theatre",
-    "returned": "returned",
-    "killed": "killed",
-    "moved_on": "moved on",
-    "intercepted": "intercepted",
+    name: label(name)
+    for name in (
+        "cumulative_departures",
+        "in_theatre",
+        "returned",
+        "killed",
+        "moved_on",
+        "intercepted",
+    )
 }
+"""Stocks in the summary of ``ffsim run``, and their labels (``ffsim.core.variables``)."""
 
 BAND_COLUMNS = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
 """The posterior quantiles ``ffsim run --draws`` adds to the CSV."""
@@ -88,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 def summary_table(result: Result) -> str:
     """Text table of the main stocks at the end of the run, and the peak in theatre, by region."""
     regions = ("total", *result.regions)
-    labels = (*SUMMARY_STOCKS.values(), "peak in theatre")
+    labels = (*SUMMARY_STOCKS.values(), label("peak_in_theatre"))
     head = f"{'region':<16}" + "".join(f"{s:>12}" for s in labels[:-1]) + f"{labels[-1]:>22}"
     lines = [head, "-" * len(head)]
     for region in regions:

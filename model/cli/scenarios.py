@@ -6,6 +6,7 @@ import argparse
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from ffsim.scenarios.scenario import baseline_scenario, check_scenario_file, loa
 from ffsim.scenarios.sensitivity import OUTPUTS, sobol, tornado
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register the scenario commands on the ``ffsim`` parser."""
     c = sub.add_parser("compare", help="key outcomes of scenarios with 90%% intervals")
     c.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml")
@@ -49,6 +50,7 @@ def _fmt(x: float) -> str:
 
 
 def compare_command(args: argparse.Namespace) -> int:
+    """``ffsim compare``: outcomes of each scenario with 90% intervals, paired differences."""
     scenarios = [load_scenario(p) for p in args.scenarios]
     c = compare(scenarios, draws=args.draws)
     print(f"{len(scenarios)} scenarios, {args.draws} posterior draws each; 90% intervals;")
@@ -94,6 +96,7 @@ def compare_command(args: argparse.Namespace) -> int:
 
 
 def validate_command(args: argparse.Namespace) -> int:
+    """``ffsim validate``: every problem of every file; exit 1 if any."""
     problems = []
     for path in args.files:
         scenario, found = check_scenario_file(path)
@@ -106,6 +109,7 @@ def validate_command(args: argparse.Namespace) -> int:
 
 
 def explain_command(args: argparse.Namespace) -> int:
+    """``ffsim explain``: Shapley values of what differs between two scenarios, and flows."""
     a, b = load_scenario(args.a), load_scenario(args.b)
     e = explain(a, b, args.outcome, args.region, args.date)
     print(
@@ -126,6 +130,7 @@ def explain_command(args: argparse.Namespace) -> int:
 
 
 def sensitivity_command(args: argparse.Namespace) -> int:
+    """``ffsim sensitivity``: one-at-a-time tornado and Sobol indices over time."""
     base = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     value, bars = tornado(base, args.output, args.region, args.date)
     print(f"{args.output} ({args.region}) at {args.date}: {_fmt(value)} in {base.name!r}")

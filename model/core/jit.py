@@ -36,7 +36,7 @@ def cache_dir() -> Path:
     return Path(base) / "numba" / kernel_hash()
 
 
-numba.config.CACHE_DIR = str(cache_dir())
+numba.config.CACHE_DIR = str(cache_dir())  # type: ignore[attr-defined]
 
 
 def kernel(parallel: bool = False) -> Callable[[Callable[..., Any]], Any]:

@@ -9,32 +9,17 @@ import numpy as np
 import pandas as pd
 
 from ffsim.core import layout
+from ffsim.core.variables import VARIABLES, names
 
-STOCKS: tuple[str, ...] = (
-    "pool",
-    "in_transit",
-    "in_theatre",
-    "returned",
-    "killed",
-    "moved_on",
-    "intercepted",
-    "cumulative_departures",
-    "cumulative_arrivals",
-)
-"""Per-region stocks, persons at the end of each month."""
+STOCKS: tuple[str, ...] = names("stock", regional=True)
+"""Per-region stocks, persons at the end of each month (``ffsim.core.variables``)."""
 
 FLOWS: dict[str, int] = {
-    "radicalisation": layout.CUM_RADICALISATION,
-    "departures": layout.CUM_DEPARTURES,
-    "arrivals": layout.CUM_ARRIVALS,
-    "interceptions": layout.INTERCEPTED,
-    "deaths": layout.KILLED,
-    "returns": layout.RETURNED,
-    "onward_moves": layout.MOVED_ON,
+    name: layout.REGIONAL_STOCK_NAMES.index(VARIABLES[name].accumulates) for name in names("flow")
 }
 """Per-region monthly flows (persons/month) and the accumulating stock each is the change of."""
 
-THEATRE_STOCKS: tuple[str, ...] = ("local_in_theatre", "local_killed", "killed_all_fighters")
+THEATRE_STOCKS: tuple[str, ...] = names("stock", regional=False)
 """Stocks that belong to the theatre, not to a source region (region ``total`` only)."""
 
 LEDGER: tuple[str, ...] = (
@@ -63,20 +48,21 @@ class Result:
 
     @property
     def is_ensemble(self) -> bool:
+        """Whether the states hold many members (a leading ensemble axis)."""
         return self.states.ndim == 3
 
     def _regional(self, index: int, region: str) -> np.ndarray:
         """Trajectory of regional stock ``index`` including the initial value."""
-        nr = len(self.regions)
         if region == "total":
-            cols = [r * layout.N_REGIONAL_STOCKS + index for r in range(nr)]
+            cols = [layout.regional_index(r, index) for r in range(len(self.regions))]
             return self.states[..., cols].sum(axis=-1)
         if region not in self.regions:
             raise KeyError(f"unknown region {region!r}; allowed: total, {', '.join(self.regions)}")
-        return self.states[..., self.regions.index(region) * layout.N_REGIONAL_STOCKS + index]
+        return self.states[..., layout.regional_index(self.regions.index(region), index)]
 
     def _global(self, index: int) -> np.ndarray:
-        return self.states[..., len(self.regions) * layout.N_REGIONAL_STOCKS + index]
+        """Trajectory of global stock ``index`` including the initial value."""
+        return self.states[..., layout.global_index(len(self.regions), index)]
 
     def stock(self, name: str, region: str = "total") -> np.ndarray:
         """Stock ``name`` at the end of each month (persons), shape (..., n_months)."""
@@ -123,11 +109,13 @@ class Result:
         return out
 
     def tidy(self) -> pd.DataFrame:
-        """Long form with columns ``date, region, variable, value`` (single run only)."""
+        """Long form with columns ``date`` (datetime64, the last day of each month),
+        ``region``, ``variable`` and ``value`` (single run only).
+        """
         if self.is_ensemble:
             raise ValueError("tidy() takes a single run; use member(e) first")
         frames = self.series()
-        dates = np.array([d.isoformat() for d in self.dates])
+        dates = np.array(self.dates, dtype="datetime64[D]")
         n = len(dates)
         return pd.DataFrame(
             {

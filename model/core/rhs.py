@@ -26,9 +26,6 @@ from ffsim.core.layout import (
     LOCAL_IN_THEATRE,
     LOCAL_KILLED,
     MOVED_ON,
-    N_GLOBAL_PARAMETERS,
-    N_GLOBAL_STOCKS,
-    N_REGIONAL_STOCKS,
     P_AIR_LETHALITY,
     P_APPEAL_BASE,
     P_APPEAL_TERRITORY,
@@ -67,6 +64,11 @@ from ffsim.core.layout import (
     RETURNED,
     TERRITORY,
     TERRITORY_LOSS,
+    global_index,
+    n_regions_of,
+    n_state,
+    regional_index,
+    regional_parameter_index,
 )
 
 PAY_REFERENCE_USD = 1000.0
@@ -74,12 +76,6 @@ PAY_REFERENCE_USD = 1000.0
 
 NETWORK_FLOOR = 1.0
 """Persons added to a region's radical circle in the network share, so an empty region is 0/1."""
-
-
-@kernel()
-def n_regions_of(n_state: int) -> int:
-    """Number of regions for a state vector of length ``n_state``."""
-    return (n_state - N_GLOBAL_STOCKS) // N_REGIONAL_STOCKS
 
 
 N_FACTORS = 12
@@ -128,15 +124,14 @@ def success_appeal(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> float:
     ``appeal_territory x success``.
     """
     nr = n_regions_of(y.shape[0])
-    g = nr * N_REGIONAL_STOCKS
-    perceived = max(y[g + PERCEIVED_TERRITORY], 0.0)
+    perceived = max(y[global_index(nr, PERCEIVED_TERRITORY)], 0.0)
     trend_per_year = 12.0 * (d[TERRITORY] - perceived) / p[P_PERCEPTION_DELAY]
     z = p[P_MOMENTUM_SENSITIVITY] * trend_per_year
     momentum_effect = 1.0 + z / math.sqrt(1.0 + z * z)
     pay_effect = (max(d[PAY], 0.0) / PAY_REFERENCE_USD) ** p[P_PAY_ELASTICITY]
-    strength = max(y[g + LOCAL_IN_THEATRE], 0.0)
+    strength = max(y[global_index(nr, LOCAL_IN_THEATRE)], 0.0)
     for r in range(nr):
-        strength += max(y[r * N_REGIONAL_STOCKS + IN_THEATRE], 0.0)
+        strength += max(y[regional_index(r, IN_THEATRE)], 0.0)
     strength_effect = strength / (strength + p[P_STRENGTH_HALF])
     success = perceived * momentum_effect * pay_effect * strength_effect
     return p[P_APPEAL_TERRITORY] * success
@@ -163,7 +158,6 @@ def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: n
         are ignored. Output and scratch are the only arrays written.
     """
     nr = n_regions_of(y.shape[0])
-    g = nr * N_REGIONAL_STOCKS
     n_members = y.shape[1]
     shared = d.shape[1] == 1
 
@@ -171,7 +165,7 @@ def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: n
     for b in range(n_members):
         db = 0 if shared else b
         border = d[BORDER_CLOSURE, db]
-        perceived = max(y[g + PERCEIVED_TERRITORY, b], 0.0)
+        perceived = max(y[global_index(nr, PERCEIVED_TERRITORY), b], 0.0)
         months = d[CALENDAR_TIME, db]
         midpoint = p[P_SALIENCE_MIDPOINT, b]
         width = p[P_SALIENCE_WIDTH, b]
@@ -206,14 +200,13 @@ def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: n
 
     # Per-region flows (persons/month), all non-negative, then stocks: inflows minus outflows.
     for r in range(nr):
-        o = r * N_REGIONAL_STOCKS
         for b in range(n_members):
-            pool = max(y[o + POOL, b], 0.0)
-            in_transit = max(y[o + IN_TRANSIT, b], 0.0)
-            in_theatre = max(y[o + IN_THEATRE, b], 0.0)
-            radicalisation = p[N_GLOBAL_PARAMETERS + R_RADICALISATION_RATE * nr + r, b]
-            return_propensity = p[N_GLOBAL_PARAMETERS + R_RETURN_PROPENSITY * nr + r, b]
-            early = p[N_GLOBAL_PARAMETERS + R_EARLY_WAVE * nr + r, b]
+            pool = max(y[regional_index(r, POOL), b], 0.0)
+            in_transit = max(y[regional_index(r, IN_TRANSIT), b], 0.0)
+            in_theatre = max(y[regional_index(r, IN_THEATRE), b], 0.0)
+            radicalisation = p[regional_parameter_index(nr, R_RADICALISATION_RATE, r), b]
+            return_propensity = p[regional_parameter_index(nr, R_RETURN_PROPENSITY, r), b]
+            early = p[regional_parameter_index(nr, R_EARLY_WAVE, r), b]
 
             appeal = (
                 early * f[F_BASE_APPEAL_EARLY, b]
@@ -231,30 +224,30 @@ def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: n
             returns = f[F_RETURN_HAZARD, b] * return_propensity * in_theatre
             onward = f[F_ONWARD_HAZARD, b] * in_theatre
 
-            dydt[o + POOL, b] = radicalisation - disengagement - departures
-            dydt[o + IN_TRANSIT, b] = entering_transit - arrivals - stopped_at_border
-            dydt[o + IN_THEATRE, b] = arrivals - deaths - returns - onward
-            dydt[o + RETURNED, b] = returns
-            dydt[o + KILLED, b] = deaths
-            dydt[o + MOVED_ON, b] = onward
-            dydt[o + INTERCEPTED, b] = prevented_at_home + stopped_at_border
-            dydt[o + CUM_DEPARTURES, b] = departures
-            dydt[o + CUM_ARRIVALS, b] = arrivals
-            dydt[o + CUM_RADICALISATION, b] = radicalisation
+            dydt[regional_index(r, POOL), b] = radicalisation - disengagement - departures
+            dydt[regional_index(r, IN_TRANSIT), b] = entering_transit - arrivals - stopped_at_border
+            dydt[regional_index(r, IN_THEATRE), b] = arrivals - deaths - returns - onward
+            dydt[regional_index(r, RETURNED), b] = returns
+            dydt[regional_index(r, KILLED), b] = deaths
+            dydt[regional_index(r, MOVED_ON), b] = onward
+            dydt[regional_index(r, INTERCEPTED), b] = prevented_at_home + stopped_at_border
+            dydt[regional_index(r, CUM_DEPARTURES), b] = departures
+            dydt[regional_index(r, CUM_ARRIVALS), b] = arrivals
+            dydt[regional_index(r, CUM_RADICALISATION), b] = radicalisation
 
     # Theatre stocks: perceived territory (information delay) and local fighters.
     for b in range(n_members):
         db = 0 if shared else b
         territory = d[TERRITORY, db]
-        local = max(y[g + LOCAL_IN_THEATRE, b], 0.0)
+        local = max(y[global_index(nr, LOCAL_IN_THEATRE), b], 0.0)
         local_deaths = f[F_COMBAT_HAZARD, b] * local
-        dydt[g + PERCEIVED_TERRITORY, b] = (territory - y[g + PERCEIVED_TERRITORY, b]) / p[
-            P_PERCEPTION_DELAY, b
-        ]
-        dydt[g + LOCAL_IN_THEATRE, b] = (
+        dydt[global_index(nr, PERCEIVED_TERRITORY), b] = (
+            territory - y[global_index(nr, PERCEIVED_TERRITORY), b]
+        ) / p[P_PERCEPTION_DELAY, b]
+        dydt[global_index(nr, LOCAL_IN_THEATRE), b] = (
             p[P_LOCAL_RECRUITMENT, b] * territory - local_deaths - p[P_LOCAL_EXIT_RATE, b] * local
         )
-        dydt[g + LOCAL_KILLED, b] = local_deaths
+        dydt[global_index(nr, LOCAL_KILLED), b] = local_deaths
 
 
 def rhs(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -281,25 +274,22 @@ def initial_state(p: np.ndarray, d0: np.ndarray, n_regions: int) -> np.ndarray:
     (no outlet to Syria before 2012); ``initial_in_theatre`` is split across regions in
     proportion to radicalisation rates and counted as departed and arrived; perceived territory
     equals the territory driver in ``d0`` (shape (N_INPUTS, B) or (N_INPUTS, 1)); local fighters
-    start at
-    ``local_initial``.
+    start at ``local_initial``.
     """
     n_members = p.shape[1]
     shared = d0.shape[1] == 1
-    y = np.zeros((n_regions * N_REGIONAL_STOCKS + N_GLOBAL_STOCKS, n_members))
-    g = n_regions * N_REGIONAL_STOCKS
+    y = np.zeros((n_state(n_regions), n_members))
     for b in range(n_members):
         total_rate = 0.0
         for r in range(n_regions):
-            total_rate += p[N_GLOBAL_PARAMETERS + R_RADICALISATION_RATE * n_regions + r, b]
+            total_rate += p[regional_parameter_index(n_regions, R_RADICALISATION_RATE, r), b]
         for r in range(n_regions):
-            o = r * N_REGIONAL_STOCKS
-            rate = p[N_GLOBAL_PARAMETERS + R_RADICALISATION_RATE * n_regions + r, b]
+            rate = p[regional_parameter_index(n_regions, R_RADICALISATION_RATE, r), b]
             share = rate / total_rate if total_rate > 0.0 else 1.0 / n_regions
-            y[o + POOL, b] = rate / p[P_POOL_EXIT_RATE, b]
-            y[o + IN_THEATRE, b] = p[P_INITIAL_IN_THEATRE, b] * share
-            y[o + CUM_DEPARTURES, b] = y[o + IN_THEATRE, b]
-            y[o + CUM_ARRIVALS, b] = y[o + IN_THEATRE, b]
-        y[g + PERCEIVED_TERRITORY, b] = d0[TERRITORY, 0 if shared else b]
-        y[g + LOCAL_IN_THEATRE, b] = p[P_LOCAL_INITIAL, b]
+            y[regional_index(r, POOL), b] = rate / p[P_POOL_EXIT_RATE, b]
+            y[regional_index(r, IN_THEATRE), b] = p[P_INITIAL_IN_THEATRE, b] * share
+            y[regional_index(r, CUM_DEPARTURES), b] = y[regional_index(r, IN_THEATRE), b]
+            y[regional_index(r, CUM_ARRIVALS), b] = y[regional_index(r, IN_THEATRE), b]
+        y[global_index(n_regions, PERCEIVED_TERRITORY), b] = d0[TERRITORY, 0 if shared else b]
+        y[global_index(n_regions, LOCAL_IN_THEATRE), b] = p[P_LOCAL_INITIAL, b]
     return y

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Sequence
+from datetime import date  # `dt` is also the name of the time step in Settings
 from functools import lru_cache
 
 import numpy as np
@@ -48,21 +49,24 @@ class Settings(BaseModel):
         return self
 
     @property
-    def start_date(self) -> dt.date:
+    def start_date(self) -> date:
+        """First day of the first month."""
         y, m = (int(x) for x in self.start.split("-"))
         return dt.date(y, m, 1)
 
     @property
     def n_months(self) -> int:
+        """Months in the run, ``start`` and ``end`` included."""
         y0, m0 = (int(x) for x in self.start.split("-"))
         y1, m1 = (int(x) for x in self.end.split("-"))
         return (y1 - y0) * 12 + (m1 - m0) + 1
 
     @property
     def steps_per_month(self) -> int:
+        """Integrator steps per month (``1 / dt``)."""
         return round(1.0 / self.dt)
 
-    def month_ends(self) -> tuple[dt.date, ...]:
+    def month_ends(self) -> tuple[date, ...]:
         """Dates of the monthly output: the last day of each month."""
         out = []
         y, m = self.start_date.year, self.start_date.month

@@ -1,2 +1,3 @@
 """Scenario layer: scenario files, policy levers, comparison, attribution and sensitivity.
-Depends on core and calibration."""
+Depends on core and calibration.
+"""

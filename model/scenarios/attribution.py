@@ -105,6 +105,7 @@ class Explanation:
 
     @property
     def total(self) -> float:
+        """The whole difference, B minus A."""
         return self.value_b - self.value_a
 
     @property
@@ -147,7 +148,7 @@ def explain(
                 s = frozenset(c)
                 phi += weight * (v[s | {name}] - v[s])
         shapley.append(float(phi))
-    empty, full = frozenset(), frozenset(names)
+    empty, full = frozenset[str](), frozenset(names)
     oat = tuple(float(v[frozenset({x})] - v[empty]) for x in names)
 
     ra, rb = (

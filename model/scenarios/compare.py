@@ -20,28 +20,26 @@ from ffsim.core.errors import InputError
 from ffsim.core.parameters import Parameters
 from ffsim.core.results import Result
 from ffsim.core.simulate import simulate_ensemble
+from ffsim.core.variables import VARIABLES, label
 from ffsim.scenarios.scenario import Scenario
 
 OUTCOMES: dict[str, str] = {
-    "cumulative_departures": "set out (cumulative)",
-    "cumulative_arrivals": "arrived (cumulative)",
-    "peak_in_theatre": "peak in theatre",
-    "peak_month": "month of the peak in theatre",
-    "killed": "killed",
-    "returned": "returned",
-    "moved_on": "moved on",
-    "intercepted": "intercepted",
+    name: label(name)
+    for name in (
+        "cumulative_departures",
+        "cumulative_arrivals",
+        "peak_in_theatre",
+        "peak_month",
+        "killed",
+        "returned",
+        "moved_on",
+        "intercepted",
+    )
 }
-"""Outcomes at the end of the run (persons), except the peak and its month."""
+"""Outcome name to label (``ffsim.core.variables``): stocks at the end of the run (persons), the
+peak in theatre and its month."""
 
-END_STOCKS = (
-    "cumulative_departures",
-    "cumulative_arrivals",
-    "killed",
-    "returned",
-    "moved_on",
-    "intercepted",
-)
+END_STOCKS: tuple[str, ...] = tuple(n for n in OUTCOMES if VARIABLES[n].kind == "stock")
 """The outcomes that are a stock's value at the end of the run."""
 
 

@@ -2,8 +2,9 @@
 
 Driver levers reshape the reported driver series (the timing and strength of the Turkish border
 closure and of prevention at home, the strength of the air campaign); parameter levers set the
-two policy parameters of the model (programmes for returnees, counter-messaging). A lever at its
-default reproduces the calibrated baseline exactly.
+two policy parameters of the model (programmes for returnees, counter-messaging), and take their
+default, bounds, unit and description from the parameter schema (``ffsim.core.parameters``),
+which defines them once. A lever at its default reproduces the calibrated baseline exactly.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.fields import FieldInfo
 
 from ffsim.core.drivers import Drivers, DriverSeries, Knot
+from ffsim.core.parameters import PARAMETER_SPECS, SPECS_BY_NAME
 
 
 def _lever(default: float, lower: float, upper: float, unit: str, description: str) -> Any:
+    """A lever field with its bounds and documentation."""
     return Field(
         default,
         ge=lower,
@@ -25,6 +29,13 @@ def _lever(default: float, lower: float, upper: float, unit: str, description: s
         description=description,
         json_schema_extra={"unit": unit, "lower": lower, "upper": upper},
     )
+
+
+def _parameter_lever(name: str) -> Any:
+    """The lever that sets policy parameter ``name``: its field in the parameter schema."""
+    spec = SPECS_BY_NAME[name]
+    assert spec.category == "lever" and isinstance(spec.default, float)
+    return _lever(spec.default, spec.lower, spec.upper, spec.unit, spec.description)
 
 
 class Levers(BaseModel):
@@ -69,20 +80,8 @@ class Levers(BaseModel):
         "dimensionless",
         "Intensity of the air campaign relative to what was reported (0: no air campaign).",
     )
-    reintegration_offer: float = _lever(
-        0.0,
-        0.0,
-        1.0,
-        "dimensionless",
-        "Programmes for returnees: relative increase of the return hazard.",
-    )
-    counter_messaging: float = _lever(
-        0.0,
-        0.0,
-        1.0,
-        "dimensionless",
-        "Counter-messaging and disruption: share of the network effect removed.",
-    )
+    reintegration_offer: float = _parameter_lever("reintegration_offer")
+    counter_messaging: float = _parameter_lever("counter_messaging")
 
 
 @dataclass(frozen=True)
@@ -97,20 +96,32 @@ class LeverSpec:
     description: str
 
 
-LEVER_SPECS: dict[str, LeverSpec] = {
-    name: LeverSpec(
+def _spec(name: str, field: FieldInfo) -> LeverSpec:
+    extra = field.json_schema_extra
+    assert isinstance(extra, dict)
+    return LeverSpec(
         name,
         float(field.default),
-        float(field.json_schema_extra["lower"]),  # type: ignore[index]
-        float(field.json_schema_extra["upper"]),  # type: ignore[index]
-        str(field.json_schema_extra["unit"]),  # type: ignore[index]
+        float(extra["lower"]),  # type: ignore[arg-type]
+        float(extra["upper"]),  # type: ignore[arg-type]
+        str(extra["unit"]),
         field.description or "",
     )
-    for name, field in Levers.model_fields.items()
+
+
+LEVER_SPECS: dict[str, LeverSpec] = {
+    name: _spec(name, field) for name, field in Levers.model_fields.items()
 }
 
-PARAMETER_LEVERS = ("reintegration_offer", "counter_messaging")
-"""Levers that are model parameters (the rest reshape drivers)."""
+PARAMETER_LEVERS: tuple[str, ...] = tuple(
+    name
+    for name in LEVER_SPECS
+    if name in SPECS_BY_NAME and SPECS_BY_NAME[name].category == "lever"
+)
+"""Levers that are model parameters (the rest reshape drivers), in the order of ``Levers``."""
+
+if set(PARAMETER_LEVERS) != {s.name for s in PARAMETER_SPECS if s.category == "lever"}:
+    raise ImportError("every parameter of category 'lever' needs a field of Levers, and only those")
 
 DRIVER_LEVERS = {
     "border_closure": ("border_closure_shift", "border_closure_strength"),

@@ -210,7 +210,7 @@ def _resolve(
         return None, [f"{label}: not valid TOML: {exc}"]
     base_name = raw.get("base", BASELINE)
     if not isinstance(base_name, str) or not base_name.strip():
-        base, problems = baseline_scenario(), []  # reported by _apply
+        base, problems = baseline_scenario(), list[str]()  # reported by _apply
     elif base_name == BASELINE:
         base, problems = baseline_scenario(), []
     elif base_name in chain:
@@ -230,9 +230,10 @@ def _resolve(
         base_text, problems = _read(path)
         if base_text is None:
             return None, [f"{label}: base {base_name!r}: {p}" for p in problems]
-        base, base_problems = _resolve(base_text, str(path), directory, (*chain, base_name))
-        if base is None:
+        resolved, base_problems = _resolve(base_text, str(path), directory, (*chain, base_name))
+        if resolved is None:
             return None, [f"{label}: base {base_name!r} is invalid:", *base_problems]
+        base = resolved
     scenario, problems = _apply(base, raw, label)
     return scenario, problems
 

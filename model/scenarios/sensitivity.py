@@ -29,6 +29,8 @@ OUTPUTS = tuple(s for s in STOCKS if s in REGIONAL_STOCK_NAMES)
 
 @dataclass(frozen=True)
 class TornadoBar:
+    """One bar of a tornado: the output at the low and high setting of one input."""
+
     name: str
     kind: str  # "parameter" or "lever"
     low_setting: float
@@ -38,6 +40,7 @@ class TornadoBar:
 
     @property
     def swing(self) -> float:
+        """Width of the bar: how far the output moves between the two settings."""
         return abs(self.high_output - self.low_output)
 
 
@@ -83,6 +86,8 @@ def tornado(
 
 @dataclass(frozen=True)
 class SobolResult:
+    """First-order and total Sobol indices of each input at each date, with confidence."""
+
     names: tuple[str, ...]
     dates: tuple[dt.date, ...]
     first_order: np.ndarray  # (n_dates, n_params)
@@ -116,7 +121,8 @@ def sobol(
     bounds = [
         [artifact["parameters"][f.name]["p05"], artifact["parameters"][f.name]["p95"]] for f in free
     ]
-    problem = {"num_vars": len(free), "names": [f.name for f in free], "bounds": bounds}
+    names = [f.name for f in free]
+    problem = {"num_vars": len(free), "names": names, "bounds": bounds}
     x = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     packed = np.tile(base.parameters.pack(), (x.shape[0], 1))
     packed[:, [f.packed_index() for f in free]] = x
@@ -128,12 +134,16 @@ def sobol(
         y = series[:, m]
         if np.ptp(y) == 0.0:  # nothing varies at this date: every index is zero
             zeros = np.zeros(len(free))
-            s1.append(zeros), st.append(zeros), conf.append(zeros)
+            s1.append(zeros)
+            st.append(zeros)
+            conf.append(zeros)
             continue
         res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
-        s1.append(res["S1"]), st.append(res["ST"]), conf.append(res["ST_conf"])
+        s1.append(res["S1"])
+        st.append(res["ST"])
+        conf.append(res["ST_conf"])
     return SobolResult(
-        tuple(problem["names"]),
+        tuple(names),
         tuple(result.dates[m] for m in months),
         np.array(s1),
         np.array(st),

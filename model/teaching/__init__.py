@@ -1,2 +1,3 @@
 """Teaching layer: the diagrams' single description and the lessons. Depends on the layers
-below."""
+below.
+"""

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Node:
+    """A stock, cloud or variable of a diagram."""
+
     id: str
     label: str
     shape: str = "stock"  # "stock" (box), "cloud" (source or sink), "variable" (rounded)
@@ -22,6 +24,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Link:
+    """An arrow between two nodes: a flow (solid) or an influence (dashed)."""
+
     source: str
     target: str
     label: str = ""

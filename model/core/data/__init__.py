@@ -1,0 +1,1 @@
+"""Package data: the sourced defaults of the regions and drivers (TOML)."""

@@ -1,0 +1,129 @@
+"""Chart builders of the Calibration page: every reported figure against the model, the
+standardised residuals, and each estimated parameter's posterior. Pure functions, no Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+
+TIGHT_MARGIN = {"t": 40, "b": 10, "l": 10, "r": 10}
+"""Margins (pixels) of the calibration charts."""
+
+
+def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
+    """Every reported figure (range or bound as an interval) against the model, log scale.
+
+    Hover text gives the article, the date and what was counted.
+    """
+    ids = [o["id"] for o in observations]
+    # A bound is marked at the bound, with a one-sided interval of a factor 3 showing its
+    # direction; a range at its geometric middle; a value at itself.
+    mid, lo, hi = [], [], []
+    for o in observations:
+        low, high = o["reported_low"], o["reported_high"]
+        if high is None:  # lower bound
+            m, a, b = low, low, low * 3
+        elif low == 0:  # upper bound
+            m, a, b = high, high / 3, high
+        else:
+            m, a, b = float(np.sqrt(low * high)), low, high
+        mid.append(m)
+        lo.append(a)
+        hi.append(b)
+    hover = [
+        f"{o['outlet']}, {o['published']}<br>refers to {o['ref_start']} to {o['date']}<br>"
+        f"{o['measure']} ({o['region']}), {o['form']}, sigma {o['sigma_log']}"
+        for o in observations
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=mid,
+            y=ids,
+            mode="markers",
+            name="reported (value, range or bound)",
+            marker={"symbol": "line-ns-open", "size": 14, "color": "black"},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [h - m for h, m in zip(hi, mid, strict=True)],
+                "arrayminus": [m - a for m, a in zip(mid, lo, strict=True)],
+            },
+            hovertext=hover,
+            hoverinfo="text+x",
+        )
+    )
+    model = [o["model_value"] for o in observations]
+    fig.add_trace(
+        go.Scatter(
+            x=model,
+            y=ids,
+            mode="markers",
+            name="model: best fit and 90% posterior band",
+            marker={
+                "size": 9,
+                "color": ["#1f77b4" if o["within"] else "#d62728" for o in observations],
+            },
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": [o["model_p95"] - o["model_value"] for o in observations],
+                "arrayminus": [o["model_value"] - o["model_p05"] for o in observations],
+            },
+            hovertext=hover,
+            hoverinfo="text+x",
+        )
+    )
+    fig.update_xaxes(type="log", title="value (log scale)")
+    fig.update_layout(
+        height=140 + 28 * len(ids),
+        margin=TIGHT_MARGIN,
+        title="Reported figures against the model",
+        legend={"orientation": "h"},
+    )
+    return fig
+
+
+def residual_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
+    """Standardised residual z of every figure; |z| <= 1 is within one sigma."""
+    fig = go.Figure(
+        go.Bar(
+            x=[o["z"] for o in observations],
+            y=[o["id"] for o in observations],
+            orientation="h",
+            marker={"color": ["#1f77b4" if o["within"] else "#d62728" for o in observations]},
+        )
+    )
+    fig.add_vline(x=-1, line_dash="dot")
+    fig.add_vline(x=1, line_dash="dot")
+    fig.update_layout(
+        title="Standardised residuals (z)",
+        height=140 + 28 * len(observations),
+        margin=TIGHT_MARGIN,
+    )
+    return fig
+
+
+def posterior_figure(
+    values: np.ndarray, name: str, prior: tuple[float, float], best: float, log: bool
+) -> go.Figure:
+    """Histogram of a parameter's posterior draws over its prior range, best fit marked."""
+    x = np.log10(values) if log else values
+    lo, hi = (np.log10(prior[0]), np.log10(prior[1])) if log else prior
+    fig = go.Figure(
+        go.Histogram(x=x, nbinsx=30, xbins={"start": lo, "end": hi, "size": (hi - lo) / 30})
+    )
+    fig.add_vline(x=np.log10(best) if log else best, line_color="red")
+    fig.update_layout(
+        title=name,
+        height=220,
+        margin=TIGHT_MARGIN,
+        xaxis_title=("log10 " if log else "") + "value",
+        xaxis_range=[lo, hi],
+        showlegend=False,
+    )
+    return fig

@@ -1,0 +1,85 @@
+"""The calibration problem: free parameters in the unit cube, the model run and the log posterior.
+
+Free parameters are mapped to the unit cube, linearly in the value or in its logarithm, where
+every prior's log density is 0 (flat) or a quadratic (normal in the value or in its log). The
+log posterior is the log-likelihood (with mixtures over the readings of a statement) plus the
+log prior. Each call simulates its whole batch of parameter sets as one ensemble.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from ffsim.calibration.config import CalibrationConfig
+from ffsim.calibration.likelihood import log_likelihood, z_score
+from ffsim.calibration.measures import measure
+from ffsim.calibration.observations import Observation, Statement, statements
+from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
+from ffsim.core.parameters import Parameters
+from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate_ensemble
+
+
+@dataclass(frozen=True)
+class Problem:
+    """The calibration problem: a model, its fixed parameters, free parameters and data."""
+
+    config: CalibrationConfig
+    observations: tuple[Observation, ...]
+    base: Parameters
+    drivers: Drivers = DEFAULT_DRIVERS
+    settings: Settings = DEFAULT_SETTINGS
+
+    def packed(self, theta: np.ndarray) -> np.ndarray:
+        """Full packed parameter vectors (E, n_params) for free values ``theta`` (E, k)."""
+        theta = np.atleast_2d(theta)
+        out = np.tile(self.base.pack(), (theta.shape[0], 1))
+        out[:, [f.packed_index() for f in self.config.free]] = theta
+        return out
+
+    def theta(self, u: np.ndarray) -> np.ndarray:
+        """Free-parameter values for unit-cube points ``u`` (..., k)."""
+        u = np.asarray(u, dtype=float)
+        return np.stack([f.from_unit(u[..., i]) for i, f in enumerate(self.config.free)], axis=-1)
+
+    def unit(self, theta: np.ndarray) -> np.ndarray:
+        """Unit-cube points for free-parameter values (..., k)."""
+        theta = np.asarray(theta, dtype=float)
+        return np.stack([f.to_unit(theta[..., i]) for i, f in enumerate(self.config.free)], axis=-1)
+
+    @cached_property
+    def statements(self) -> tuple[Statement, ...]:
+        """Statements whose rows are alternative readings (mixtures in the likelihood)."""
+        return statements(self.observations)
+
+    def log_prior_unit(self, u: np.ndarray) -> np.ndarray:
+        """Log prior density (up to a constant) at unit-cube points ``u`` (E, k)."""
+        theta = self.theta(u)
+        return np.sum([f.log_prior(theta[..., i]) for i, f in enumerate(self.config.free)], axis=0)
+
+    def log_likelihood_values(self, values: np.ndarray) -> np.ndarray:
+        """Log-likelihood (E,) of model values (E, n_obs)."""
+        return log_likelihood(self.z(values), self.statements)
+
+    def model_values(self, theta: np.ndarray) -> np.ndarray:
+        """Model value of every observation for each parameter set: shape (E, n_obs)."""
+        result = simulate_ensemble(self.packed(theta), self.drivers, self.settings)
+        return np.stack([measure(result, o) for o in self.observations], axis=-1)
+
+    def z(self, values: np.ndarray) -> np.ndarray:
+        """Standardised residuals (E, n_obs) of model values (E, n_obs)."""
+        return np.stack(
+            [z_score(values[:, i], o) for i, o in enumerate(self.observations)], axis=-1
+        )
+
+    def log_posterior_unit(self, u: np.ndarray) -> np.ndarray:
+        """Log posterior (up to a constant) at unit-cube points ``u`` (E, k); -inf outside."""
+        u = np.atleast_2d(u)
+        inside = np.all((u >= 0.0) & (u <= 1.0), axis=1)
+        out = np.full(u.shape[0], -np.inf)
+        if inside.any():
+            values = self.model_values(self.theta(u[inside]))
+            out[inside] = self.log_likelihood_values(values) + self.log_prior_unit(u[inside])
+        return out

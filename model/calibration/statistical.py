@@ -1,0 +1,157 @@
+"""The statistical rule of the artifact check: best fit within 1e-4, quantiles within MC error.
+
+Used by :func:`ffsim.calibration.check.check_artifact` when a re-run ran on other package
+versions or another platform, where floating-point results differ in the last bits and the MCMC
+chain gives another, equally valid posterior sample. Quantile tolerances are in probability (the
+shipped draws' empirical CDF at the new quantile); estimates are compared relative to the
+shipped value.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ffsim.calibration.differences import relative_difference
+from ffsim.core.errors import InputError
+
+ESTIMATE_RTOL = 1e-4
+"""Best-fit estimates must agree within this relative difference under the statistical rule."""
+
+ESTIMATE_ATOL_AT_ZERO = 1e-12
+"""An estimate of exactly 0 must be reproduced within this absolute difference."""
+
+QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
+"""The posterior quantiles stored for each parameter, by key."""
+
+N_SIGMA = 3.0
+"""How many Monte Carlo standard errors a quantile may move under the statistical rule."""
+
+
+def _get(artifact: dict[str, Any], *keys: str) -> Any:
+    value: Any = artifact
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            raise InputError(
+                f"artifact field {'.'.join(keys)}: missing; a calibration artifact "
+                f"(format ffsim-calibration/1) is needed"
+            )
+        value = value[key]
+    return value
+
+
+def quantile_tolerance(q: float, ess: float, n_draws: int) -> float:
+    """Allowed ``|F_shipped(new quantile) - q|``: 3 Monte Carlo standard errors plus 1/n.
+
+    See :func:`ffsim.calibration.check.check_artifact` for the reasoning.
+    """
+    return N_SIGMA * math.sqrt(2.0 * q * (1.0 - q) / ess) + 1.0 / n_draws
+
+
+def empirical_cdf(draws: np.ndarray, x: float) -> float:
+    """Mid-point empirical CDF of ``draws`` at ``x``: (#below + #at or below) / (2 n).
+
+    Ties (a walker that stayed put gives repeated draws) count half, so the value at a stored
+    quantile of distinct draws is the quantile's probability within ``1/(2 n)``.
+    """
+    below = np.count_nonzero(draws < x)
+    at_or_below = np.count_nonzero(draws <= x)
+    return float(below + at_or_below) / (2.0 * draws.size)
+
+
+def statistical_criteria(
+    shipped: dict[str, Any], new: dict[str, Any]
+) -> tuple[list[str], list[str]]:
+    """Failing criteria (detailed lines) and the criterion summary of the statistical rule.
+
+    The criteria (a), (b) and (c) are those of :func:`ffsim.calibration.check.check_artifact`.
+    Raises :class:`~ffsim.core.errors.InputError` when a field they need is missing.
+    """
+    failures: list[str] = []
+    summary: list[str] = []
+    # (c) the same problem: free parameters, figures and data.
+    same = {
+        "free parameters": (
+            list(_get(shipped, "free_parameters")),
+            list(_get(new, "free_parameters")),
+        ),
+        "observation ids": (
+            [o.get("id") for o in _get(shipped, "observations")],
+            [o.get("id") for o in _get(new, "observations")],
+        ),
+        "data_sha256": (
+            _get(shipped, "provenance", "data_sha256"),
+            _get(new, "provenance", "data_sha256"),
+        ),
+        "as_of date": (shipped.get("as_of"), new.get("as_of")),
+    }
+    for what, (a, b) in same.items():
+        if a != b:
+            if isinstance(a, list) and isinstance(b, list):
+                only_a = [x for x in a if x not in b]
+                only_b = [x for x in b if x not in a]
+                detail = f"only in the artifact: {only_a}; only here: {only_b}"
+                if not only_a and not only_b:
+                    detail = "same names in a different order"
+            else:
+                detail = f"shipped {a!r}, now {b!r}"
+            failures.append(f"{what} differ: {detail}")
+    if failures:
+        summary.append("not the same problem: " + "; ".join(failures))
+        return failures, summary
+
+    params_a = _get(shipped, "parameters")
+    # (a) best fit.
+    bad_estimates = []
+    for name in params_a:
+        a = float(_get(shipped, "parameters", name, "estimate"))
+        b = float(_get(new, "parameters", name, "estimate"))
+        ok = abs(b) <= ESTIMATE_ATOL_AT_ZERO if a == 0.0 else abs(b - a) <= ESTIMATE_RTOL * abs(a)
+        if not ok:
+            how = (
+                f"absolute difference {abs(b - a):.3g} > {ESTIMATE_ATOL_AT_ZERO:g}"
+                if a == 0.0
+                else f"relative difference {relative_difference(a, b):.3g} > {ESTIMATE_RTOL:g}"
+            )
+            bad_estimates.append(f"estimate of {name}: shipped {a!r}, now {b!r}, {how}")
+    summary.append(
+        f"best fit: {len(params_a) - len(bad_estimates)} of {len(params_a)} estimates within "
+        f"{ESTIMATE_RTOL:g} relative"
+    )
+    summary += [f"  FAILS {line}" for line in bad_estimates]
+
+    # (b) posterior quantiles against the shipped draws.
+    sample = _get(shipped, "posterior_sample")
+    draws = np.asarray(sample["values"], dtype=float)
+    names = list(sample["names"])
+    n_draws = draws.shape[0]
+    ess_chain = float(_get(shipped, "fit", "sampler_effective_samples_min"))
+    ess = min(ess_chain, float(n_draws))
+    bad_quantiles = []
+    n_quantiles = 0
+    for name in params_a:
+        if name not in names:
+            bad_quantiles.append(f"{name}: no posterior draws in the artifact")
+            continue
+        column = draws[:, names.index(name)]
+        for key, q in QUANTILES.items():
+            n_quantiles += 1
+            old_q = float(_get(shipped, "parameters", name, key))
+            new_q = float(_get(new, "parameters", name, key))
+            prob = empirical_cdf(column, new_q)
+            tol = quantile_tolerance(q, ess, n_draws)
+            if not abs(prob - q) <= tol:
+                bad_quantiles.append(
+                    f"{key} of {name}: shipped {old_q!r}, now {new_q!r}; the shipped draws put "
+                    f"{new_q:.6g} at probability {prob:.3f}, {abs(prob - q):.3f} from {q:g} "
+                    f"(allowed {tol:.3f})"
+                )
+    summary.append(
+        f"posterior quantiles: {n_quantiles - len(bad_quantiles)} of {n_quantiles} within Monte "
+        f"Carlo error ({N_SIGMA:g} standard errors, effective samples {ess:.0f}, "
+        f"{n_draws} shipped draws)"
+    )
+    summary += [f"  FAILS {line}" for line in bad_quantiles]
+    return bad_estimates + bad_quantiles, summary

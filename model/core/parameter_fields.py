@@ -1,0 +1,125 @@
+"""How a parameter is declared and documented: field builders and the spec derived from a field.
+
+A parameter is a pydantic field that carries its default, bounds, unit, description and source
+(``ffsim.core.parameters.Parameters`` and the groups it is made of). :class:`ParameterSpec` is the
+plain record read back from such a field, which widgets, docs tables and the calibration config
+use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from ffsim.core.regions import REGION_IDS
+
+Category = Literal["assumption", "lever"]
+"""A world assumption (estimated or set by the user) or a policy lever."""
+
+
+def parameter_field(
+    default: float,
+    lower: float,
+    upper: float,
+    unit: str,
+    description: str,
+    source: str,
+    category: Category = "assumption",
+) -> Any:
+    """A scalar parameter field with its bounds and documentation."""
+    return Field(
+        default,
+        ge=lower,
+        le=upper,
+        description=description,
+        json_schema_extra={
+            "unit": unit,
+            "source": source,
+            "category": category,
+            "lower": lower,
+            "upper": upper,
+        },
+    )
+
+
+def regional_model(
+    name: str, lower: float, upper: float, defaults: Mapping[str, float], module: str
+) -> type[BaseModel]:
+    """A frozen model with one bounded float per region (``REGION_IDS``), for a regional
+    parameter's values.
+
+    ``module`` is the name of the module that binds the model to ``name``, so that its values
+    can be pickled (Streamlit's cache pickles them).
+    """
+    fields: dict[str, Any] = {
+        rid: (float, Field(defaults[rid], ge=lower, le=upper)) for rid in REGION_IDS
+    }
+    return create_model(
+        name, __config__=ConfigDict(extra="forbid", frozen=True), __module__=module, **fields
+    )
+
+
+def regional_field(model: type[BaseModel], unit: str, description: str, source: str) -> Any:
+    """A regional parameter field: values of ``model`` (see :func:`regional_model`, whose bounds
+    of every region's value it records), with the parameter's documentation.
+    """
+    metadata = model.model_fields[REGION_IDS[0]].metadata
+    lower = next(m.ge for m in metadata if hasattr(m, "ge"))
+    upper = next(m.le for m in metadata if hasattr(m, "le"))
+    return Field(
+        default_factory=model,
+        description=description,
+        json_schema_extra={
+            "unit": unit,
+            "source": source,
+            "category": "assumption",
+            "lower": lower,
+            "upper": upper,
+            "regional": True,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """Documentation and bounds of one parameter, derived from its field."""
+
+    name: str
+    default: float | dict[str, float]
+    lower: float
+    upper: float
+    unit: str
+    description: str
+    source: str
+    category: Category
+    regional: bool
+
+
+def specs_of(model: type[BaseModel]) -> tuple[ParameterSpec, ...]:
+    """The spec of every field of ``model`` (built with :func:`parameter_field` or
+    :func:`regional_field`), in field order.
+    """
+    defaults = model()
+    out = []
+    for name, field in model.model_fields.items():
+        extra = field.json_schema_extra
+        assert isinstance(extra, dict)
+        regional = bool(extra.get("regional", False))
+        value = getattr(defaults, name)
+        out.append(
+            ParameterSpec(
+                name=name,
+                default=value.model_dump() if regional else value,
+                lower=float(extra["lower"]),  # type: ignore[arg-type]
+                upper=float(extra["upper"]),  # type: ignore[arg-type]
+                unit=str(extra["unit"]),
+                description=field.description or "",
+                source=str(extra["source"]),
+                category=extra["category"],  # type: ignore[arg-type]
+                regional=regional,
+            )
+        )
+    return tuple(out)

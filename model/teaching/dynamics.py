@@ -1,0 +1,198 @@
+"""The answers of the lessons on dynamics (stocks, delays, feedback, policy), computed from the
+model at run time.
+
+Each answer reads the runs at the best fit (the calibrated baseline and the lesson's
+experiment) and, where an effect is not pinned down by the figures, its 90% interval over
+:data:`DRAWS` posterior draws, paired draw by draw as in ``ffsim compare``. Numbers are people
+(stocks, or flows summed over months) unless a ratio is named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ffsim.calibration.baseline import read_artifact
+from ffsim.core.results import Result
+from ffsim.core.simulate import simulate_ensemble
+from ffsim.scenarios.compare import posterior_members
+from ffsim.scenarios.scenario import baseline_scenario
+from ffsim.teaching.lesson import Answer
+
+DRAWS = 200
+"""Posterior draws behind each interval (the default of ``ffsim compare``)."""
+
+Metric = Callable[[Result], np.ndarray]
+"""A number from a run (a scalar) or from an ensemble (one per draw)."""
+
+
+def _window(result: Result, first: str, last: str) -> slice:
+    dates = [d.strftime("%Y-%m") for d in result.dates]
+    return slice(dates.index(first), dates.index(last) + 1)
+
+
+def _ensemble(lesson_id: str | None = None) -> Result:
+    """The lesson's experiment (the baseline without an id) over the posterior draws."""
+    # The lessons refer to the answers here, so their table is looked up when an answer runs.
+    from ffsim.teaching.lessons import LESSONS_BY_ID
+
+    scenario = LESSONS_BY_ID[lesson_id].scenario() if lesson_id else baseline_scenario()
+    return simulate_ensemble(posterior_members(scenario.parameters, DRAWS), scenario.drivers)
+
+
+def _interval(values: np.ndarray, fmt: str) -> str:
+    """The 5% and 95% quantiles over the posterior draws."""
+    low, high = np.quantile(values, [0.05, 0.95])
+    return f"{low:{fmt}} to {high:{fmt}}"
+
+
+def _parameter(name: str) -> str:
+    """A parameter's best fit and posterior interval, from the shipped artifact."""
+    p = read_artifact()["parameters"][name]
+    where = (p["estimate"] - p["p05"]) / (p["p95"] - p["p05"])
+    edge = "; the best fit lies near its low end" if where < 0.15 else ""
+    edge = "; the best fit lies near its high end" if where > 0.85 else edge
+    return (
+        f"{name} is {p['estimate']:.2g} at the best fit, against {p['p05']:.2g} to "
+        f"{p['p95']:.2g} over the posterior (90% interval{edge})"
+    )
+
+
+def departures_metric(first: str, last: str) -> Metric:
+    """Departures summed over the months ``first`` to ``last`` (``"YYYY-MM"``), in people."""
+
+    def metric(result: Result) -> np.ndarray:
+        return result.flow("departures")[..., _window(result, first, last)].sum(axis=-1)
+
+    return metric
+
+
+def final_metric(stock: str) -> Metric:
+    """A stock at the end of the run (end of 2018), in people."""
+
+    def metric(result: Result) -> np.ndarray:
+        return result.stock(stock)[..., -1]
+
+    return metric
+
+
+def three_way(before: float, after: float, what: str) -> Answer:
+    """Option 0, 1 or 2 (lower, about the same within 5%, higher) for a change, with the numbers."""
+    change = (after - before) / before if before else np.inf
+    option = 1 if abs(change) <= 0.05 else (2 if change > 0 else 0)
+    return Answer(
+        option,
+        f"{what}: {before:,.0f} as reported, {after:,.0f} in the experiment ({change:+.0%}).",
+    )
+
+
+def experiment_answer(
+    lesson_id: str,
+    metric: Metric,
+    what: str,
+    more: Callable[[Result, Result], str] | None = None,
+) -> Callable[[Result, Result], Answer]:
+    """Answer "lower, about the same or higher" at the best fit, with the posterior change."""
+
+    def answer(base: Result, exp: Result) -> Answer:
+        best = three_way(float(metric(base)), float(metric(exp)), what)
+        change = metric(_ensemble(lesson_id)) / metric(_ensemble()) - 1.0
+        why = (
+            f"{best.why[:-1]} at the best fit, {_interval(change, '+.0%')} over {DRAWS} "
+            "posterior draws (90% interval)."
+        )
+        return Answer(best.option, f"{why} {more(base, exp)}" if more else why)
+
+    return answer
+
+
+def peaks_answer(base: Result, _: Result) -> Answer:
+    """Lesson "stocks": how many months after arrivals the number in theatre peaks."""
+    arrivals, theatre = base.flow("arrivals"), base.stock("in_theatre")
+    a, t = int(arrivals.argmax()), int(theatre.argmax())
+    lag = t - a
+    option = 0 if lag < -3 else (1 if lag <= 3 else 2)
+    ens = _ensemble()
+    lags = ens.stock("in_theatre").argmax(axis=-1) - ens.flow("arrivals").argmax(axis=-1)
+    return Answer(
+        option,
+        (
+            f"Arrivals peaked in {base.dates[a]:%Y-%m} ({arrivals[a]:,.0f} a month); the number in "
+            f"theatre peaked in {base.dates[t]:%Y-%m} ({theatre[t]:,.0f}), {lag} months later "
+            f"({_interval(lags, '.0f')} months over {DRAWS} posterior draws, 90% interval). A "
+            "stock keeps rising while its inflow exceeds its outflows, even when the inflow is "
+            "already falling."
+        ),
+    )
+
+
+def drain_answer(base: Result, _: Result) -> Answer:
+    """Lesson "delays": the number in theatre at the end of 2018, as a share of its peak."""
+    theatre, arrivals = base.stock("in_theatre"), base.flow("arrivals")
+    top = int(theatre.argmax())
+    peak, end = theatre[top], theatre[-1]
+    share = end / peak
+    option = 0 if share < 0.5 else (1 if share < 0.9 else 2)
+    after = slice(top + 1, None)
+    killed, returned, moved, came = (
+        base.flow(f)[after].sum() for f in ("deaths", "returns", "onward_moves", "arrivals")
+    )
+    exits = sum(base.flow(f)[-12:].sum() for f in ("deaths", "returns", "onward_moves")) / 12
+    residence = theatre[-12:].mean() / exits / 12 if exits > 0 else np.inf
+    ens = _ensemble().stock("in_theatre")
+    shares = ens[:, -1] / ens.max(axis=-1)
+    low, high = np.quantile(shares, [0.05, 0.95])
+    half = ", so 'about half' is the safer reading" if low < 0.5 < high else ""
+    return Answer(
+        option,
+        f"The number in theatre peaked at {peak:,.0f} ({base.dates[top]:%Y-%m}) and was "
+        f"{end:,.0f} at the end of 2018, {share:.0%} of the peak, while arrivals fell from "
+        f"{arrivals.max():,.0f} a month ({base.dates[int(arrivals.argmax())]:%Y-%m}) to "
+        f"{arrivals[-1]:,.0f}. From the peak to the end of "
+        f"2018, {killed:,.0f} were killed, {returned:,.0f} returned and {moved:,.0f} moved on, "
+        f"against {came:,.0f} arrivals. In 2018 about {exits:,.0f} a month left: at that rate a "
+        f"fighter stays about {residence:,.0f} years on average. The figures pin this down "
+        f"only loosely: over {DRAWS} posterior draws the end of 2018 is {low:.0%} to "
+        f"{high:.0%} of the peak (90% interval){half}.",
+    )
+
+
+def border_note(base: Result, exp: Result) -> str:
+    """Lesson "border": the change in arrivals, which explains the fall in returns."""
+    arrivals = three_way(
+        base.stock("cumulative_arrivals")[-1],
+        exp.stock("cumulative_arrivals")[-1],
+        "Arrived by the end of 2018",
+    )
+    return (
+        f"{arrivals.why} Fewer arrive, so fewer are there to come back, and the closed border "
+        "also blocks exits."
+    )
+
+
+def network_note(base: Result, exp: Result) -> str:
+    """Lesson "network": the peak in theatre with and without the effect, and its estimate."""
+    before, after = base.stock("in_theatre").max(), exp.stock("in_theatre").max()
+    return (
+        f"The peak in theatre: {before:,.0f} as reported, {after:,.0f} without the effect. "
+        f"{_parameter('network_strength')}: the reported figures do not pin it down."
+    )
+
+
+def success_note(_: Result, __: Result) -> str:
+    """Lesson "success": the estimate of ``appeal_territory`` and its posterior interval."""
+    return f"{_parameter('appeal_territory')}: the figures do not pin down how much success adds."
+
+
+def spiral_note(base: Result, _: Result) -> str:
+    """Lesson "spiral": the pool of would-be recruits, drained by the surge of 2014-2015."""
+    pool, w = base.stock("pool"), _window(base, "2016-01", "2017-12")
+    end_2015 = _window(base, "2015-12", "2015-12").start
+    drawn, left = base.flow("radicalisation")[w].sum(), base.flow("departures")[w].sum()
+    return (
+        f"The pool of would-be recruits, {pool.max():,.0f} at its largest "
+        f"({base.dates[int(pool.argmax())]:%Y-%m}), was down to {pool[end_2015]:,.0f} at the end "
+        f"of 2015; in 2016-2017, {drawn:,.0f} were newly drawn into it and {left:,.0f} set out. "
+        "Appeal can only act on those still at home."
+    )

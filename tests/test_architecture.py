@@ -48,3 +48,30 @@ def test_nothing_evaluates_or_unpickles_user_input():
         }
         assert not calls & {"eval", "exec"}, path.name
         assert "pickle" not in _imports(path), path.name
+
+
+LAYERS = ("core", "calibration", "scenarios", "teaching", "cli")
+"""The package's layers, lowest first: each imports only from the layers below it."""
+
+
+def test_each_layer_imports_only_from_the_layers_below():
+    for rank, layer in enumerate(LAYERS):
+        for path in (ROOT / "model" / layer).rglob("*.py"):
+            tree = ast.parse(path.read_text("utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    modules = [node.module]
+                elif isinstance(node, ast.Import):
+                    modules = [a.name for a in node.names]
+                else:
+                    continue
+                for module in modules:
+                    parts = module.split(".")
+                    if parts[0] == "ffsim" and len(parts) > 1 and parts[1] in LAYERS:
+                        above = LAYERS.index(parts[1]) > rank
+                        assert not above, f"{path.relative_to(ROOT)} imports {module}"
+
+
+def test_nothing_is_imported_as_model():
+    for path in [*ROOT.glob("model/**/*.py"), *ROOT.glob("app_pages/*.py"), ROOT / "app.py"]:
+        assert "model" not in _imports(path), path

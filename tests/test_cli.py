@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import ffsim
 from ffsim.cli.main import main
 from ffsim.core.regions import REGION_IDS
 from ffsim.core.results import LEDGER
@@ -182,3 +183,22 @@ def test_the_readme_scenario_example_is_valid_and_runs(tmp_path):
     out = tmp_path / "example.csv"
     assert main(["run", str(path), "--out", str(out)]) == 0
     assert out.stat().st_size > 0
+
+
+def test_run_out_writes_a_sidecar_that_says_where_the_numbers_came_from(tmp_path, capsys):
+    import hashlib
+    import json
+
+    from ffsim.resources import BASELINE_PATH, SCENARIO_DIR
+    from ffsim.scenarios.scenario import load_scenario
+
+    scenario = SCENARIO_DIR / "no_air_campaign.toml"
+    out = tmp_path / "run.csv"
+    assert main(["run", str(scenario), "--out", str(out), "--draws", "5"]) == 0
+    side = json.loads((tmp_path / "run.csv.json").read_text())
+    assert side["ffsim_version"] == ffsim.__version__
+    assert side["scenario_sha256"] == load_scenario(scenario).content_hash()
+    assert side["artifact"] == "calibration/baseline.json"
+    assert side["artifact_sha256"] == hashlib.sha256(BASELINE_PATH.read_bytes()).hexdigest()
+    assert side["posterior_draws"] == 5
+    assert side["columns"] == out.read_text().splitlines()[0].split(",")

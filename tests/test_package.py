@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -20,6 +21,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 SETUP = PYPROJECT["tool"]["setuptools"]
+SOURCES = (
+    "pyproject.toml",
+    "README.md",
+    "LICENSE",
+    "model",
+    "app_pages",
+    "calibration",
+    "data",
+    "scenarios",
+    "docs",
+)
+"""What a wheel is built from."""
 
 
 def _folder(package: str) -> Path:
@@ -48,6 +61,15 @@ def installed(tmp_path_factory) -> dict[str, Path]:
     """The wheel, built from this tree and installed in a fresh virtual environment whose
     only other packages are the dependencies (read from the project's environment)."""
     tmp = tmp_path_factory.mktemp("wheel")
+    # Built from a copy of the sources, so that builds in parallel workers share no build/.
+    source = tmp / "source"
+    source.mkdir()
+    for name in SOURCES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, source / name)
     subprocess.run(
         [
             sys.executable,
@@ -59,7 +81,7 @@ def installed(tmp_path_factory) -> dict[str, Path]:
             "-q",
             "-w",
             str(tmp / "dist"),
-            str(ROOT),
+            str(source),
         ],
         check=True,
         capture_output=True,

@@ -135,6 +135,12 @@ def _run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and not out.parent.exists():
         raise InputError(f"--out {args.out}: directory {out.parent} does not exist")
+    if out is not None:
+        from ffsim.cli.provenance import sidecar_path
+        from ffsim.core.files import check_output_file
+
+        check_output_file("--out", out)
+        check_output_file("--out (its provenance sidecar)", sidecar_path(out))
     draws = posterior_draws_option(args.draws) if args.draws is not None else None
     result = simulate(scenario.parameters, scenario.drivers, scenario.settings)
     first, last = result.dates[0], result.dates[-1]
@@ -152,11 +158,17 @@ def _run(args: argparse.Namespace) -> int:
             members = first_draws(scenario.parameters, n, artifact)
             ensemble = simulate_ensemble(members, scenario.drivers, scenario.settings)
             table = pd.concat([table, ensemble.tidy_quantiles(BAND_COLUMNS)], axis=1)
+        from ffsim.cli.provenance import run_provenance, write_sidecar
+
+        provenance = run_provenance(
+            scenario, args.scenario, draws[0] if draws else None, list(table.columns)
+        )
         try:
             table.to_csv(out, index=False, float_format="%.6f")
+            sidecar = write_sidecar(out, provenance)
         except OSError as exc:
             raise InputError(f"--out {args.out}: cannot write: {exc.strerror}") from None
-        print(f"wrote {out}")
+        print(f"wrote {out} and {sidecar.name} (where the numbers came from)")
     return 0
 
 

@@ -333,3 +333,36 @@ def test_the_ledger_sankey_labels_its_nodes_from_the_table_of_variables():
     values = dict(zip(fig.data[0].link.target, fig.data[0].link.value, strict=True))
     total = result.stock("cumulative_departures")[-1]
     assert sum(values[t] for t in range(1, 4)) == pytest.approx(total, rel=1e-9)
+
+
+@pytest.fixture
+def own_active_artifact(monkeypatch):
+    """The app's `use_artifact` changes the process's active artifact: give it a list of its
+    own for this test, restored afterwards."""
+    from ffsim.calibration import baseline
+
+    monkeypatch.setattr(baseline, "_active", [baseline.BASELINE_PATH])
+    return baseline
+
+
+def test_app_started_on_a_corrupt_artifact_says_so_and_stops(
+    tmp_path, monkeypatch, own_active_artifact
+):
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"best_fit_parameters": {}}')
+    monkeypatch.setenv("FFSIM_ARTIFACT", str(bad))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception
+    assert any("cannot start" in e.value and "broken.json" in e.value for e in at.error)
+    assert not at.get("plotly_chart")
+
+
+def test_app_started_on_another_artifact_runs_from_it(tmp_path, monkeypatch, own_active_artifact):
+    mine = tmp_path / "mine.json"
+    mine.write_bytes(own_active_artifact.BASELINE_PATH.read_bytes())
+    monkeypatch.setenv("FFSIM_ARTIFACT", str(mine))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception and not at.error
+    assert own_active_artifact.active_artifact() == mine

@@ -38,6 +38,7 @@ test: lint typecheck
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 	HOME=$$(mktemp -d) $(BIN)/python benchmarks/app_speed.py
+	HOME=$$(mktemp -d) $(BIN)/python benchmarks/load.py
 
 # The calibration as of each article's date (docs/validation.md). The vintages of 2016-09-11 and
 # 2017-03-24 fit every figure: they are calibration/baseline.json (`ffsim calibrate`).

@@ -8,11 +8,12 @@ wherever ffsim is installed.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import streamlit as st
 
-from ffsim.app_pages import state
+from ffsim.app_pages import guard, saved, state
 from ffsim.calibration.baseline import ENV_ARTIFACT, baseline_parameters, use_artifact
 from ffsim.core.errors import InputError
 
@@ -29,28 +30,46 @@ PAGES: tuple[tuple[str, str], ...] = (
 )
 """Page files and titles, in the order of the navigation; the first is the default."""
 
+MAX_NOTICES = 8
+"""Notices shown at the top of a page; the rest are counted."""
+
+ENV_TIMING_LOG = "FFSIM_TIMING_LOG"
+"""When set, each script run appends its duration in seconds to this file (benchmarks/load.py)."""
+
 
 def main() -> None:
     """Set up the page, route to the chosen page, keep the URL in step with the state."""
+    start = time.perf_counter()
     st.set_page_config(page_title="ffsim explorer", layout="wide")
     try:
         if os.environ.get(ENV_ARTIFACT):  # `ffsim app --artifact PATH`
             use_artifact(Path(os.environ[ENV_ARTIFACT]))
         baseline_parameters()
+        problem = guard.problem()
     except InputError as exc:
-        st.error(f"The explorer cannot start: {exc}")
+        problem = str(exc)
+    if problem:
+        st.error(f"The explorer cannot start: {guard.message(problem)}")
         st.stop()
     state.init()
+    st.query_params.from_dict(state.to_query())  # a link's unusable keys do not outlive a reload
     page = st.navigation(
         [
             st.Page(PAGES_DIR / name, title=title, default=i == 0)
             for i, (name, title) in enumerate(PAGES)
         ]
     )
-    for text in state.pop_notices():
+    saved.entries()  # reads the local store: a damaged file's notice shows on this run
+    notices = state.pop_notices()
+    for text in notices[:MAX_NOTICES]:
         st.warning(text)
+    if len(notices) > MAX_NOTICES:
+        st.warning(f"... and {len(notices) - MAX_NOTICES} more notices like these.")
     page.run()
     st.query_params.from_dict(state.to_query())
+    if os.environ.get(ENV_TIMING_LOG):
+        with open(os.environ[ENV_TIMING_LOG], "a", encoding="utf-8") as log:
+            log.write(f"{time.perf_counter() - start:.6f}\n")
 
 
 if __name__ == "__main__":

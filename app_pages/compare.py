@@ -5,55 +5,70 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ffsim.app_pages import charts, runner, state
+from ffsim.app_pages import charts, guard, runner, saved, state
+from ffsim.app_pages.links import plain
+from ffsim.core.errors import InputError
 from ffsim.scenarios.attribution import BALANCES, explain
 from ffsim.scenarios.compare import OUTCOMES, compare
-from ffsim.scenarios.scenario import Scenario, check_scenario_text
+from ffsim.scenarios.scenario import Scenario
 from ffsim.scenarios.scenario_io import scenario_to_toml
+
+DRAWS = 200  # posterior draws every compared scenario runs (fewer if the artifact has fewer)
 
 st.title("Compare scenarios")
 st.caption(
-    "Every scenario runs the same 200 posterior draws; differences from the first scenario are "
-    "taken draw by draw (docs/scenarios.md). Intervals are 90%."
+    f"Every scenario runs the same {DRAWS} posterior draws; differences from the first scenario "
+    "are taken draw by draw (docs/scenarios.md). Intervals are 90%. Compared scenarios must "
+    "cover the same span ([settings])."
 )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _scenario(text: str, label: str) -> Scenario | None:
-    return check_scenario_text(text, label)[0]
+@st.cache_data(max_entries=64, show_spinner="Checking the scenario...")
+def _scenario(text: str, label: str) -> tuple[Scenario | None, list[str]]:
+    return state.checked(text, label)
 
 
 def _valid(text: str, label: str) -> Scenario:
     """A scenario offered by :func:`options` (only valid ones are offered)."""
-    scenario, problems = check_scenario_text(text, label)
+    scenario, problems = _scenario(text, label)
     if scenario is None:
-        raise ValueError(f"{label}: {'; '.join(problems)}")
+        raise InputError(f"{label}: {'; '.join(problems)}")
     return scenario
 
 
-def options() -> dict[str, str]:
-    """Label -> scenario TOML, for the current, shipped and saved scenarios."""
+def options() -> tuple[dict[str, str], list[str]]:
+    """Label -> scenario TOML, for the current, shipped and saved scenarios that are valid;
+    and what is wrong with the saved ones that are not.
+    """
     out = {"Current (from Explore)": scenario_to_toml(state.current())}
-    for stem, path in state.SHIPPED.items():
-        text = path.read_text("utf-8")
-        s = _scenario(text, stem)
+    for stem, text in state.SHIPPED_TEXT.items():
+        s = _scenario(text, stem)[0]
         if s is not None:
             out[s.name] = text
-    out.update({f"Saved: {name}": text for name, text in state.saved().items()})
-    return out
+    invalid = []
+    for name, text in saved.entries().items():
+        s, problems = _scenario(text, name)
+        if s is None:
+            invalid.append(f"{plain(name)}: {plain('; '.join(problems[:2]))}")
+        else:
+            out[f"Saved: {name}"] = text
+    return out, invalid
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _compare(texts: tuple[str, ...], labels: tuple[str, ...]):  # noqa: ANN202
-    return compare([_valid(t, lab) for t, lab in zip(texts, labels, strict=True)], draws=200)
+@st.cache_data(max_entries=32, show_spinner="Running every scenario over the posterior draws...")
+def _compare(texts: tuple[str, ...], labels: tuple[str, ...], artifact_key: str):  # noqa: ANN202
+    draws = min(DRAWS, len(runner.artifact()["posterior_sample"]["values"]))
+    return compare([_valid(t, lab) for t, lab in zip(texts, labels, strict=True)], draws=draws)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner="Explaining the difference (every mix of changes)...")
 def _explain(a: str, b: str, outcome: str):  # noqa: ANN202
     return explain(_valid(a, "A"), _valid(b, "B"), outcome)
 
 
-available = options()
+available, not_offered = options()
+if not_offered:
+    st.caption("Saved scenarios not offered, as they no longer load: " + " · ".join(not_offered))
 names = list(available)
 chosen = st.multiselect(
     "Scenarios (the first is the reference)", names, default=names[1:3], key="compare:chosen"
@@ -62,7 +77,13 @@ if len(chosen) < 1:
     st.info("Choose at least one scenario.")
     st.stop()
 texts = tuple(available[n] for n in chosen)
-c = _compare(texts, tuple(chosen))
+try:
+    c = _compare(texts, tuple(chosen), runner.artifact_key())
+except InputError as exc:  # different spans, or too few draws in the artifact
+    st.error(f"These scenarios cannot be compared: {plain(str(exc))}")
+    st.stop()
+except guard.BAD_CONTENT as exc:
+    guard.damaged(exc)
 
 rows = []
 for outcome, label in OUTCOMES.items():
@@ -108,7 +129,7 @@ if len(chosen) > 1:
     outcome = st.selectbox("Stock at the end of the run", list(BALANCES), key="compare:outcome")
     e = _explain(available[a_name], available[b_name], outcome)
     st.write(
-        f"{outcome}: {e.value_a:,.0f} in '{a_name}', {e.value_b:,.0f} in '{b_name}', "
+        f"{outcome}: {e.value_a:,.0f} in '{plain(a_name)}', {e.value_b:,.0f} in '{plain(b_name)}', "
         f"difference {e.total:+,.0f} (best-fit parameters)."
     )
     if e.components:

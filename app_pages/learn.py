@@ -19,7 +19,7 @@ st.caption(
 )
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner="Running the lesson's experiment...")
 def _run(lesson_id: str):  # noqa: ANN202
     lesson = next(x for x in LESSONS if x.id == lesson_id)
     base, exp = lesson.run()

@@ -15,7 +15,7 @@ from ffsim.teaching.diagram import loop_mermaid, stock_flow_mermaid
 MODEL_MD = DOCS_DIR / "model.md"
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner="Reading docs/model.md...")
 def _doc() -> str:
     return MODEL_MD.read_text("utf-8")
 
@@ -26,7 +26,11 @@ def section(text: str, heading: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-doc = _doc()
+try:
+    doc = _doc()
+except (OSError, UnicodeDecodeError) as exc:
+    st.error(f"docs/model.md cannot be read ({exc}); the equations and notes are left out.")
+    doc = ""
 st.title("The model")
 st.caption("Diagrams from model/teaching/diagram.py; text from docs/model.md.")
 tabs = st.tabs(["Stocks and flows", "Feedback loops", "Equations", "Parameters", "Levers"])

@@ -1,17 +1,20 @@
 """Cached model work for the app: runs, posterior bands, the fit score, the vintages' forecasts.
-Keys are JSON text (or a file's path and modification time).
+Keys are JSON text (or a file's path and modification time). Runs and bands follow the
+scenario's ``[settings]`` (span and step), as ``ffsim run`` does; every cached computation that
+can take more than a moment shows a spinner saying what it does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import streamlit as st
 
-from ffsim.calibration.baseline import read_artifact
+from ffsim.calibration.baseline import active_artifact, read_artifact
 from ffsim.calibration.forecast import (
     Vintage,
     forecast_vintage,
@@ -33,10 +36,10 @@ from ffsim.calibration.uncertainty import band
 from ffsim.core.drivers import Drivers
 from ffsim.core.parameters import Parameters
 from ffsim.core.results import Result
-from ffsim.core.simulate import DEFAULT_SETTINGS, simulate, simulate_ensemble
+from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate, simulate_ensemble
 from ffsim.resources import shown
 from ffsim.scenarios.compare import posterior_members
-from ffsim.scenarios.scenario import Scenario
+from ffsim.scenarios.scenario import Scenario, baseline_scenario
 
 BAND_DRAWS = 100
 """Posterior draws behind every band in the app (the artifact stores 300; 100 keeps a slider
@@ -52,44 +55,66 @@ BAND_VARIABLES = (
 )
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _run(params_json: str, drivers_json: str) -> Result:
+def _keys(scenario: Scenario) -> tuple[str, str, str]:
+    return (
+        scenario.parameters.model_dump_json(),
+        scenario.drivers.model_dump_json(),
+        scenario.settings.model_dump_json(),
+    )
+
+
+def artifact_key() -> str:
+    """The active artifact and its modification time: part of the key of what uses its draws."""
+    path = active_artifact()
+    return f"{path}@{modified(path)}"
+
+
+@st.cache_data(max_entries=256, show_spinner="Running the model...")
+def _run(params_json: str, drivers_json: str, settings_json: str) -> Result:
     return simulate(
         Parameters.model_validate_json(params_json),
         Drivers.model_validate_json(drivers_json),
-        DEFAULT_SETTINGS,
+        Settings.model_validate_json(settings_json),
     )
 
 
 def run(scenario: Scenario) -> Result:
-    """The scenario's run at its own parameters (cached)."""
-    return _run(scenario.parameters.model_dump_json(), scenario.drivers.model_dump_json())
+    """The scenario's run at its own parameters, over its own span and step (cached)."""
+    return _run(*_keys(scenario))
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def _bands(params_json: str, drivers_json: str) -> dict[str, np.ndarray]:
+def reference(scenario: Scenario) -> Result:
+    """The calibrated baseline over ``scenario``'s span and step: what its run is set against."""
+    return run(replace(baseline_scenario(), settings=scenario.settings))
+
+
+@st.cache_data(max_entries=128, show_spinner="Running the posterior draws for the bands...")
+def _bands(
+    params_json: str, drivers_json: str, settings_json: str, artifact_key: str
+) -> dict[str, np.ndarray]:
     params = Parameters.model_validate_json(params_json)
     drivers = Drivers.model_validate_json(drivers_json)
-    members = posterior_members(params, BAND_DRAWS)
-    ensemble = simulate_ensemble(members, drivers, DEFAULT_SETTINGS)
+    available = len(artifact()["posterior_sample"]["values"])
+    members = posterior_members(params, min(BAND_DRAWS, available))
+    ensemble = simulate_ensemble(members, drivers, Settings.model_validate_json(settings_json))
     return {v: band(ensemble, v, "total", (0.05, 0.95)) for v in BAND_VARIABLES}
 
 
 def bands(scenario: Scenario) -> dict[str, np.ndarray]:
     """5% and 95% over posterior draws, for the totals of ``BAND_VARIABLES`` (cached)."""
-    return _bands(scenario.parameters.model_dump_json(), scenario.drivers.model_dump_json())
+    return _bands(*_keys(scenario), artifact_key())
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner="Reading the reported figures...")
 def _observations() -> tuple[tuple[Observation, ...], tuple[Statement, ...]]:
     """The fitted figures, and the statements read in several ways among them."""
     rows = fitted(load_observations())
     return rows, statements(rows)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def _fit(params_json: str, drivers_json: str) -> tuple[int, int, float]:
-    result = _run(params_json, drivers_json)
+@st.cache_data(max_entries=256, show_spinner="Scoring the run against the reported figures...")
+def _fit(params_json: str, drivers_json: str, settings_json: str) -> tuple[int, int, float]:
+    result = _run(params_json, drivers_json, settings_json)
     rows, readings = _observations()
     z = np.array([float(z_score(measure(result, o), o)) for o in rows])
     return int(np.sum(np.abs(z) <= 1.0)), len(z), float(log_likelihood(z, readings))
@@ -99,15 +124,27 @@ def fit_score(scenario: Scenario) -> tuple[int, int, float]:
     """(figures within one sigma, figures fitted, log-likelihood) of the scenario's run.
 
     The log-likelihood is the calibration's (``ffsim.calibration.likelihood.log_likelihood``):
-    a statement read in several ways counts as a mixture of its readings.
+    a statement read in several ways counts as a mixture of its readings. The figures are dated
+    within the calibration's span, so the fit is computed over that span (at the scenario's
+    step), whatever span the scenario's settings give its run.
     """
-    return _fit(scenario.parameters.model_dump_json(), scenario.drivers.model_dump_json())
+    span = DEFAULT_SETTINGS.model_copy(update={"dt": scenario.settings.dt})
+    return _fit(
+        scenario.parameters.model_dump_json(),
+        scenario.drivers.model_dump_json(),
+        span.model_dump_json(),
+    )
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+@st.cache_data(max_entries=2, show_spinner="Reading the calibration artifact...")
+def _artifact(path: str, mtime: int) -> dict:
+    return read_artifact(Path(path))
+
+
 def artifact() -> dict:
-    """The shipped calibration artifact."""
-    return read_artifact()
+    """The active calibration artifact (read again when its file changes)."""
+    path = active_artifact()
+    return _artifact(str(path), modified(path))
 
 
 # --- vintages and their forecasts (the Forecasts page) ----------------------------------------
@@ -173,13 +210,13 @@ _BAD_CONTENT = (KeyError, TypeError, ValueError, IndexError, AttributeError)
 """What a corrupt artifact raises when its draws are simulated."""
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner="Reading the reported figures...")
 def all_observations() -> tuple[Observation, ...]:
     """Every row of data/observations.csv."""
     return load_observations()
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner="Reading the validation figures...")
 def validation() -> tuple[Observation, ...]:
     """Every row of data/validation.csv (never fitted)."""
     return load_validation()

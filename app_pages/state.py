@@ -8,22 +8,24 @@ that does not draw it runs. Widgets start from the base with the changes applied
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
 from ffsim import __version__
+from ffsim.app_pages import links, store
 from ffsim.core.errors import InputError
-from ffsim.core.parameters import PARAMETER_SPECS
 from ffsim.scenarios.levers import Levers
 from ffsim.scenarios.scenario import SCENARIO_DIR, Scenario, baseline_scenario, check_scenario_text
-from ffsim.scenarios.scenario_io import scenario_to_toml
 
 BASE, CHANGES, SAVED, NOTICE = "base", "changes", "saved", "notice"
 SHIPPED = {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml"))}
 SHIPPED_TEXT = {stem: path.read_text("utf-8") for stem, path in SHIPPED.items()}
 """Shipped scenario files, read once: the URL is rewritten on every rerun."""
+LOCAL = "local-"
+"""Prefix of a share link's base kept in the local store (``local-<id>``)."""
 
 
 def widget_key(kind: str, name: str, region: str | None = None) -> str:
@@ -38,13 +40,30 @@ def init() -> None:
         st.session_state[CHANGES] = {"levers": {}, "parameters": {}}
         st.session_state[SAVED] = {}
         st.session_state[NOTICE] = []
-        restore_from_query(dict(st.query_params))
+        try:
+            restore_from_query({k: st.query_params.get_all(k) for k in st.query_params})
+        except Exception as exc:  # a link never stops the app, nor does a reload of it
+            st.session_state[BASE] = {"label": "Calibrated baseline", "toml": None}
+            st.session_state[CHANGES] = {"levers": {}, "parameters": {}}
+            notice(
+                f"The link could not be read ({type(exc).__name__}); starting from the "
+                "calibrated baseline."
+            )
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner="Checking the scenario...")
 def _parse(toml: str) -> Scenario | None:
-    scenario, _ = check_scenario_text(toml, "scenario")
-    return scenario
+    return checked(toml, "scenario")[0]
+
+
+def checked(text: str, label: str) -> tuple[Scenario | None, list[str]]:
+    """``check_scenario_text``, with whatever it raises on hostile text as a problem."""
+    try:
+        return check_scenario_text(text, label)
+    except RecursionError:
+        return None, [f"{label}: nested too deeply to read"]
+    except (InputError, ValueError, TypeError, MemoryError) as exc:
+        return None, [f"{label}: {exc}"]
 
 
 def base() -> Scenario:
@@ -55,8 +74,8 @@ def base() -> Scenario:
 
 
 def base_label() -> str:
-    """How the base scenario is named on the pages."""
-    return st.session_state[BASE]["label"]
+    """How the base scenario is named on the pages (Markdown-safe: a name is user text)."""
+    return links.plain(st.session_state[BASE]["label"])
 
 
 def changes() -> dict[str, dict[str, Any]]:
@@ -86,24 +105,24 @@ def record_change(kind: str, name: str, value: Any, region: str | None = None) -
     """Store a widget's value as a change from the base (or drop it when equal to the base)."""
     b = base()
     section = "levers" if kind == "lever" else "parameters"
-    store = changes()[section]
+    kept = changes()[section]
     if region is None:
         default = getattr(b.levers if kind == "lever" else b.assumptions, name)
         if value == default:
-            store.pop(name, None)
+            kept.pop(name, None)
         else:
-            store[name] = value
+            kept[name] = value
     else:
         default = getattr(getattr(b.assumptions, name), region)
-        regional = dict(store.get(name, {}))
+        regional = dict(kept.get(name, {}))
         if value == default:
             regional.pop(region, None)
         else:
             regional[region] = value
         if regional:
-            store[name] = regional
+            kept[name] = regional
         else:
-            store.pop(name, None)
+            kept.pop(name, None)
 
 
 def _clear_widgets() -> None:
@@ -112,7 +131,19 @@ def _clear_widgets() -> None:
 
 
 def set_base(label: str, toml: str | None, keep: dict[str, dict[str, Any]] | None = None) -> None:
-    """Make a new base current; widgets restart from it (with ``keep`` changes, if given)."""
+    """Make a new base current; widgets restart from it (with ``keep`` changes, if given).
+
+    A base that is not shipped is kept in the local store, so that the share link (and a
+    reload) can name it.
+    """
+    if toml and toml not in SHIPPED_TEXT.values():
+        try:
+            store.save_base(toml)
+        except OSError as exc:
+            notice(
+                f"The base could not be kept in {store.data_dir()} ({exc.strerror or exc}); "
+                "a reload will start from the calibrated baseline."
+            )
     st.session_state[BASE] = {"label": label, "toml": toml}
     st.session_state[CHANGES] = keep or {"levers": {}, "parameters": {}}
     _clear_widgets()
@@ -126,23 +157,11 @@ def reset_changes() -> None:
 
 def load_text(text: str, label: str) -> list[str]:
     """Validate scenario TOML and make it the base; on problems keep the state, return them."""
-    scenario, problems = check_scenario_text(text, label)
+    scenario, problems = checked(text, label)
     if scenario is None:
-        return problems
+        return problems or [f"{label}: not a valid scenario"]
     set_base(scenario.name, text)
     return []
-
-
-def save_current(name: str) -> str:
-    """Save the current scenario under ``name``; return its TOML."""
-    text = scenario_to_toml(current(), name=name)
-    st.session_state[SAVED][name] = text
-    return text
-
-
-def saved() -> dict[str, str]:
-    """Scenarios saved in this session: name -> TOML text."""
-    return st.session_state[SAVED]
 
 
 def notice(text: str) -> None:
@@ -183,14 +202,14 @@ def revealed(lesson_id: str) -> bool:
 
 
 def to_query() -> dict[str, str]:
-    """Query parameters that restore the current scenario: version, shipped base, changes."""
+    """Query parameters that restore the current scenario: version, base, changes."""
     q = {"v": __version__}
     toml = st.session_state[BASE]["toml"]
     stem = next((s for s, text in SHIPPED_TEXT.items() if toml == text), None)
     if stem:
         q["base"] = stem
     elif toml:
-        q["base"] = "uploaded"  # an uploaded base cannot travel in a URL; see the page text
+        q["base"] = LOCAL + store.base_id(toml)  # kept in the local store by set_base
     for name, value in changes()["levers"].items():
         q[f"lever.{name}"] = repr(value)
     for name, value in changes()["parameters"].items():
@@ -202,46 +221,46 @@ def to_query() -> dict[str, str]:
     return q
 
 
-def restore_from_query(query: dict[str, Any]) -> None:
-    """Restore base and changes from query parameters; bad values leave a notice, not a crash."""
-    keys = [k for k in query if k == "base" or k.startswith(("lever.", "param."))]
-    if not keys:
-        return
-    if query.get("v") and query["v"] != __version__:
-        notice(f"This link was made with ffsim {query['v']}; this is {__version__}.")
-    stem = str(query.get("base", ""))
-    if stem in SHIPPED_TEXT:
-        text = SHIPPED_TEXT[stem]
-        scenario, _ = check_scenario_text(text, stem)
-        label = scenario.name if scenario else stem
-        st.session_state[BASE] = {"label": label, "toml": text}
-    elif stem:
-        notice(f"Link base {stem!r} is not a shipped scenario; starting from the baseline.")
-    levers: dict[str, Any] = {}
-    params: dict[str, Any] = {}
-    names = {s.name for s in PARAMETER_SPECS}
-    for key, raw in query.items():
-        try:
-            value = float(str(raw))
-        except ValueError:
-            if key.startswith(("lever.", "param.")):
-                notice(f"Link value {key} = {raw!r} is not a number; ignored.")
-            continue
-        parts = key.split(".")
-        if parts[0] == "lever" and len(parts) == 2 and parts[1] in Levers.model_fields:
-            levers[parts[1]] = int(value) if parts[1].endswith("_shift") else value
-        elif parts[0] == "param" and len(parts) == 2 and parts[1] in names:
-            params[parts[1]] = value
-        elif parts[0] == "param" and len(parts) == 3 and parts[1] in names:
-            params.setdefault(parts[1], {})[parts[2]] = value
-        elif parts[0] in ("lever", "param"):
-            notice(f"Link key {key!r} is not a lever or parameter; ignored.")
-    candidate = {"levers": levers, "parameters": params}
+def _link_base(asked: str) -> tuple[str, str | None]:
+    """Label and TOML of a link's base (the baseline's, with a notice, when unusable)."""
+    if asked in SHIPPED_TEXT:
+        text: str | None = SHIPPED_TEXT[asked]
+    else:
+        text = store.load_base(asked.removeprefix(LOCAL))
+        if text is None:
+            notice(
+                f"The link's base {links.quoted(asked)} is not kept on this computer "
+                f"({store.data_dir() / store.BASES}); starting from the calibrated baseline."
+            )
+            return "Calibrated baseline", None
+    assert text is not None
+    scenario, problems = checked(text, asked)
+    if scenario is None:
+        notice(
+            f"The link's base {links.quoted(asked)} is no longer valid; starting from the "
+            "calibrated baseline. " + "; ".join(problems[:3])
+        )
+        return "Calibrated baseline", None
+    return scenario.name, text
+
+
+def restore_from_query(query: Mapping[str, Sequence[str]]) -> None:
+    """Restore base and changes from a link's query parameters (every value of each key).
+
+    What cannot be used is left out with a notice; the rest of the link is used.
+    """
+    link = links.read_link(query, __version__, list(SHIPPED_TEXT))
+    for text in link.notices:
+        notice(text)
+    if link.base:
+        label, toml = _link_base(link.base)
+        st.session_state[BASE] = {"label": label, "toml": toml}
+    candidate = {"levers": link.levers, "parameters": link.parameters}
     b = base()
     try:
-        Levers(**{**b.levers.model_dump(), **levers})
-        b.assumptions.with_overrides(params)
+        Levers(**{**b.levers.model_dump(), **link.levers})
+        b.assumptions.with_overrides(link.parameters)
     except (InputError, ValueError) as exc:
-        notice(f"The link's values are invalid and were ignored: {exc}")
+        notice(f"The link's values do not fit together and were ignored: {exc}")
         return
     st.session_state[CHANGES] = candidate

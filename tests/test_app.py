@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import hypothesis.strategies as hst
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given, settings
 from streamlit.testing.v1 import AppTest
 
 from ffsim import __version__
@@ -29,6 +31,14 @@ PAGES = [
     "app_pages/scenarios_io.py",
     "app_pages/learn.py",
 ]
+
+
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path, monkeypatch) -> Path:
+    """Every test keeps saved scenarios and uploaded bases in a folder of its own."""
+    folder = tmp_path / "ffsim-data"
+    monkeypatch.setenv("FFSIM_DATA_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture
@@ -153,7 +163,7 @@ def test_saved_scenarios_are_offered_on_compare(app):
     app.switch_page("app_pages/scenarios_io.py").run()
     app.text_input(key="io:name").input("prevention earlier").run()
     app.button(key="io:save").click().run()
-    assert "prevention earlier" in app.session_state["saved"]
+    assert any("Saved `'prevention earlier'`" in m.value for m in app.success)
     app.switch_page("app_pages/compare.py").run()
     assert "Saved: prevention earlier" in app.multiselect(key="compare:chosen").options
     app.multiselect(key="compare:chosen").set_value(
@@ -366,3 +376,428 @@ def test_app_started_on_another_artifact_runs_from_it(tmp_path, monkeypatch, own
     at.run()
     assert not at.exception and not at.error
     assert own_active_artifact.active_artifact() == mine
+
+
+# --- share links: every tampered value is a notice, the rest of the link is used -------------
+
+
+def link_app(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def notices(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+TAMPERED = {
+    "nan": "nan",
+    "inf": "inf",
+    "minus_inf": "-inf",
+    "overflow": "1e400",
+    "nines": "9" * 8000,
+    "fraction": "2.9",
+    "hex": "0x10",
+    "underscore": "1_0",
+    "blank": "",
+    "text": "twelve",
+    "out_of_bounds": "999",
+}
+
+
+@pytest.mark.parametrize("raw", TAMPERED.values(), ids=list(TAMPERED))
+def test_a_tampered_link_value_is_a_notice_and_the_rest_of_the_link_is_used(raw):
+    at = link_app({"lever.border_closure_shift": raw, "lever.air_campaign_strength": "0.5"})
+    said = [n for n in notices(at) if "lever.border_closure_shift" in n]
+    assert len(said) == 1, notices(at)
+    assert "a whole number from -36 to 36" in said[0]  # what is allowed
+    assert repr(raw[:40]) in said[0]  # the value (cut when long)
+    assert at.slider(key=widget_key("lever", "border_closure_shift")).value == 0
+    assert at.slider(key=widget_key("lever", "air_campaign_strength")).value == 0.5
+    assert at.session_state["changes"]["levers"] == {"air_campaign_strength": 0.5}
+
+
+def test_a_tampered_link_is_not_repeated_by_a_reload():
+    at = link_app(
+        {
+            "lever.border_closure_shift": "nan",
+            "lever.prevention_strength": "1e400",
+            "param.radicalisation_rate": "5",
+            "param.radicalisation_rate.france": "3",
+            "param.combat_mortality": "0.02",
+        }
+    )
+    assert len(notices(at)) == 3
+    rewritten = dict(at.query_params)
+    assert "lever.border_closure_shift" not in rewritten
+    assert "param.radicalisation_rate" not in rewritten
+    again = link_app(rewritten)  # a reload of the page loads the URL the app wrote
+    assert not again.warning
+    assert again.session_state["changes"] == at.session_state["changes"]
+
+
+def test_a_link_setting_a_regional_parameter_both_ways_keeps_the_regional_value():
+    at = link_app({"param.radicalisation_rate": "5", "param.radicalisation_rate.france": "3"})
+    said = " ".join(notices(at))
+    assert "param.radicalisation_rate" in said and "set by region" in said
+    assert "france" in said  # the regions allowed are listed
+    assert at.slider(key=widget_key("param", "radicalisation_rate", "france")).value == 3.0
+
+
+def test_repeated_unknown_and_too_many_keys_are_notices():
+    query = {
+        "lever.border_closure_shift": ["-6", "-12"],
+        "lever.warp_drive": "1",
+        "param.combat_mortality.france": "0.01",
+        "param.reintegration_offer": "0.5",
+        "utm_source": "mail",
+        "base": "../../etc/passwd",
+        "v": "0.0.1<script>",
+        **{f"k{i}": "1" for i in range(400)},
+    }
+    at = link_app(query)
+    said = " ".join(notices(at))
+    assert "given 2 times" in said
+    assert "the first 200 were read" in said
+    assert "more notices like these" in said  # a long list is cut
+    assert at.slider(key=widget_key("lever", "border_closure_shift")).value == 0
+    assert "Calibrated baseline" in at.sidebar.caption[0].value
+
+
+def test_a_link_key_of_each_kind_is_refused_with_what_is_allowed():
+    from ffsim.app_pages.links import read_link
+
+    link = read_link(
+        {
+            "lever.warp_drive": ["1"],
+            "lever.border_closure_strenght": ["1"],
+            "param.combat_mortality.france": ["0.01"],
+            "param.radicalisation_rate.mars": ["1"],
+            "param.reintegration_offer": ["0.5"],
+            "v": ["0.0.1"],
+            "base": ["uploaded"],
+        },
+        "9.9",
+        ["territory_held"],
+    )
+    said = "\n".join(link.notices)
+    assert "not a policy lever" in said and "border_closure_shift" in said  # the levers listed
+    assert "did you mean border_closure_strength?" in said
+    assert "one value for every region; allowed: param.combat_mortality" in said
+    assert "no region `'mars'`; allowed: france" in said
+    assert "is a policy lever; use lever.reintegration_offer" in said
+    assert "made with ffsim `'0.0.1'`; this is 9.9" in said
+    assert "Upload the scenario file again" in said
+    assert not link.levers and not link.parameters and link.base is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=hst.text(max_size=60), raw=hst.text(max_size=60))
+def test_reading_any_link_never_raises_and_keeps_only_values_within_bounds(key, raw):
+    from ffsim.app_pages.links import read_link
+    from ffsim.core.parameters import SPECS_BY_NAME
+
+    for k in (key, f"lever.{key}", "lever.border_closure_shift", "param.combat_mortality"):
+        link = read_link({k: [raw]}, __version__, ["territory_held"])
+        for name, value in link.levers.items():
+            spec = LEVER_SPECS[name]
+            assert spec.lower <= value <= spec.upper and np.isfinite(value)
+        for name, value in link.parameters.items():
+            values = value.values() if isinstance(value, dict) else [value]
+            spec = SPECS_BY_NAME[name]
+            assert all(spec.lower <= v <= spec.upper and np.isfinite(v) for v in values)
+
+
+# --- saved scenarios and uploaded bases survive a reload ----------------------------------
+
+
+def save_as(at: AppTest, name: str) -> AppTest:
+    at.switch_page("app_pages/scenarios_io.py").run()
+    at.text_input(key="io:name").input(name).run()
+    at.button(key="io:save").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def saved_files(folder: Path) -> dict[str, str]:
+    import tomllib
+
+    out = {}
+    for path in (folder / "saved_scenarios").glob("*.toml"):
+        text = path.read_text("utf-8")
+        out[tomllib.loads(text)["name"]] = text
+    return out
+
+
+MINE = b'name = "My upload"\n[levers]\nborder_closure_strength = 0.0\n'
+
+
+def test_saved_scenarios_and_an_uploaded_base_survive_a_reload(app, own_data_dir):
+    app.slider(key=widget_key("lever", "prevention_shift")).set_value(-12).run()
+    save_as(app, "kept")
+    assert "prevention_shift = -12" in saved_files(own_data_dir)["kept"]
+    app.file_uploader[0].set_value(("mine.toml", MINE, "application/toml")).run()
+    assert not app.exception and not app.error
+    link = dict(app.query_params)
+    assert link["base"].startswith("local-")
+
+    reloaded = link_app(link)  # a new session: what a browser reload starts
+    assert not reloaded.warning
+    assert "My upload" in reloaded.sidebar.caption[0].value
+    assert reloaded.slider(key=widget_key("lever", "border_closure_strength")).value == 0.0
+    reloaded.switch_page("app_pages/compare.py").run()
+    assert "Saved: kept" in reloaded.multiselect(key="compare:chosen").options
+    reloaded.switch_page("app_pages/scenarios_io.py").run()
+    assert any(m.value == "kept" for m in reloaded.markdown)
+    assert str(own_data_dir / "saved_scenarios") in " ".join(c.value for c in reloaded.caption)
+
+
+def test_a_link_to_a_base_not_kept_here_is_a_notice():
+    at = link_app({"base": "local-0123456789abcdef", "lever.prevention_shift": "-6"})
+    assert any("not kept on this computer" in n for n in notices(at))
+    assert at.slider(key=widget_key("lever", "prevention_shift")).value == -6
+
+
+def test_saving_under_an_existing_name_asks_before_replacing(app, own_data_dir):
+    save_as(app, "mine")
+    first = saved_files(own_data_dir)["mine"]
+    app.switch_page("app_pages/explore.py").run()
+    app.slider(key=widget_key("lever", "prevention_shift")).set_value(-12).run()
+    save_as(app, "mine")
+    assert any("already called `'mine'`" in w.value for w in app.warning)
+    assert saved_files(own_data_dir)["mine"] == first  # nothing replaced yet
+    app.button(key="io:cancel").click().run()
+    assert saved_files(own_data_dir)["mine"] == first
+    assert not any("already called" in w.value for w in app.warning)
+    app.button(key="io:save").click().run()
+    app.button(key="io:confirm").click().run()
+    assert not app.exception
+    assert "prevention_shift = -12" in saved_files(own_data_dir)["mine"]
+    assert len(saved_files(own_data_dir)) == 1
+    app.button(key="io:del:0").click().run()  # deleting asks too
+    assert saved_files(own_data_dir)
+    app.button(key="io:confirm").click().run()
+    assert not saved_files(own_data_dir)
+
+
+@pytest.mark.parametrize(
+    "name", ["del\x7fete", "start\x01of heading", "lone\rcarriage", "crlf\r\nline", 'q"uo\\te']
+)
+def test_a_name_with_control_characters_is_saved_as_valid_toml_and_can_be_used(
+    app, own_data_dir, name
+):
+    app.slider(key=widget_key("lever", "prevention_shift")).set_value(-6).run()
+    save_as(app, name)
+    assert saved_files(own_data_dir).keys() == {name}  # valid TOML, the name read back whole
+    app.switch_page("app_pages/explore.py").run()
+    app.button[0].click().run()  # reset to the base
+    app.switch_page("app_pages/scenarios_io.py").run()
+    app.button(key="io:use:0").click().run()
+    assert not app.exception and not app.error
+    assert any("is now the base" in m.value for m in app.success)
+    app.switch_page("app_pages/explore.py").run()
+    assert app.slider(key=widget_key("lever", "prevention_shift")).value == -6
+
+
+def test_a_damaged_store_is_a_notice_and_kept_aside_and_an_invalid_entry_says_why(
+    own_data_dir,
+):
+    folder = own_data_dir / "saved_scenarios"
+    folder.mkdir(parents=True)
+    (folder / "binary.toml").write_bytes(b"\xff\xfe\x00garbage")
+    (folder / "broken.toml").write_text("name = [[[", "utf-8")
+    (folder / "invalid.toml").write_text(
+        'name = "Too strong"\n[levers]\nair_campaign_strength = 7\n', "utf-8"
+    )
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception
+    said = " ".join(notices(at))
+    assert "binary.toml cannot be read" in said and "moved aside" in said
+    assert "broken.toml" in said
+    assert (folder / "binary.toml.corrupt").exists() and (folder / "broken.toml.corrupt").exists()
+    at.run()
+    assert not at.warning  # said once
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    assert any("Too strong" in c.value and "not offered" in c.value for c in at.caption)
+    at.switch_page("app_pages/scenarios_io.py").run()
+    at.button(key="io:use:0").click().run()
+    assert not at.exception
+    assert any("cannot be used" in e.value and "air_campaign_strength" in e.value for e in at.error)
+    assert at.session_state["base"]["toml"] is None
+
+
+# --- uploads --------------------------------------------------------------------------------
+
+BAD_UPLOADS = {
+    "nested.toml": b'name = "x"\nlevers = ' + b"[" * 50_000 + b"]" * 50_000 + b"\n",
+    "binary.toml": bytes(range(256)) * 4,
+    "huge.toml": b'name = "x"\n#' + b"x" * 1_100_000 + b"\n",
+    "nul.toml": b'name = "x\x00"\n',
+    "empty.toml": b"",
+    "broken.toml": b"[[[",
+    "long_integer.toml": b'name = "x"\n[levers]\nborder_closure_shift = ' + b"9" * 5000 + b"\n",
+    "true.toml": b'name = "x"\n[levers]\nborder_closure_shift = true\n',
+    "nan.toml": b'name = "x"\n[parameters]\ncombat_mortality = nan\n',
+    "one_day.toml": b'name = "x"\n[settings]\nstart = "2012-13"\n',
+}
+
+
+def test_every_bad_upload_is_a_clean_error_and_the_previous_state_is_kept(app):
+    app.slider(key=widget_key("lever", "border_closure_shift")).set_value(-6).run()
+    app.switch_page("app_pages/scenarios_io.py").run()
+    for name, data in BAD_UPLOADS.items():
+        app.file_uploader[0].set_value((name, data, "application/toml")).run()
+        assert not app.exception, (name, [e.message for e in app.exception])
+        errors = " ".join(e.value for e in app.error)
+        assert "previous scenario is kept" in errors and name in errors, (name, errors)
+        assert app.session_state["changes"]["levers"] == {"border_closure_shift": -6}
+        assert app.session_state["base"]["toml"] is None
+
+
+def test_an_upload_with_a_byte_order_mark_is_read(app):
+    app.switch_page("app_pages/scenarios_io.py").run()
+    app.file_uploader[0].set_value(("bom.toml", b"\xef\xbb\xbf" + MINE, "application/toml")).run()
+    assert not app.exception and not app.error
+    assert "My upload" in app.session_state["base"]["label"]
+
+
+# --- the scenario's [settings] ----------------------------------------------------------------
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """What the download buttons offer, by file name."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    offered: dict = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        offered[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return offered
+
+
+def test_the_app_honours_the_scenarios_settings_in_the_export_charts_and_compare(app, downloads):
+    import io
+
+    import pandas as pd
+
+    one_month = b'name = "One month"\n[settings]\nend = "2012-01"\n'
+    app.switch_page("app_pages/scenarios_io.py").run()
+    app.file_uploader[0].set_value(("short.toml", one_month, "application/toml")).run()
+    assert not app.exception and not app.error
+    csv = downloads["ffsim_run.csv"]
+    table = pd.read_csv(io.BytesIO(csv if isinstance(csv, bytes) else csv.encode()))
+    assert list(table["date"].unique()) == ["2012-01-31"]  # as `ffsim run` gives
+    app.switch_page("app_pages/explore.py").run()
+    assert not app.exception
+    assert len(json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]["x"]) == 1
+    app.switch_page("app_pages/compare.py").run()
+    app.multiselect(key="compare:chosen").set_value(
+        ["Current (from Explore)", "As reported (calibrated baseline)"]
+    ).run()
+    assert not app.exception
+    assert any("cannot be compared" in e.value and "settings" in e.value for e in app.error)
+
+
+# --- progress, and a missing or damaged artifact --------------------------------------------
+
+
+def test_every_cached_computation_shows_a_spinner_with_text():
+    import re
+
+    for path in sorted((ROOT / "app_pages").glob("*.py")):
+        text = path.read_text("utf-8")
+        for call in re.findall(r"@st\.cache_data\((.*?)\)\ndef", text, flags=re.S):
+            assert re.search(r'show_spinner=\s*"[^"]+', call), (path.name, call)
+
+
+def _damaged(kind: str) -> str | None:
+    artifact = json.loads((ROOT / "calibration" / "baseline.json").read_text("utf-8"))
+    if kind == "missing":
+        return None
+    if kind == "not_json":
+        return "{ truncated"
+    if kind == "no_draws":
+        artifact["posterior_sample"]["values"] = []
+    if kind == "no_range":
+        next(iter(artifact["parameters"].values())).pop("p05")
+    return json.dumps(artifact)
+
+
+@pytest.mark.parametrize("kind", ["missing", "not_json", "no_draws", "no_range"])
+def test_a_missing_or_damaged_baseline_is_said_plainly_on_every_page(
+    tmp_path, own_active_artifact, kind
+):
+    path = tmp_path / "baseline.json"
+    text = _damaged(kind)
+    if text is not None:
+        path.write_text(text, "utf-8")
+    own_active_artifact._active[0] = path
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    for page in ("app_pages/explore.py", "app_pages/calibration.py", "app_pages/compare.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        errors = " ".join(e.value for e in at.error)
+        assert "baseline.json" in errors and "ffsim calibrate" in errors, (page, errors)
+        assert not at.get("plotly_chart")
+
+
+def test_a_damaged_part_only_the_calibration_page_reads_is_said_there(
+    tmp_path, own_active_artifact
+):
+    artifact = json.loads((ROOT / "calibration" / "baseline.json").read_text("utf-8"))
+    del artifact["fit"]["central_estimate"]
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps(artifact), "utf-8")
+    own_active_artifact._active[0] = path
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception and not at.error  # Explore does not need it
+    at.switch_page("app_pages/calibration.py").run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "baseline.json is damaged" in errors and "central_estimate" in errors
+    assert "ffsim calibrate" in errors
+
+
+def test_a_store_that_cannot_be_written_keeps_the_scenario_for_the_session(tmp_path, monkeypatch):
+    blocked = tmp_path / "a_file"
+    blocked.write_text("not a folder", "utf-8")
+    monkeypatch.setenv("FFSIM_DATA_DIR", str(blocked))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    save_as(at, "here only")
+    assert any("for this session only" in m.value for m in at.success)
+    at.file_uploader[0].set_value(("mine.toml", MINE, "application/toml")).run()
+    assert not at.exception and not at.error
+    assert any("a reload will start from the calibrated baseline" in n for n in notices(at))
+    at.switch_page("app_pages/compare.py").run()
+    assert not at.exception
+    assert "Saved: here only" in at.multiselect(key="compare:chosen").options
+
+
+def test_no_page_shows_a_stray_string_through_streamlits_magic():
+    import ast
+
+    from ffsim.app_pages.app import PAGES
+
+    for name, _ in PAGES:
+        tree = ast.parse((ROOT / "app_pages" / name).read_text("utf-8"))
+        strays = [
+            node.lineno
+            for node in tree.body[1:]  # the module docstring is not shown
+            if isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ]
+        assert not strays, f"{name}: a bare string at line(s) {strays} would be drawn"

@@ -2,13 +2,15 @@
 
 Starts the app on a free port, loads it, moves a slider with the keyboard, waits for the rerun,
 checks that the chart changed, and saves a screenshot; then opens the Forecasts page, picks
-another vintage and checks that the bands changed. In CI (``CI`` set) a missing browser is
-a failure, never a skip: `.ci/run` installs chromium with apt-get.
+another vintage and checks that the bands changed; then loads a tampered share link and sees a
+notice, not a traceback. In CI (``CI`` set) a missing browser is a failure, never a skip:
+`.ci/run` installs chromium with apt-get.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -60,7 +62,12 @@ def _free_port() -> int:
 def running_app() -> Iterator[str]:
     """Start the app on a free local port; yield its URL; stop it afterwards."""
     port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    data = tempfile.mkdtemp(prefix="ffsim-data-")  # saved scenarios: never the user's own
+    env = {
+        **os.environ,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "FFSIM_DATA_DIR": data,
+    }
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -93,6 +100,7 @@ def running_app() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +170,39 @@ def test_the_forecasts_page_follows_the_vintage_in_a_real_browser(app_url):
         assert page.evaluate(FIRST_CHART) != before
         assert radio.locator("input[type=radio]:checked").count() == 1
         shot = SCREENSHOT_DIR / "forecasts_after_vintage.png"
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert shot.stat().st_size > 10_000
+
+
+TAMPERED_LINK = (
+    "?lever.border_closure_shift=nan&lever.prevention_strength=1e400"
+    "&param.radicalisation_rate=5&param.radicalisation_rate.france=3&lever.air_campaign_strength=0.5"
+)
+
+
+def test_a_tampered_share_link_shows_notices_not_a_traceback_in_a_real_browser(app_url):
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as home, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=ARGS, env={**os.environ, "HOME": home}
+        )
+        page = browser.new_page(viewport={"width": 1500, "height": 2600})
+        page.goto(f"{app_url}/{TAMPERED_LINK}")
+        page.wait_for_function(SETTLED, timeout=90_000)
+        notices = page.locator("[data-testid=stAlertContentWarning]").all_inner_texts()
+        assert page.locator("[data-testid=stException]").count() == 0
+        assert not page.get_by_text("Traceback").count()
+        said = " ".join(notices)
+        assert "lever.border_closure_shift" in said and "nan" in said, notices
+        assert "lever.prevention_strength" in said and "1e400" in said, notices
+        assert "set by region" in said, notices
+        # the rest of the link is used, and the URL now holds only what was used
+        assert "lever.air_campaign_strength=0.5" in page.url
+        assert "nan" not in page.url and "1e400" not in page.url
+        shot = SCREENSHOT_DIR / "explore_tampered_link.png"
         page.screenshot(path=str(shot), full_page=True)
         browser.close()
     assert shot.stat().st_size > 10_000

@@ -191,7 +191,7 @@ def test_enormous_binary_and_nul_files_are_refused(tmp_path):
     junk.write_bytes(bytes(range(256)) * 8)
     nul = tmp_path / "nul.toml"
     nul.write_text('name = "x\x00"\n')
-    assert "at most 1000000 allowed" in check_scenario_file(big)[1][0]
+    assert "at most 1000000 (1 MB) allowed" in check_scenario_file(big)[1][0]
     assert "not a UTF-8 text file" in check_scenario_file(junk)[1][0]
     assert "NUL" in check_scenario_file(nul)[1][0]
     assert main(["validate", str(big), str(junk), str(nul)]) == 1

@@ -23,27 +23,14 @@ from ffsim.calibration.config import DEFAULT_CONFIG, load_config
 from ffsim.calibration.observations import DEFAULT_PATH, data_hash, load_observations
 from ffsim.calibration.problem import Problem
 from ffsim.calibration.vintages import data_date, parse_as_of, rows_as_of, vintage_path
+from ffsim.cli.checks import MAX_SEED, file_name, output_file, seed_option
+from ffsim.cli.shipped import read_shipped
 from ffsim.core.errors import InputError
-from ffsim.core.files import (
-    MAX_ARTIFACT_BYTES,
-    check_input_file,
-    check_output_file,
-)
+from ffsim.core.files import check_input_file
 from ffsim.core.parameters import Parameters
 
 MAX_DETAILS = 20
 """Detailed difference lines ``--check`` prints after its summary."""
-
-
-def _read_shipped(out: Path) -> dict[str, Any]:
-    check_input_file("--out", out, MAX_ARTIFACT_BYTES)
-    try:
-        artifact = json.loads(out.read_text("utf-8"))
-    except ValueError as exc:
-        raise InputError(f"--out {out}: not a calibration artifact (invalid JSON: {exc})") from None
-    if not isinstance(artifact, dict) or not isinstance(artifact.get("provenance"), dict):
-        raise InputError(f"--out {out}: not a calibration artifact (no provenance)")
-    return artifact
 
 
 class TimedProgress:
@@ -189,10 +176,12 @@ def write_with_fallback(artifact: dict[str, Any], out: Path) -> tuple[Path, list
 
 
 def _check(args: argparse.Namespace, config_path: Path, data_path: Path, out: Path) -> int:
-    shipped = _read_shipped(out)
-    seed = args.seed if args.seed is not None else shipped["provenance"].get("seed")
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        raise InputError(f"--out {out}: the artifact records no integer seed; give --seed")
+    shipped = read_shipped(out)
+    seed = _seed(args) if args.seed is not None else shipped["provenance"].get("seed")
+    if type(seed) is not int or not 0 <= seed <= MAX_SEED:
+        raise InputError(
+            f"--out {out}: the artifact records no seed from 0 to {MAX_SEED}; give --seed"
+        )
     # Through JSON, as the shipped one was, so tuples and lists compare alike.
     as_of = _as_of(args)
     if as_of is None and isinstance(shipped.get("as_of"), str):
@@ -214,6 +203,10 @@ def _check(args: argparse.Namespace, config_path: Path, data_path: Path, out: Pa
     return 0
 
 
+def _seed(args: argparse.Namespace) -> int | None:
+    return None if args.seed is None else seed_option("--seed", args.seed)
+
+
 def _as_of(args: argparse.Namespace) -> dt.date | None:
     text = getattr(args, "as_of", None)
     return None if text is None else parse_as_of(text)
@@ -226,21 +219,22 @@ def calibrate_command(args: argparse.Namespace) -> int:
     :func:`check_output_file`), and the artifact is never lost: if writing ``--out`` fails
     after the run, it goes to a fallback file that is named on standard error (exit 1).
     """
-    config_path = Path(args.config) if args.config else DEFAULT_CONFIG
-    data_path = Path(args.data) if args.data else DEFAULT_PATH
+    config_path = DEFAULT_CONFIG if args.config is None else file_name("--config", args.config)
+    data_path = DEFAULT_PATH if args.data is None else file_name("--data", args.data)
     as_of = _as_of(args)
+    seed = _seed(args)
     check_input_file("--config", config_path)
     check_input_file("--data", data_path)
-    if args.out:
-        out = Path(args.out)
+    if args.out is not None:
+        out = file_name("--out", args.out)
     elif as_of is None:
         out = BASELINE_PATH
     else:
         out = vintage_path(as_of, load_observations(data_path))
     if args.check:
         return _check(args, config_path, data_path, out)
-    check_output_file("--out", out)
-    artifact = run_calibration(config_path, data_path, args.seed, as_of=as_of)
+    output_file("--out", str(out) if args.out is None else args.out)
+    artifact = run_calibration(config_path, data_path, seed, as_of=as_of)
     print(fit_table(artifact))
     try:
         written, errors = write_with_fallback(artifact, out)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-from pathlib import Path
 from typing import Any
 
-from ffsim.calibration.forecast import Report, figure_table, forecast_all, skill_table
+from ffsim.calibration.forecast import figure_table, forecast_all, skill_table
+from ffsim.calibration.observations import load_observations
+from ffsim.calibration.vintages import article_dates
+from ffsim.cli.checks import choice, output_file
 from ffsim.core.errors import InputError
 
 
@@ -25,22 +27,14 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
     f.add_argument("--out", metavar="FILE.csv", help="write every vintage's figures as CSV")
 
 
-def _pick(report: Report, text: str) -> int:
-    dates = [v.date.isoformat() for v, _ in report]
-    if text not in dates:
-        raise InputError(f"--vintage {text!r}: allowed one of {', '.join(dates)}")
-    return dates.index(text)
-
-
 def forecast_skill_command(args: argparse.Namespace) -> int:
     """Print the skill table (and one vintage's figures); write the CSV if asked."""
-    out = Path(args.out) if args.out else None
-    if out is not None:
-        from ffsim.cli.calibrate import check_output_file
-
-        check_output_file("--out", out)
+    out = output_file("--out", args.out)
+    chosen = None
+    if args.vintage is not None:
+        dates = [d.isoformat() for d in article_dates(load_observations())]
+        chosen = dates.index(choice("--vintage", args.vintage, dates))
     report = forecast_all()
-    chosen = _pick(report, args.vintage) if args.vintage else None
     print("Forecast skill: each vintage's posterior predictive against every later figure")
     print("(drivers as they happened; bands include the reporting error of each figure)\n")
     print(skill_table(report))
@@ -54,9 +48,12 @@ def forecast_skill_command(args: argparse.Namespace) -> int:
             for v, forecasts in report
             for f in forecasts
         ]
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
+        try:
+            with out.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+        except OSError as exc:
+            raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
         print(f"\nwrote {out}")
     return 0

@@ -5,24 +5,49 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ffsim.calibration.baseline import baseline_parameters, read_artifact
+from ffsim.cli import checks
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
+from ffsim.core.simulate import Settings
 from ffsim.scenarios.attribution import BALANCES, explain
 from ffsim.scenarios.compare import OUTCOMES, compare
-from ffsim.scenarios.scenario import baseline_scenario, check_scenario_file, load_scenario
+from ffsim.scenarios.scenario import (
+    Scenario,
+    baseline_scenario,
+    check_scenario_file,
+    load_scenario,
+)
 from ffsim.scenarios.sensitivity import OUTPUTS, sobol, tornado
+
+COMPARE_DRAWS = 200
+"""Posterior draws ``ffsim compare`` uses by default (fewer when the artifact stores fewer)."""
+
+SENSITIVITY_DATE = dt.date(2016, 6, 30)
+"""Default date of the tornado, when it lies within the run (else the run's last day)."""
+
+SOBOL_EVERY = 12
+"""Default months between Sobol dates (the run's months when it is shorter)."""
+
+SOBOL_N = 256
+"""Default Sobol base sample (the largest :data:`~ffsim.cli.checks.MAX_MEMBER_MONTHS` allows
+when that is less): the model runs ``--n`` times the free parameters plus two times.
+"""
 
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register the scenario commands on the ``ffsim`` parser."""
     c = sub.add_parser("compare", help="key outcomes of scenarios with 90%% intervals")
     c.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml")
-    c.add_argument("--draws", type=int, default=200, help="posterior draws (default 200)")
+    c.add_argument(
+        "--draws",
+        metavar="N",
+        help=f"posterior draws, 1 to those stored (default {COMPARE_DRAWS} or all stored)",
+    )
     c.add_argument("--out", metavar="FILE.csv", help="write the table as tidy CSV")
     add_artifact_option(c)
     v = sub.add_parser("validate", help="check scenario files; exit 1 listing every problem")
@@ -30,18 +55,26 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     e = sub.add_parser("explain", help="attribute the difference between two scenarios")
     e.add_argument("a", metavar="A.toml")
     e.add_argument("b", metavar="B.toml")
-    e.add_argument("--outcome", default="in_theatre", choices=sorted(BALANCES))
-    e.add_argument("--region", default="total")
-    e.add_argument("--date", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: end)")
+    e.add_argument("--outcome", default="in_theatre", help=f"one of {', '.join(BALANCES)}")
+    e.add_argument("--region", default="total", help="total or a region id")
+    e.add_argument("--date", metavar="YYYY-MM-DD", help="a day of A's run (default: its end)")
     add_artifact_option(e)
     s = sub.add_parser("sensitivity", help="one-at-a-time tornado and Sobol indices")
     s.add_argument("--scenario", metavar="FILE.toml", help="base scenario (default: baseline)")
-    s.add_argument("--output", default="in_theatre", choices=OUTPUTS)
-    s.add_argument("--region", default="total")
-    s.add_argument("--date", type=dt.date.fromisoformat, default=dt.date(2016, 6, 30))
-    s.add_argument("--every", type=int, default=12, help="months between Sobol dates")
-    s.add_argument("--n", type=int, default=256, help="Sobol base sample (power of two)")
-    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--output", default="in_theatre", help=f"one of {', '.join(OUTPUTS)}")
+    s.add_argument("--region", default="total", help="total or a region id")
+    s.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help=f"date of the tornado (default {SENSITIVITY_DATE}, or the run's end if earlier)",
+    )
+    s.add_argument(
+        "--every", help="months between Sobol dates, 1 to the run's (default 12, or the run's)"
+    )
+    s.add_argument(
+        "--n", help="Sobol base sample, a power of two (default 256, or the most the run allows)"
+    )
+    s.add_argument("--seed", default="0", help=f"Sobol seed, 0 to {checks.MAX_SEED}")
     add_artifact_option(s)
 
 
@@ -51,9 +84,14 @@ def _fmt(x: float) -> str:
 
 def compare_command(args: argparse.Namespace) -> int:
     """``ffsim compare``: outcomes of each scenario with 90% intervals, paired differences."""
+    out = checks.output_file("--out", args.out)
+    stored = len(read_artifact()["posterior_sample"]["values"])
+    if args.draws is not None:
+        checks.whole_number("--draws", args.draws, 1, stored, "the posterior draws stored")
     scenarios = [load_scenario(p) for p in args.scenarios]
-    c = compare(scenarios, draws=args.draws)
-    print(f"{len(scenarios)} scenarios, {args.draws} posterior draws each; 90% intervals;")
+    draws = _compare_draws(args.draws, stored, len(scenarios), scenarios[0].settings.n_months)
+    c = compare(scenarios, draws=draws)
+    print(f"{len(scenarios)} scenarios, {draws} posterior draws each; 90% intervals;")
     print(f"differences are paired by draw, against {c.names[0]!r}.")
     rows = []
     for outcome, label in OUTCOMES.items():
@@ -83,23 +121,60 @@ def compare_command(args: argparse.Namespace) -> int:
                 ("difference_p95", d[i, 2]),
             ):
                 rows.append((name, c.hashes[i], outcome, stat, float(value)))
-    if args.out:
-        out = Path(args.out)
-        if not out.parent.exists():
-            raise InputError(f"--out {args.out}: directory {out.parent} does not exist")
-        with out.open("w", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(["scenario", "content_hash", "outcome", "statistic", "value"])
-            writer.writerows(rows)
+    if out is not None:
+        try:
+            with out.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(["scenario", "content_hash", "outcome", "statistic", "value"])
+                writer.writerows(rows)
+        except OSError as exc:
+            raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
         print(f"\nwrote {out}")
     return 0
 
 
+def _check_file(path: str) -> tuple[Scenario | None, list[str]]:
+    """One file's scenario and problems; whatever goes wrong stays this file's problem."""
+    try:
+        checks.file_name("file", path)
+        return check_scenario_file(path)
+    except InputError as exc:
+        return None, str(exc).splitlines()
+    except RecursionError:
+        return None, [f"{path}: nested too deeply to read"]
+    except (OSError, ValueError) as exc:  # a last resort: the reader reports these itself
+        return None, [f"{path}: cannot read: {' '.join(str(exc).split())[:200]}"]
+
+
+def _compare_draws(text: str | None, stored: int, n: int, months: int) -> int:
+    """``--draws`` of ``compare``: at most those stored, and as many as keep the ensemble of
+    ``n`` scenarios (each its best fit and its draws) within the memory budget.
+    """
+    fits = checks.MAX_MEMBER_MONTHS // (n * months) - 1
+    if fits < 1:
+        most = checks.MAX_MEMBER_MONTHS // (2 * months)
+        raise InputError(
+            f"{n} scenarios over {months} months: too many to compare at once; at most {most}"
+        )
+    high = min(stored, fits)
+    why = (
+        "the posterior draws stored" if high == stored else f"for {n} scenarios of {months} months"
+    )
+    if text is None:
+        return min(COMPARE_DRAWS, high)
+    return checks.whole_number("--draws", text, 1, high, why)
+
+
 def validate_command(args: argparse.Namespace) -> int:
-    """``ffsim validate``: every problem of every file; exit 1 if any."""
+    """``ffsim validate``: every problem of every file; exit 1 if any.
+
+    The artifact every scenario starts from is checked first (a corrupt one exits 2); then
+    each file is checked on its own, so a problem in one never hides those of the others.
+    """
+    baseline_parameters()
     problems = []
     for path in args.files:
-        scenario, found = check_scenario_file(path)
+        scenario, found = _check_file(path)
         if scenario is not None:
             print(f"ok: {path} ({scenario.name}; content hash {scenario.content_hash()[:16]})")
         problems += found
@@ -110,8 +185,15 @@ def validate_command(args: argparse.Namespace) -> int:
 
 def explain_command(args: argparse.Namespace) -> int:
     """``ffsim explain``: Shapley values of what differs between two scenarios, and flows."""
+    checks.choice("--outcome", args.outcome, tuple(BALANCES))
+    checks.region(args.region)
     a, b = load_scenario(args.a), load_scenario(args.b)
-    e = explain(a, b, args.outcome, args.region, args.date)
+    date = (
+        None
+        if args.date is None
+        else checks.date_in_run("--date", args.date, a.settings, "A's run")
+    )
+    e = explain(a, b, args.outcome, args.region, date)
     print(
         f"{args.outcome} ({args.region}) at {e.date}: {a.name!r} {_fmt(e.value_a)}, "
         f"{b.name!r} {_fmt(e.value_b)}, difference {_fmt(e.total)}"
@@ -131,18 +213,44 @@ def explain_command(args: argparse.Namespace) -> int:
 
 def sensitivity_command(args: argparse.Namespace) -> int:
     """``ffsim sensitivity``: one-at-a-time tornado and Sobol indices over time."""
+    checks.choice("--output", args.output, OUTPUTS)
+    checks.region(args.region)
+    seed = checks.seed_option("--seed", args.seed)
     base = load_scenario(args.scenario) if args.scenario else baseline_scenario()
-    value, bars = tornado(base, args.output, args.region, args.date)
-    print(f"{args.output} ({args.region}) at {args.date}: {_fmt(value)} in {base.name!r}")
+    every, n, date = _sensitivity_options(args, base.settings)
+    value, bars = tornado(base, args.output, args.region, date)
+    print(f"{args.output} ({args.region}) at {date}: {_fmt(value)} in {base.name!r}")
     print("\none at a time: parameters at their posterior 5% and 95%, levers at their bounds")
     for bar in bars:
         low = f"{_fmt(bar.low_setting):>8} -> {_fmt(bar.low_output):>9}"
         high = f"{_fmt(bar.high_setting):>8} -> {_fmt(bar.high_output):>9}"
         print(f"  {bar.name:<36} {bar.kind:<9} {low}   {high}")
-    s = sobol(base, args.output, args.region, args.every, args.n, args.seed)
+    s = sobol(base, args.output, args.region, every, n, seed)
     print(f"\nSobol total-order indices over the posterior 90% ranges ({s.n_runs} runs)")
     order = np.argsort(-s.total.max(axis=0))[:8]
     print(f"  {'parameter':<36}" + "".join(f"{d:%Y-%m}".rjust(9) for d in s.dates))
     for j in order:
         print(f"  {s.names[j]:<36}" + "".join(f"{x:9.2f}" for x in s.total[:, j]))
     return 0
+
+
+def _sensitivity_options(args: argparse.Namespace, settings: Settings) -> tuple[int, int, dt.date]:
+    """``--every``, ``--n`` and ``--date`` checked against the run and the artifact."""
+    months = settings.n_months
+    every = (
+        min(SOBOL_EVERY, months)
+        if args.every is None
+        else checks.whole_number("--every", args.every, 1, months, "the run's months")
+    )
+    k = len(read_artifact()["config"]["free"])
+    high = 2
+    while 2 * high * (k + 2) * months <= checks.MAX_MEMBER_MONTHS:
+        high *= 2
+    why = f"for {k} parameters over {months} months"
+    n = min(SOBOL_N, high) if args.n is None else checks.power_of_two("--n", args.n, 2, high, why)
+    if args.date is not None:
+        date = checks.date_in_run("--date", args.date, settings)
+    else:
+        first, last = checks.run_span(settings)
+        date = SENSITIVITY_DATE if first <= SENSITIVITY_DATE <= last else last
+    return every, n, date

@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import numbers
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ffsim.core import layout
-from ffsim.core.errors import InputError, format_validation_error
+from ffsim.core.errors import InputError, format_validation_error, shown
 
 EPOCH = dt.date(2012, 1, 1)
 """Origin of calendar time (months), whatever the start of a run."""
@@ -27,14 +35,43 @@ LOSS_WINDOW = 3.0
 battle for a city lasts months (Mosul, Raqqa), so losses are spread over a quarter."""
 
 
+FIRST_KNOT, LAST_KNOT = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+"""Earliest and latest date of a knot."""
+
+
 class Knot(BaseModel):
-    """One dated value of a driver."""
+    """One dated value of a driver.
+
+    ``date`` is a date or its ISO text (``2014-12-01``) between :data:`FIRST_KNOT` and
+    :data:`LAST_KNOT`; ``value`` a finite number, never true/false or text.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     date: dt.date
     value: float = Field(allow_inf_nan=False)
     source: str = ""
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_or_text(cls, v: Any) -> Any:
+        if not isinstance(v, dt.date | str):
+            raise ValueError(f"{shown(v)} is not a date; allowed: a date such as 2014-12-01")
+        return v
+
+    @field_validator("date")
+    @classmethod
+    def _in_range(cls, v: dt.date) -> dt.date:
+        if not FIRST_KNOT <= v <= LAST_KNOT:
+            raise ValueError(f"{v} is outside the dates allowed, {FIRST_KNOT} to {LAST_KNOT}")
+        return v
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number(cls, v: Any) -> Any:
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise ValueError(f"{shown(v)} is not a number; allowed: a finite number")
+        return v
 
 
 class DriverSeries(BaseModel):
@@ -123,6 +160,26 @@ class Drivers(BaseModel):
             return Drivers.model_validate(data)
         except ValidationError as exc:
             raise InputError(format_validation_error(exc, "drivers", {})) from None
+
+
+def close_knots(drivers: Drivers, step: float) -> list[str]:
+    """Pairs of successive knots closer than one integration step, one line each.
+
+    A kink of a piecewise-linear driver inside an RK4 step costs that step accuracy; two kinks
+    within one step (a spike narrower than the step) make the integrator first-order in the
+    step, so the scenario layer refuses them (``docs/model.md``, "Drivers and the step").
+    """
+    lines = []
+    for name, series in drivers:
+        for a, b in itertools.pairwise(series.knots):
+            gap = months_since(a.date, b.date)
+            if gap < step - 1e-9:
+                lines.append(
+                    f"drivers.{name}: knots {a.date} and {b.date} are {gap:.3g} months apart, "
+                    f"closer than one integration step (settings.dt = {step:g} month); "
+                    "allowed: knots at least one step apart (a smaller dt, or knots further apart)"
+                )
+    return lines
 
 
 def months_since(start: dt.date, date: dt.date) -> float:

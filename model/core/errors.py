@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,8 +18,23 @@ class InputError(ValueError):
     """
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
+def shown(value: Any) -> str:
+    """A value as a user wrote it, shortened: ``true``, ``"12"``, ``nan``, ``2014-12-01``."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, float) and not math.isfinite(value):
+        text = str(value)
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    elif isinstance(value, int) and abs(value) >= 10**60:
+        text = f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    else:
+        try:
+            text = repr(value)
+        except (ValueError, RecursionError):  # too long an integer, too deep a structure
+            text = f"a {type(value).__name__} too large to show"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -33,7 +51,12 @@ def format_validation_error(
     to the names allowed inside it (the region ids of a regional parameter).
     """
     lines = []
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors:
+        if err["type"] == "too_short" and any(
+            e["loc"][: len(err["loc"])] == err["loc"] and e is not err for e in errors
+        ):
+            continue  # a sequence left short only because its items failed, reported below
         loc = [str(p) for p in err["loc"]]
         path = ".".join([prefix, *loc]) if prefix else ".".join(loc)
         spec = specs.get(loc[0]) if loc else None
@@ -57,5 +80,7 @@ def format_validation_error(
             msg = f"allowed range [{spec.lower:g}, {spec.upper:g}] {spec.unit}"
         elif spec is not None and err["type"] in {"float_parsing", "float_type"}:
             msg = f"must be a number in [{spec.lower:g}, {spec.upper:g}] {spec.unit}"
-        lines.append(f"{path} = {_short(err.get('input'))}: {msg}")
+        elif err["type"] == "finite_number":
+            msg = "must be a finite number (not nan or inf)"
+        lines.append(f"{path} = {shown(err.get('input'))}: {msg}")
     return "\n".join(lines)

@@ -20,23 +20,59 @@ from ffsim.core.regions import REGION_IDS
 from ffsim.core.results import Result
 from ffsim.core.rhs import initial_state, rhs
 
+FIRST_MONTH = "2000-01"
+"""Earliest ``start`` of a run."""
+
+LAST_MONTH = "2040-12"
+"""Latest ``end`` of a run."""
+
+MIN_DT = 1 / 128
+"""Smallest integration step (month)."""
+
+MAX_STEPS = 12_000
+"""Most integration steps in a run (months x steps per month): bounds time and memory."""
+
+
+def _month_index(text: str) -> int:
+    year, month = (int(x) for x in text.split("-"))
+    return year * 12 + month - 1
+
 
 class Settings(BaseModel):
     """Time span and step of a run.
 
     The run starts on the first day of ``start`` and ends on the last day of ``end``; output is
-    monthly. ``dt`` is the Runge-Kutta step in months and must divide a month evenly.
+    monthly. ``start`` and ``end`` are real months between :data:`FIRST_MONTH` and
+    :data:`LAST_MONTH`, ``end`` not before ``start``. ``dt`` is the Runge-Kutta step in months:
+    a number (not a string or true/false), 1/n of a month with n from 1 to 128, and the run at
+    most :data:`MAX_STEPS` steps.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    start: str = Field("2012-01", pattern=r"^\d{4}-\d{2}$", description="First month, YYYY-MM.")
-    end: str = Field("2018-12", pattern=r"^\d{4}-\d{2}$", description="Last month, YYYY-MM.")
-    dt: float = Field(0.25, gt=0.0, le=1.0, description="Integration step (month).")
+    start: str = Field(
+        "2012-01", strict=True, pattern=r"^\d{4}-\d{2}$", description="First month, YYYY-MM."
+    )
+    end: str = Field(
+        "2018-12", strict=True, pattern=r"^\d{4}-\d{2}$", description="Last month, YYYY-MM."
+    )
+    dt: float = Field(0.25, strict=True, gt=0.0, le=1.0, description="Integration step (month).")
+
+    @field_validator("start", "end")
+    @classmethod
+    def _real_month(cls, v: str) -> str:
+        month = int(v[5:])
+        if not 1 <= month <= 12:
+            raise ValueError(f"{v!r} has month {month:02d}; allowed: a month 01 to 12, YYYY-MM")
+        if not FIRST_MONTH <= v <= LAST_MONTH:
+            raise ValueError(f"{v!r} is outside the months allowed, {FIRST_MONTH} to {LAST_MONTH}")
+        return v
 
     @field_validator("dt")
     @classmethod
     def _divides_month(cls, v: float) -> float:
+        if v < MIN_DT:
+            raise ValueError(f"dt = {v:g} is below the smallest step allowed, 1/128 month")
         steps = round(1.0 / v)
         if abs(steps * v - 1.0) > 1e-12:
             raise ValueError(f"dt = {v:g} must be 1/n of a month (1, 0.5, 0.25, 0.125, ...)")
@@ -44,8 +80,14 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _ordered(self) -> Settings:
-        if self.n_months < 1 or self.n_months > 1200:
-            raise ValueError(f"end {self.end} must be 1 to 1200 months after start {self.start}")
+        if self.n_months < 1:
+            raise ValueError(f"end {self.end} is before start {self.start}; allowed: end >= start")
+        if self.n_months * self.steps_per_month > MAX_STEPS:
+            raise ValueError(
+                f"{self.n_months} months at dt = {self.dt:g} make "
+                f"{self.n_months * self.steps_per_month} steps; allowed: at most {MAX_STEPS} "
+                "(a larger dt or a shorter run)"
+            )
         return self
 
     @property
@@ -57,9 +99,7 @@ class Settings(BaseModel):
     @property
     def n_months(self) -> int:
         """Months in the run, ``start`` and ``end`` included."""
-        y0, m0 = (int(x) for x in self.start.split("-"))
-        y1, m1 = (int(x) for x in self.end.split("-"))
-        return (y1 - y0) * 12 + (m1 - m0) + 1
+        return _month_index(self.end) - _month_index(self.start) + 1
 
     @property
     def steps_per_month(self) -> int:

@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
-from dataclasses import dataclass
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +41,15 @@ from pydantic import ValidationError
 
 from ffsim import resources
 from ffsim.calibration.baseline import baseline_label, baseline_parameters
-from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
-from ffsim.core.errors import InputError, format_validation_error
+from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers, close_knots
+from ffsim.core.errors import InputError, format_validation_error, shown
 from ffsim.core.parameters import Parameters
 from ffsim.core.simulate import DEFAULT_SETTINGS, Settings
+from ffsim.core.toml_text import loads_toml
 from ffsim.scenarios.levers import LEVER_SPECS, PARAMETER_LEVERS, Levers, apply_levers
-
-MAX_SCENARIO_BYTES = 1_000_000
-"""Largest scenario file read; a larger one is refused before parsing."""
+from ffsim.scenarios.scenario_input import MAX_SCENARIO_BYTES as MAX_SCENARIO_BYTES
+from ffsim.scenarios.scenario_input import check_values, read_scenario_text
+from ffsim.scenarios.scenario_input import scenario_text_from_bytes as scenario_text_from_bytes
 
 MAX_BASE_DEPTH = 20
 """Longest chain of bases followed."""
@@ -56,6 +59,8 @@ TEXT_KEYS = ("name", "description", "motivation", "base")
 TABLE_KEYS = ("levers", "parameters", "drivers", "settings")
 TOP_LEVEL_KEYS = TEXT_KEYS + TABLE_KEYS
 BASELINE = "baseline"
+BASE_NAME = re.compile(r"\w[\w .-]{0,99}")
+"""A base is named (letters, digits, ``_ . -`` and spaces, at most 100), never a path."""
 
 
 @dataclass(frozen=True)
@@ -136,14 +141,16 @@ def _apply(base: Scenario, raw: dict[str, Any], label: str) -> tuple[Scenario | 
         problems.append(f"{label}: name: missing; every scenario needs a name")
     for key in TEXT_KEYS:
         if key in raw and not (isinstance(raw[key], str) and raw[key].strip()):
-            problems.append(f"{label}: {key} = {raw[key]!r}: must be a non-empty string")
+            problems.append(f"{label}: {key} = {shown(raw[key])}: must be a non-empty string")
     tables: dict[str, dict[str, Any]] = {}
     for key in TABLE_KEYS:
         value = raw.get(key, {})
         if not isinstance(value, dict):
-            problems.append(f"{label}: {key} = {value!r}: must be a table")
+            problems.append(f"{label}: {key} = {shown(value)}: must be a table")
             value = {}
         tables[key] = value
+    tables, found = check_values(tables, label)
+    problems += found
 
     levers, assumptions = base.levers, base.assumptions
     raw_drivers, settings = base.raw_drivers, base.settings
@@ -171,9 +178,17 @@ def _apply(base: Scenario, raw: dict[str, Any], label: str) -> tuple[Scenario | 
     if problems:
         return None, problems
     try:  # levers can only be checked against the drivers they reshape once both are known
-        apply_levers(raw_drivers, levers)
-    except (ValidationError, ValueError) as exc:
+        reshaped = apply_levers(raw_drivers, levers)
+    except ValidationError as exc:
+        why = format_validation_error(exc, "knot", {}).replace("\n", "; ")
+        return None, [f"{label}: levers: reshaped drivers are invalid: {why}"]
+    except ValueError as exc:
         return None, [f"{label}: levers: reshaped drivers are invalid: {exc}"]
+    close = close_knots(raw_drivers, settings.dt) or [
+        f"after the levers, {line}" for line in close_knots(reshaped, settings.dt)
+    ]
+    if close:
+        return None, [f"{label}: {line}" for line in close]
     scenario = Scenario(
         name=raw["name"],
         description=raw.get("description", ""),
@@ -187,27 +202,13 @@ def _apply(base: Scenario, raw: dict[str, Any], label: str) -> tuple[Scenario | 
     return scenario, []
 
 
-def _read(path: Path) -> tuple[str | None, list[str]]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_SCENARIO_BYTES:
-            return None, [f"{path}: file is {size} bytes; at most {MAX_SCENARIO_BYTES} allowed"]
-        return path.read_bytes().decode("utf-8"), []
-    except UnicodeDecodeError:
-        return None, [f"{path}: not a UTF-8 text file"]
-    except OSError as exc:
-        return None, [f"{path}: cannot read: {exc.strerror}"]
-
-
 def _resolve(
     text: str, label: str, directory: Path, chain: tuple[str, ...]
 ) -> tuple[Scenario | None, list[str]]:
-    if "\x00" in text:
-        return None, [f"{label}: contains NUL bytes; not a text file"]
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        return None, [f"{label}: not valid TOML: {exc}"]
+        raw = loads_toml(text, label)
+    except InputError as exc:
+        return None, [str(exc)]
     base_name = raw.get("base", BASELINE)
     if not isinstance(base_name, str) or not base_name.strip():
         base, problems = baseline_scenario(), list[str]()  # reported by _apply
@@ -218,18 +219,22 @@ def _resolve(
         return None, [f"{label}: base = {base_name!r}: cyclic base ({cycle})"]
     elif len(chain) >= MAX_BASE_DEPTH:
         return None, [f"{label}: base = {base_name!r}: bases nested deeper than {MAX_BASE_DEPTH}"]
-    elif "/" in base_name or "\\" in base_name or base_name.startswith("."):
-        return None, [f"{label}: base = {base_name!r}: must be a scenario name, not a path"]
+    elif not BASE_NAME.fullmatch(base_name):
+        return None, [
+            f"{label}: base = {shown(base_name)}: must be a scenario name (letters, digits, "
+            "_ . - and spaces, at most 100), not a path"
+        ]
     else:
         path = directory / f"{base_name}.toml"
-        if not path.exists():
+        if not os.path.exists(path):
             return None, [
                 f"{label}: base = {base_name!r}: no scenario {path.name} in {directory}; "
                 f"allowed: {BASELINE!r} or a scenario there"
             ]
-        base_text, problems = _read(path)
-        if base_text is None:
-            return None, [f"{label}: base {base_name!r}: {p}" for p in problems]
+        try:
+            base_text = read_scenario_text(path)
+        except InputError as exc:
+            return None, [f"{label}: base {base_name!r}: {exc}"]
         resolved, base_problems = _resolve(base_text, str(path), directory, (*chain, base_name))
         if resolved is None:
             return None, [f"{label}: base {base_name!r} is invalid:", *base_problems]
@@ -253,12 +258,32 @@ def parse_scenario(text: str, label: str = "scenario", directory: Path = SCENARI
     return scenario
 
 
+def apply_changes(base: Scenario, changes: Mapping[str, Any], label: str = "changes") -> Scenario:
+    """``base`` with ``changes`` (tables as in a file: levers, parameters, drivers, settings).
+
+    The path of a share link or a saved set of changes: the same checks as a file, values
+    that override the base's. The texts (name, description, motivation, base) stay the base's.
+
+    Raises
+    ------
+    InputError
+        Listing every problem, one per line; ``base`` is untouched.
+    """
+    scenario, problems = _apply(base, {**changes, "name": base.name}, label)
+    if scenario is None:
+        raise InputError("\n".join(problems))
+    return replace(
+        scenario, description=base.description, motivation=base.motivation, base=base.base
+    )
+
+
 def check_scenario_file(path: str | Path) -> tuple[Scenario | None, list[str]]:
     """Validate a scenario file (its base is looked up beside it)."""
     path = Path(path)
-    text, problems = _read(path)
-    if text is None:
-        return None, problems
+    try:
+        text = read_scenario_text(path)
+    except InputError as exc:
+        return None, [str(exc)]
     return check_scenario_text(text, str(path), path.parent, path.stem)
 
 

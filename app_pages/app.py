@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ffsim.app_pages import guard, saved, state
+from ffsim.app_pages import guard, saved, state, widgets
 from ffsim.calibration.baseline import ENV_ARTIFACT, baseline_parameters, use_artifact
 from ffsim.core.errors import InputError
 
@@ -33,6 +33,11 @@ PAGES: tuple[tuple[str, str], ...] = (
 MAX_NOTICES = 8
 """Notices shown at the top of a page; the rest are counted."""
 
+TOOLBAR_MODE = "minimal"
+"""The toolbar shows no "Deploy" button: set here for every run, passed by ``ffsim app`` on its
+command line and in ``.streamlit/config.toml`` beside the repository's ``app.py`` (the first
+page of a session is drawn before this script sets it)."""
+
 ENV_TIMING_LOG = "FFSIM_TIMING_LOG"
 """When set, each script run appends its duration in seconds to this file (benchmarks/load.py)."""
 
@@ -40,6 +45,7 @@ ENV_TIMING_LOG = "FFSIM_TIMING_LOG"
 def main() -> None:
     """Set up the page, route to the chosen page, keep the URL in step with the state."""
     start = time.perf_counter()
+    st.set_option("client.toolbarMode", TOOLBAR_MODE)
     st.set_page_config(page_title="ffsim explorer", layout="wide")
     try:
         if os.environ.get(ENV_ARTIFACT):  # `ffsim app --artifact PATH`
@@ -59,6 +65,7 @@ def main() -> None:
             for i, (name, title) in enumerate(PAGES)
         ]
     )
+    widgets.image_format_choice()  # what every chart's camera button saves: PNG or SVG
     saved.entries()  # reads the local store: a damaged file's notice shows on this run
     notices = state.pop_notices()
     for text in notices[:MAX_NOTICES]:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ffsim.app_pages import calibration_charts, guard, runner
+from ffsim.app_pages import calibration_charts, guard, runner, widgets
 
 
 def page(artifact: dict) -> None:
@@ -31,8 +31,8 @@ def page(artifact: dict) -> None:
     cols[3].metric("Posterior draws stored", f"{len(artifact['posterior_sample']['values'])}")
 
     observations = artifact["observations"]
-    st.plotly_chart(calibration_charts.fit_figure(observations), key="calibration:fit")
-    st.plotly_chart(calibration_charts.residual_figure(observations), key="calibration:residuals")
+    widgets.chart(st, calibration_charts.fit_figure(observations), key="calibration:fit")
+    widgets.chart(st, calibration_charts.residual_figure(observations), key="calibration:residuals")
 
     st.subheader("One statement, several readings")
     st.caption(
@@ -82,7 +82,8 @@ def page(artifact: dict) -> None:
     grid = st.columns(3)
     for j, name in enumerate(names):
         p = artifact["parameters"][name]
-        grid[j % 3].plotly_chart(
+        widgets.chart(
+            grid[j % 3],
             calibration_charts.posterior_figure(
                 values[:, j],
                 name,

@@ -10,16 +10,43 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from ffsim.calibration.figure_labels import figure_label
+
 TIGHT_MARGIN = {"t": 40, "b": 10, "l": 10, "r": 10}
 """Margins (pixels) of the calibration charts."""
+
+ZERO_TEXT = "0 (drawn at the axis floor)"
+"""What the hover says of a model value of 0, which a log axis cannot show."""
+
+
+def axis_floor(values: Sequence[float]) -> float:
+    """Where a log axis draws a 0: a third of the smallest positive value (1 if none)."""
+    positive = [v for v in values if v > 0]
+    return min(positive) / 3 if positive else 1.0
+
+
+def figure_labels(observations: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Each figure's plain label (``ffsim.calibration.figure_labels``), its identifier added
+    where two labels would coincide (one axis row each).
+    """
+    labels = [
+        figure_label(
+            o["region"], o["measure"], o.get("quantity", ""), o["ref_start"], o["date"], o["form"]
+        )
+        for o in observations
+    ]
+    return [
+        f"{label} [{o['id']}]" if labels.count(label) > 1 else label
+        for label, o in zip(labels, observations, strict=True)
+    ]
 
 
 def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
     """Every reported figure (range or bound as an interval) against the model, log scale.
 
-    Hover text gives the article, the date and what was counted.
+    Hover text gives the figure's identifier, the article, the date and what was counted.
     """
-    ids = [o["id"] for o in observations]
+    ids = figure_labels(observations)
     # A bound is marked at the bound, with a one-sided interval of a factor 3 showing its
     # direction; a range at its geometric middle; a value at itself.
     mid, lo, hi = [], [], []
@@ -35,7 +62,8 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
         lo.append(a)
         hi.append(b)
     hover = [
-        f"{o['outlet']}, {o['published']}<br>refers to {o['ref_start']} to {o['date']}<br>"
+        f"{o['id']}<br>{o['outlet']}, {o['published']}<br>"
+        f"refers to {o['ref_start']} to {o['date']}<br>"
         f"{o['measure']} ({o['region']}), {o['form']}, sigma {o['sigma_log']}"
         for o in observations
     ]
@@ -57,7 +85,13 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
             hoverinfo="text+x",
         )
     )
-    model = [o["model_value"] for o in observations]
+    # A model value of 0 (or a band reaching 0) has no place on a log axis: it is drawn at the
+    # axis floor, below every positive value, with an open marker and a hover that says so.
+    floor = axis_floor(
+        [*lo, *(v for o in observations for v in (o["model_value"], o["model_p05"]))]
+    )
+    model = [max(o["model_value"], floor) for o in observations]
+    zero = [o["model_value"] <= 0 for o in observations]
     fig.add_trace(
         go.Scatter(
             x=model,
@@ -67,15 +101,23 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
             marker={
                 "size": 9,
                 "color": ["#1f77b4" if o["within"] else "#d62728" for o in observations],
+                "symbol": ["circle-open" if z else "circle" for z in zero],
             },
             error_x={
                 "type": "data",
                 "symmetric": False,
-                "array": [o["model_p95"] - o["model_value"] for o in observations],
-                "arrayminus": [o["model_value"] - o["model_p05"] for o in observations],
+                "array": [
+                    max(o["model_p95"], floor) - m for o, m in zip(observations, model, strict=True)
+                ],
+                "arrayminus": [
+                    m - max(o["model_p05"], floor) for o, m in zip(observations, model, strict=True)
+                ],
             },
-            hovertext=hover,
-            hoverinfo="text+x",
+            hovertext=[
+                f"{h}<br>model: {ZERO_TEXT if z else format(o['model_value'], ',.4g')}"
+                for h, z, o in zip(hover, zero, observations, strict=True)
+            ],
+            hoverinfo="text",
         )
     )
     fig.update_xaxes(type="log", title="value (log scale)")
@@ -93,7 +135,8 @@ def residual_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
     fig = go.Figure(
         go.Bar(
             x=[o["z"] for o in observations],
-            y=[o["id"] for o in observations],
+            y=figure_labels(observations),
+            hovertext=[o["id"] for o in observations],
             orientation="h",
             marker={"color": ["#1f77b4" if o["within"] else "#d62728" for o in observations]},
         )

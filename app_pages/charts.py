@@ -18,6 +18,7 @@ from ffsim.app_pages.chart_parts import (
     MARGIN,
     REGION_NAMES,
     band_traces,
+    figure_traces,
     layout,
     series,
     variable_title,
@@ -45,7 +46,11 @@ VARIABLE_TITLES: dict[str, str] = {name: variable_title(name) for name in CHART_
 
 
 def regional_figure(
-    result: Result, baseline: Result, variable: str, band: np.ndarray | None = None
+    result: Result,
+    baseline: Result,
+    variable: str,
+    band: np.ndarray | None = None,
+    figures: Sequence[Any] = (),
 ) -> go.Figure:
     """Regions stacked, the baseline total dashed, and the posterior 90% band of the total.
 
@@ -57,6 +62,9 @@ def regional_figure(
         A stock or a flow (``ffsim.core.variables``).
     band
         Optional (2, n_months) 5% and 95% of the total over posterior draws.
+    figures
+        Reported figures (``Observation``); those of the world total that measure ``variable``
+        are drawn where they belong (``chart_parts.figure_traces``).
 
     This figure is redrawn six times on every slider move, so it is built from plain dicts
     without plotly's per-property validation (``_validate=False``: half the build time,
@@ -86,6 +94,10 @@ def regional_figure(
             "mode": "lines",
             "line": {"dash": "dash", "color": "black", "width": 2},
         }
+    )
+    first, last = result.dates[0].replace(day=1), result.dates[-1]
+    data += figure_traces(
+        [o for o in figures if first <= o.ref_start and o.ref_end <= last], variable
     )
     fig_layout = {
         "title": {"text": variable_title(variable)},

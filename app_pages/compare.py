@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ffsim.app_pages import charts, guard, runner, saved, state
+from ffsim.app_pages import charts, guard, runner, saved, state, widgets
 from ffsim.app_pages.links import plain
 from ffsim.core.errors import InputError
 from ffsim.scenarios.attribution import BALANCES, explain
@@ -112,7 +112,8 @@ results = {n: runner.run(_valid(available[n], n)) for n in chosen}
 band_of = {n: runner.bands(_valid(available[n], n)).get(variable) for n in chosen}
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(
+    widgets.chart(
+        st,
         charts.overlay_figure(
             results, variable, {k: v for k, v in band_of.items() if v is not None}
         ),
@@ -120,7 +121,7 @@ with left:
     )
 with right:
     if len(chosen) > 1:
-        st.plotly_chart(charts.difference_figure(results, variable), key="compare:difference")
+        widgets.chart(st, charts.difference_figure(results, variable), key="compare:difference")
 
 if len(chosen) > 1:
     st.subheader("Explain a difference")
@@ -134,7 +135,8 @@ if len(chosen) > 1:
     )
     if e.components:
         cols = st.columns(2)
-        cols[0].plotly_chart(
+        widgets.chart(
+            cols[0],
             charts.attribution_figure(
                 list(e.components),
                 list(e.shapley),
@@ -145,7 +147,8 @@ if len(chosen) > 1:
         pairs = zip(e.components, e.one_at_a_time, strict=True)
         one_at_a_time = ", ".join(f"{n} {v:+,.0f}" for n, v in pairs)
         cols[0].caption(f"One at a time: {one_at_a_time}; interaction {e.interaction:+,.0f}.")
-        cols[1].plotly_chart(
+        widgets.chart(
+            cols[1],
             charts.attribution_figure(
                 list(e.flows), list(e.flows.values()), "By flow (stock balance)"
             ),

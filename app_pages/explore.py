@@ -14,7 +14,9 @@ st.caption(
     f"ffsim {__version__}. A stock-and-flow model of the recruitment pipeline by source region, "
     "calibrated against figures reported in five news articles (2015-2017). The dashed line on "
     "every chart is the calibrated baseline; the grey band is the 90% range over posterior draws "
-    "of the estimated parameters, with the settings shown. Slider help gives units and sources."
+    "of the estimated parameters, with the settings shown. Red marks are the world figures "
+    "reported: a stock at its date, a flow per month over its period (a triangle is a bound). "
+    "Slider help gives units and sources."
 )
 start = state.current()
 with st.sidebar:
@@ -27,17 +29,24 @@ with st.sidebar:
 
 scenario = state.current()
 result = runner.run(scenario)
-baseline = runner.run(baseline_scenario())
+baseline = runner.reference(scenario)  # the baseline over the scenario's span and step
 bands = runner.bands(scenario)
 
 within, n, loglik = runner.fit_score(scenario)
 base_within, _, base_loglik = runner.fit_score(baseline_scenario())
 end = result.dates[-1]
+
+
+def versus_baseline(difference: float, text: str) -> str | None:
+    """The metric's delta: none when the difference rounds to zero (no "+0" arrow)."""
+    return None if round(difference) == 0 else f"{text} vs baseline"
+
+
 cols = st.columns(5)
 cols[0].metric(
     "Reported figures matched (within one sigma)",
     f"{within} of {n}",
-    f"{within - base_within:+d} vs baseline",
+    versus_baseline(within - base_within, f"{within - base_within:+d}"),
     delta_color="off",
     help="Reported figures from the articles (docs/calibration.md) that this run meets within "
     f"one sigma of their uncertainty. Log-likelihood {loglik:.1f} (baseline {base_loglik:.1f}).",
@@ -50,15 +59,17 @@ for col, name in zip(
     col.metric(
         f"{VARIABLES[name].heading} ({end:%Y-%m})",
         f"{now:,.0f}",
-        f"{now - base:+,.0f} vs baseline",
+        versus_baseline(now - base, f"{now - base:+,.0f}"),
         delta_color="off",
     )
 
+reported = (*runner.all_observations(), *runner.validation())  # drawn where each belongs
 left, right = st.columns(2)
 for i, variable in enumerate(runner.BAND_VARIABLES):
     with left if i % 2 == 0 else right:
-        st.plotly_chart(
-            charts.regional_figure(result, baseline, variable, bands[variable]),
+        widgets.chart(
+            st,
+            charts.regional_figure(result, baseline, variable, bands[variable], reported),
             key=f"chart:{variable}",
         )
-st.plotly_chart(sankey.ledger_sankey(result), key="chart:sankey")
+widgets.chart(st, sankey.ledger_sankey(result), key="chart:sankey")

@@ -78,7 +78,7 @@ def strip_rows(forecasts: list[FigureForecast]) -> list[dict[str, Any]]:
     return [
         {
             **f.as_dict(),
-            "label": f"{f.figure.id} ({source(f.figure)}, {f.figure.published})",
+            "label": f"{f.figure.label} ({source(f.figure)}, {f.figure.published})",
             "reported": reported_text(f.figure),
         }
         for f in forecasts

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ffsim.app_pages import charts, runner
+from ffsim.app_pages import charts, runner, widgets
 from ffsim.app_pages.forecast_charts import forecast_band_figure, forecast_strip_figure
 from ffsim.app_pages.forecast_rows import figure_frame, marks, skill_frame, strip_rows
 from ffsim.calibration.baseline import BASELINE_PATH
@@ -135,7 +135,8 @@ if bands is not None:
     )
     grid = st.columns(2)
     for i, variable in enumerate(runner.FORECAST_VARIABLES):
-        grid[i % 2].plotly_chart(
+        widgets.chart(
+            grid[i % 2],
             forecast_band_figure(
                 bands["dates"],
                 bands["bands"][variable],
@@ -155,7 +156,7 @@ if bands is not None:
             "what was reported (black: a diamond for a value, a bar for a range, a triangle "
             "pointing the open way for a bound). Log scale."
         )
-        st.plotly_chart(forecast_strip_figure(strip_rows(forecasts)), key="forecasts:strip")
+        widgets.chart(st, forecast_strip_figure(strip_rows(forecasts)), key="forecasts:strip")
         with st.expander("The later figures as a table"):
             st.dataframe(figure_frame(forecasts), hide_index=True, width="stretch")
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ffsim.app_pages import charts, state
+from ffsim.app_pages import charts, state, widgets
 from ffsim.teaching.diagram import LOOP_NAMES, loop_mermaid, stock_flow_mermaid
 from ffsim.teaching.lesson import Lesson
 from ffsim.teaching.lessons import LESSONS
@@ -68,6 +68,6 @@ if state.revealed(lesson.id):
         results["Experiment"] = exp
     cols = st.columns(len(lesson.charts))
     for col, variable in zip(cols, lesson.charts, strict=True):
-        col.plotly_chart(
-            charts.overlay_figure(results, variable), key=f"learn:chart:{lesson.id}:{variable}"
+        widgets.chart(
+            col, charts.overlay_figure(results, variable), key=f"learn:chart:{lesson.id}:{variable}"
         )

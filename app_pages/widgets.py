@@ -16,6 +16,47 @@ from ffsim.scenarios.scenario import Scenario
 
 STEPS = 200
 
+IMAGE_FORMATS = {"PNG": "png", "SVG": "svg"}
+"""The formats the camera button of every chart saves, by the name the sidebar offers."""
+
+IMAGE_FORMAT_KEY = "chart:image_format"
+"""Session key of the chosen format (a widget of the entry script, kept across pages)."""
+
+
+def image_format_choice() -> None:
+    """The sidebar's choice of the format every chart's camera button saves (PNG or SVG)."""
+    st.sidebar.segmented_control(
+        "Chart download format",
+        list(IMAGE_FORMATS),
+        default="PNG",
+        key=IMAGE_FORMAT_KEY,
+        help="The camera button above each chart saves it as PNG (a picture) or SVG (vector "
+        "graphics, for print and editing).",
+    )
+
+
+def chart_config(key: str) -> dict[str, Any]:
+    """Plotly's configuration of the chart ``key``: its camera button saves the chosen format."""
+    # None when the choice is cleared: PNG.
+    image_format = IMAGE_FORMATS.get(st.session_state.get(IMAGE_FORMAT_KEY) or "PNG", "png")
+    name = "".join(c if c.isalnum() else "_" for c in key)
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": image_format, "filename": f"ffsim_{name}", "scale": 2},
+    }
+
+
+def chart(where: Any, figure: Any, key: str) -> None:
+    """Show a plotly figure in ``where`` (``st``, a container or a column): every chart of the
+    app goes through here, so that each offers its download as PNG or SVG.
+    """
+    where.plotly_chart(figure, key=key, config=chart_config(key))
+
+
+def slider_label(label: str, unit: str) -> str:
+    """A slider's label: the plain label, with the unit unless it is dimensionless."""
+    return label if unit == "dimensionless" else f"{label} ({unit})"
+
 
 def _range_text(ranges: dict[str, Any], name: str) -> str:
     p = ranges.get(name)
@@ -28,25 +69,26 @@ def lever_widgets(scenario: Scenario) -> None:
         key = widget_key("lever", spec.name)
         value = getattr(scenario.levers, spec.name)
         new: float
+        help_text = f"{spec.description} Unit: {spec.unit}. Identifier: `{spec.name}`."
         if spec.name.endswith("_shift"):
             new = st.slider(
-                f"{spec.name} ({spec.unit})",
+                slider_label(spec.label, spec.unit),
                 int(spec.lower),
                 int(spec.upper),
                 int(value),
                 1,
                 key=key,
-                help=spec.description,
+                help=help_text,
             )
         else:
             new = st.slider(
-                f"{spec.name}",
+                slider_label(spec.label, spec.unit),
                 float(spec.lower),
                 float(spec.upper),
                 float(value),
                 (spec.upper - spec.lower) / STEPS,
                 key=key,
-                help=spec.description,
+                help=help_text,
                 format="%.3g",
             )
         record_change("lever", spec.name, new)
@@ -61,7 +103,8 @@ def _slider(spec: ParameterSpec, label: str, value: float, key: str, range_text:
         step=(spec.upper - spec.lower) / STEPS,
         format="%.4g",
         key=key,
-        help=f"{spec.description} Unit: {spec.unit}. Source: {spec.source}",
+        help=f"{spec.description} Unit: {spec.unit}. Source: {spec.source} "
+        f"Identifier: `{spec.name}`.",
     )
 
 
@@ -73,7 +116,7 @@ def assumption_widgets(scenario: Scenario, ranges: dict[str, Any]) -> None:
     for spec in (s for s in PARAMETER_SPECS if s.category == "assumption"):
         if spec.regional:
             by_region = getattr(scenario.assumptions, spec.name)
-            with st.expander(f"{spec.name} ({spec.unit}), by region"):
+            with st.expander(f"{slider_label(spec.label, spec.unit)}, by region"):
                 for r in REGIONS:
                     new = _slider(
                         spec,
@@ -86,7 +129,7 @@ def assumption_widgets(scenario: Scenario, ranges: dict[str, Any]) -> None:
         else:
             new = _slider(
                 spec,
-                f"{spec.name} ({spec.unit})",
+                slider_label(spec.label, spec.unit),
                 getattr(scenario.assumptions, spec.name),
                 widget_key("param", spec.name),
                 _range_text(ranges, spec.name),

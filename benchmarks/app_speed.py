@@ -49,7 +49,7 @@ def browser_ms(repeat: int = 8) -> float:
         page = browser.new_page(viewport={"width": 1500, "height": 2600})
         page.goto(url)
         page.wait_for_function(SETTLED, timeout=120_000)
-        slider = page.locator('input[type=range][aria-label="border_closure_shift (months)"]')
+        slider = page.locator('input[type=range][aria-label="Border closure: timing (months)"]')
         for _ in range(repeat + 1):
             before = page.evaluate(FIRST_CHART)
             slider.focus()

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 SESSIONS = (1, 4, 8)
 MOVES = 12
-SLIDER = 'input[type=range][aria-label="border_closure_shift (months)"]'
+SLIDER = 'input[type=range][aria-label="Border closure: timing (months)"]'
 
 
 def _p95(values: list[float]) -> float:

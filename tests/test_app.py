@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -73,6 +74,7 @@ def test_explore_renders_charts_band_sankey_and_a_widget_per_lever_and_assumptio
     assert names.count("Baseline, all regions") == 6
     assert names.count("90% posterior band (all regions)") == 6
     assert "within one sigma" in app.metric[0].label
+    assert all(not m.delta for m in app.metric)  # the baseline: no "+0 vs baseline"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -699,7 +701,13 @@ def test_the_app_honours_the_scenarios_settings_in_the_export_charts_and_compare
     assert list(table["date"].unique()) == ["2012-01-31"]  # as `ffsim run` gives
     app.switch_page("app_pages/explore.py").run()
     assert not app.exception
-    assert len(json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]["x"]) == 1
+    data = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
+    assert len(data[0]["x"]) == 1
+    dashed = next(t for t in data if t["name"] == "Baseline, all regions")
+    y = dashed["y"]  # plotly's typed array: base64 of float64 values
+    n = len(base64.b64decode(y["bdata"])) // 8 if isinstance(y, dict) else len(y)
+    assert n == 1  # the baseline over the same span, not over 2012-2018
+    assert all(not m.delta for m in app.metric)  # the same run as the baseline: no delta
     app.switch_page("app_pages/compare.py").run()
     app.multiselect(key="compare:chosen").set_value(
         ["Current (from Explore)", "As reported (calibrated baseline)"]
@@ -801,3 +809,118 @@ def test_no_page_shows_a_stray_string_through_streamlits_magic():
             and isinstance(node.value.value, str)
         ]
         assert not strays, f"{name}: a bare string at line(s) {strays} would be drawn"
+
+
+def test_the_toolbar_has_no_deploy_button_however_the_app_is_started(app, monkeypatch):
+    import argparse
+    import tomllib
+
+    from streamlit import config
+
+    from ffsim.cli import app as cli_app
+
+    assert config.get_option("client.toolbarMode") == "minimal"  # set by every run
+    with open(ROOT / ".streamlit" / "config.toml", "rb") as f:  # `streamlit run app.py`
+        assert tomllib.load(f)["client"]["toolbarMode"] == "minimal"
+    seen: list[list[str]] = []
+
+    def execve(path, command, env):
+        seen.append(command)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli_app.os, "execve", execve)
+    with pytest.raises(SystemExit):
+        cli_app.app_command(argparse.Namespace(artifact=None), ["--server.port", "8999"])
+    command = seen[0]
+    assert command.index("--client.toolbarMode=minimal") < command.index("--server.port")
+
+
+def test_the_fit_chart_draws_a_model_value_of_zero_at_the_log_axis_floor():
+    from ffsim.app_pages.calibration_charts import ZERO_TEXT, fit_figure
+
+    def row(id_: str, value: float, p05: float) -> dict:
+        return {
+            "id": id_,
+            "reported_low": 100.0,
+            "reported_high": 300.0,
+            "model_value": value,
+            "model_p05": p05,
+            "model_p95": value * 2 + 10,
+            "within": value > 0,
+            "outlet": "Outlet",
+            "published": "2016-01-01",
+            "ref_start": "2015-01-01",
+            "date": "2015-12-31",
+            "measure": "returned",
+            "region": "france",
+            "form": "range",
+            "sigma_log": 0.5,
+        }
+
+    fig = fit_figure([row("some", 150.0, 50.0), row("none", 0.0, 0.0)])
+    go.Figure(fig)  # valid plotly
+    model = fig.data[1]
+    assert len(model.y) == len(set(model.y)) == 2  # no figure dropped, one row each
+    assert model.y[0].startswith("France: returned, to date, Jan 2015 to Dec 2015")  # plain
+    floor = model.x[1]
+    assert 0 < floor < 50.0  # below every positive value drawn
+    assert model.marker.symbol[1] != model.marker.symbol[0]
+    assert ZERO_TEXT in model.hovertext[1] and ZERO_TEXT not in model.hovertext[0]
+    assert model.error_x.arrayminus[1] == 0  # the band's 0 is at the floor too
+
+
+def test_every_chart_offers_its_download_as_png_or_svg(app):
+    import re
+
+    def formats(at: AppTest) -> set[str]:
+        return {
+            json.loads(c.proto.config)["toImageButtonOptions"]["format"]
+            for c in at.get("plotly_chart")
+        }
+
+    assert formats(app) == {"png"}
+    app.segmented_control(key="chart:image_format").set_value("SVG").run()
+    assert formats(app) == {"svg"}
+    app.switch_page("app_pages/calibration.py").run()
+    assert formats(app) == {"svg"}  # the choice holds on every page
+    for path in (ROOT / "app_pages").glob("*.py"):  # every chart goes through the one helper
+        calls = re.findall(r"\.plotly_chart\(", path.read_text(encoding="utf-8"))
+        assert not calls or path.name == "widgets.py", path.name
+
+
+def test_every_parameter_lever_and_figure_has_a_plain_label_shown_by_its_slider(app):
+    from ffsim.calibration.observations import load_observations
+
+    specs = [*PARAMETER_SPECS, *LEVER_SPECS.values()]
+    assert all(s.label and s.label != s.name and "_" not in s.label for s in specs)
+    labels = [s.label for s in app.slider]
+    assert "Border closure: timing (months)" in labels
+    identifiers = {s.name for s in specs}
+    assert not any(label.split(" (")[0] in identifiers for label in labels)
+    helps = " ".join(s.help or "" for s in app.slider)
+    assert "`border_closure_shift`" in helps  # the identifier stays in the help
+    by_id = {o.id: o for o in load_observations()}
+    ratio = by_id["total_ratio_past_year_vs_prior_year_2015_09"].label
+    assert ratio == "World: arrivals, ratio to the earlier period, Sep 2014 to Sep 2015"
+
+
+def test_reported_world_figures_are_drawn_where_they_belong_on_the_explore_charts():
+    from ffsim.calibration.observations import load_observations, load_validation
+
+    result = simulate(baseline_parameters())
+    figures = (*load_observations(), *load_validation())
+
+    def reported(variable: str) -> list[dict]:
+        fig = regional_figure(result, result, variable, None, figures)
+        go.Figure(fig.to_dict())  # valid through the public constructor
+        return [t for t in fig.to_dict()["data"] if t.get("name") == "Reported figures"]
+
+    (flows,) = reported("arrivals")  # per month over their periods: segments
+    assert flows["mode"] == "lines" and None in list(flows["x"])
+    by_id = {o.id: o for o in figures}
+    per_month = by_id["total_arrivals_per_month_2015_09"]
+    assert per_month.ref_start.isoformat() in list(flows["x"])
+    (stocks,) = reported("returned")  # the world's returned at its date: a marker
+    assert stocks["mode"] == "markers"
+    assert by_id["world_returned_soufan_2017_10"].ref_end.isoformat() in list(stocks["x"])
+    assert reported("in_theatre") == []  # France's figure is not the world's

@@ -129,7 +129,7 @@ def test_slider_moves_and_the_chart_follows_in_a_real_browser(app_url):
         page.goto(app_url)
         page.wait_for_function(SETTLED, timeout=90_000)
         before = page.evaluate(FIRST_CHART)
-        slider = page.locator('input[type=range][aria-label="border_closure_shift (months)"]')
+        slider = page.locator('input[type=range][aria-label="Border closure: timing (months)"]')
         assert slider.input_value() == "0"
         slider.focus()
         for _ in range(6):

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ffsim.calibration.figure_labels import figure_label
 from ffsim.core.errors import InputError, format_validation_error
 from ffsim.core.regions import REGION_IDS
 from ffsim.resources import OBSERVATIONS_PATH, VALIDATION_PATH
@@ -116,6 +117,13 @@ class Observation(BaseModel):
             if part not in REGION_IDS:
                 raise ValueError(f"region {part!r} is not one of {', '.join(REGION_IDS)}")
         return self
+
+    @property
+    def label(self) -> str:
+        """A plain label: region, what was counted, date or period (``figure_labels``)."""
+        return figure_label(
+            self.region, self.measure, self.quantity, self.ref_start, self.ref_end, self.form
+        )
 
     @property
     def regions(self) -> tuple[str, ...]:

@@ -36,6 +36,16 @@ def app_command(args: argparse.Namespace, streamlit_args: list[str]) -> NoReturn
         use_artifact(path)
         env[ENV_ARTIFACT] = str(path)
         print(f"ffsim app: starting from {shown(path)}")
-    command = [sys.executable, "-m", "streamlit", "run", str(app_script()), *streamlit_args]
+    # No "Deploy" button (ffsim.app_pages.app.TOOLBAR_MODE); an option given by the user wins.
+    toolbar = "--client.toolbarMode=minimal"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_script()),
+        toolbar,
+        *streamlit_args,
+    ]
     sys.stdout.flush()
     os.execve(sys.executable, command, env)  # becomes the Streamlit server: signals reach it

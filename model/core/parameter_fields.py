@@ -1,6 +1,7 @@
 """How a parameter is declared and documented: field builders and the spec derived from a field.
 
-A parameter is a pydantic field that carries its default, bounds, unit, description and source
+A parameter is a pydantic field that carries its default, bounds, unit, short plain label,
+description and source
 (``ffsim.core.parameters.Parameters`` and the groups it is made of). :class:`ParameterSpec` is the
 plain record read back from such a field, which widgets, docs tables and the calibration config
 use.
@@ -28,14 +29,19 @@ def parameter_field(
     description: str,
     source: str,
     category: Category = "assumption",
+    *,
+    label: str,
 ) -> Any:
-    """A scalar parameter field with its bounds and documentation."""
+    """A scalar parameter field with its bounds and documentation; ``label`` is its short plain
+    name, shown by the app in place of the identifier.
+    """
     return Field(
         default,
         ge=lower,
         le=upper,
         description=description,
         json_schema_extra={
+            "label": label,
             "unit": unit,
             "source": source,
             "category": category,
@@ -62,9 +68,11 @@ def regional_model(
     )
 
 
-def regional_field(model: type[BaseModel], unit: str, description: str, source: str) -> Any:
+def regional_field(
+    model: type[BaseModel], unit: str, description: str, source: str, *, label: str
+) -> Any:
     """A regional parameter field: values of ``model`` (see :func:`regional_model`, whose bounds
-    of every region's value it records), with the parameter's documentation.
+    of every region's value it records), with the parameter's documentation and short ``label``.
     """
     metadata = model.model_fields[REGION_IDS[0]].metadata
     lower = next(m.ge for m in metadata if hasattr(m, "ge"))
@@ -73,6 +81,7 @@ def regional_field(model: type[BaseModel], unit: str, description: str, source: 
         default_factory=model,
         description=description,
         json_schema_extra={
+            "label": label,
             "unit": unit,
             "source": source,
             "category": "assumption",
@@ -88,6 +97,7 @@ class ParameterSpec:
     """Documentation and bounds of one parameter, derived from its field."""
 
     name: str
+    label: str
     default: float | dict[str, float]
     lower: float
     upper: float
@@ -112,6 +122,7 @@ def specs_of(model: type[BaseModel]) -> tuple[ParameterSpec, ...]:
         out.append(
             ParameterSpec(
                 name=name,
+                label=str(extra["label"]),
                 default=value.model_dump() if regional else value,
                 lower=float(extra["lower"]),  # type: ignore[arg-type]
                 upper=float(extra["upper"]),  # type: ignore[arg-type]

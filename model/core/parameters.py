@@ -60,6 +60,7 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "Counter-messaging and disruption: share of the network effect removed.",
         "Policy lever; 0 as reported.",
         "lever",
+        label="Counter-messaging",
     )
     reintegration_offer: float = parameter_field(
         0.0,
@@ -69,6 +70,7 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "Programmes for returnees: relative increase of the return hazard.",
         "Policy lever; 0 as reported.",
         "lever",
+        label="Programmes for returnees",
     )
     # --- regional ----------------------------------------------------------------------------
     radicalisation_rate: RadicalisationRate = regional_field(  # type: ignore[valid-type]
@@ -76,12 +78,14 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "persons/month",
         "Persons a month joining the region's pool of would-be recruits.",
         "Order of magnitude from the regional counts (model/data/regions.toml); calibrated.",
+        label="Joining the pool of would-be recruits",
     )
     return_propensity: ReturnPropensity = regional_field(  # type: ignore[valid-type]
         ReturnPropensity,
         "dimensionless",
         "Regional multiplier on the return hazard.",
         "DOMAIN.md: return hazards differ by region; 1 by default.",
+        label="Regional return multiplier",
     )
     early_wave: EarlyWave = regional_field(  # type: ignore[valid-type]
         EarlyWave,
@@ -90,6 +94,7 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "early_wave_lead months before the others).",
         "DOMAIN.md (ICSR, December 2013): Europeans and Tunisians were early; "
         "model/data/regions.toml.",
+        label="Part of the early wave",
     )
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Parameters:

@@ -26,6 +26,7 @@ class TheatreParameters(BaseModel):
         "dimensionless",
         "Share of would-be departures deterred when the border is fully closed.",
         "Washington Post 2016-09-11: 'increasing difficulty of traveling' hurt recruitment.",
+        label="Departures deterred by a closed border",
     )
     transit_time: float = parameter_field(
         0.5,
@@ -34,6 +35,7 @@ class TheatreParameters(BaseModel):
         "month",
         "Mean time from leaving home to crossing into Syria or Iraq.",
         "Assumption: a journey through Turkey of a few weeks.",
+        label="Travel time to Syria or Iraq",
     )
     # --- in theatre --------------------------------------------------------------------------
     combat_mortality: float = parameter_field(
@@ -44,6 +46,7 @@ class TheatreParameters(BaseModel):
         "Death hazard of local fighters without an air campaign.",
         "Assumption; constrained by 10,000 killed by air strikes by Sep 2015 (NYMag/NYT "
         "2015-09-27).",
+        label="Death rate of local fighters",
     )
     air_lethality: float = parameter_field(
         2.0,
@@ -52,6 +55,7 @@ class TheatreParameters(BaseModel):
         "dimensionless",
         "Relative increase of the death hazard at full air-campaign intensity.",
         "NYMag/NYT 2015-09-27: coalition strikes killed roughly 10,000 fighters; calibrated.",
+        label="Added deaths from the air campaign",
     )
     ground_lethality: float = parameter_field(
         1.0,
@@ -64,6 +68,7 @@ class TheatreParameters(BaseModel):
         "DOMAIN.md: the ground offensives that retook territory (Tikrit, Ramadi, Fallujah, Manbij, "
         "Mosul, Raqqa) killed foreign as well as local fighters; CounterPunch 2017-03-24 (heavy "
         "fighting in Mosul's Old City); calibrated.",
+        label="Added deaths from ground offensives",
     )
     foreign_death_rate: float = parameter_field(
         0.006,
@@ -75,6 +80,7 @@ class TheatreParameters(BaseModel):
         "Prior from ICCT (April 2016): 14% of EU travellers confirmed dead by early 2016; "
         "arithmetic in calibration/config.toml. Daily Beast 2015-04-30: foreigners mostly "
         "in a support role. Calibrated.",
+        label="Death rate of foreign fighters",
     )
     return_rate: float = parameter_field(
         0.006,
@@ -83,6 +89,7 @@ class TheatreParameters(BaseModel):
         "1/month",
         "Return hazard of a foreign fighter at full perceived territory and open exits.",
         "Assumption; calibrated against returns implied by regional counts.",
+        label="Return rate",
     )
     desertion_sensitivity: float = parameter_field(
         1.0,
@@ -93,6 +100,7 @@ class TheatreParameters(BaseModel):
         "(multiplier 1 + sensitivity x (1 - territory)).",
         "Haaretz 2016-06-26: desertions and requests for help to get home as the group lost "
         "ground.",
+        label="Extra returns as territory is lost",
     )
     onward_rate: float = parameter_field(
         0.004,
@@ -101,6 +109,7 @@ class TheatreParameters(BaseModel):
         "1/month",
         "Hazard of moving on to another theatre (e.g. Libya) when perceived territory is zero.",
         "Haaretz 2016-06-26 (fighters have 'traveled to Libya'); Washington Post 2016-09-11.",
+        label="Moving on to another theatre",
     )
     exit_blocking: float = parameter_field(
         0.7,
@@ -110,6 +119,7 @@ class TheatreParameters(BaseModel):
         "Share of returns and onward moves blocked when the border is fully closed.",
         "DOMAIN.md: the border closure cut returns as well as arrivals; Washington Post "
         "2016-09-11.",
+        label="Exits blocked by a closed border",
     )
     initial_in_theatre: float = parameter_field(
         500.0,
@@ -118,6 +128,7 @@ class TheatreParameters(BaseModel):
         "persons",
         "Foreign fighters in theatre in January 2012, split across regions by radicalisation rate.",
         "Assumption: a few hundred at the start of the war (not in the articles).",
+        label="Foreign fighters in theatre, January 2012",
     )
     # --- local fighters ----------------------------------------------------------------------
     local_recruitment: float = parameter_field(
@@ -128,6 +139,7 @@ class TheatreParameters(BaseModel):
         "Local recruitment at full territory (proportional to territory held).",
         "Assumption; Haaretz 2016-06-26 and Washington Post 2016-09-11 on recruiting locals "
         "and children; CounterPunch 2017-03-24 (5-6 million people ruled).",
+        label="Local recruitment",
     )
     local_exit_rate: float = parameter_field(
         0.02,
@@ -136,6 +148,7 @@ class TheatreParameters(BaseModel):
         "1/month",
         "Hazard of local fighters leaving the ranks for reasons other than death.",
         "Assumption.",
+        label="Local fighters leaving the ranks",
     )
     local_initial: float = parameter_field(
         2000.0,
@@ -144,4 +157,5 @@ class TheatreParameters(BaseModel):
         "persons",
         "Local fighters in January 2012.",
         "Assumption: a few thousand (CounterPunch 2017-03-24: Mosul taken by 'a few thousand').",
+        label="Local fighters, January 2012",
     )

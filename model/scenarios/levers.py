@@ -20,14 +20,16 @@ from ffsim.core.drivers import Drivers, DriverSeries, Knot
 from ffsim.core.parameters import PARAMETER_SPECS, SPECS_BY_NAME
 
 
-def _lever(default: float, lower: float, upper: float, unit: str, description: str) -> Any:
-    """A lever field with its bounds and documentation."""
+def _lever(
+    default: float, lower: float, upper: float, unit: str, description: str, *, label: str
+) -> Any:
+    """A lever field with its bounds, documentation and short plain ``label``."""
     return Field(
         default,
         ge=lower,
         le=upper,
         description=description,
-        json_schema_extra={"unit": unit, "lower": lower, "upper": upper},
+        json_schema_extra={"label": label, "unit": unit, "lower": lower, "upper": upper},
     )
 
 
@@ -35,7 +37,9 @@ def _parameter_lever(name: str) -> Any:
     """The lever that sets policy parameter ``name``: its field in the parameter schema."""
     spec = SPECS_BY_NAME[name]
     assert spec.category == "lever" and isinstance(spec.default, float)
-    return _lever(spec.default, spec.lower, spec.upper, spec.unit, spec.description)
+    return _lever(
+        spec.default, spec.lower, spec.upper, spec.unit, spec.description, label=spec.label
+    )
 
 
 class Levers(BaseModel):
@@ -50,6 +54,7 @@ class Levers(BaseModel):
         "months",
         "Timing of the Turkish border closure: every dated step of the reported closure moved "
         "by this many months (negative: earlier).",
+        label="Border closure: timing",
     )
     border_closure_strength: float = _lever(
         1.0,
@@ -58,6 +63,7 @@ class Levers(BaseModel):
         "dimensionless",
         "Strength of the closure: share of the reported rise above the 2012 level (0: no "
         "tightening; above 1: stronger, capped at a sealed border).",
+        label="Border closure: strength",
     )
     prevention_shift: int = _lever(
         0,
@@ -65,6 +71,7 @@ class Levers(BaseModel):
         36,
         "months",
         "Timing of prevention at home (travel bans, parental permission): months moved.",
+        label="Prevention at home: timing",
     )
     prevention_strength: float = _lever(
         1.0,
@@ -72,6 +79,7 @@ class Levers(BaseModel):
         2.0,
         "dimensionless",
         "Strength of prevention at home: share of the reported rise (0: none; capped at 1).",
+        label="Prevention at home: strength",
     )
     air_campaign_strength: float = _lever(
         1.0,
@@ -79,6 +87,7 @@ class Levers(BaseModel):
         1.0,
         "dimensionless",
         "Intensity of the air campaign relative to what was reported (0: no air campaign).",
+        label="Air campaign: intensity",
     )
     reintegration_offer: float = _parameter_lever("reintegration_offer")
     counter_messaging: float = _parameter_lever("counter_messaging")
@@ -94,6 +103,7 @@ class LeverSpec:
     upper: float
     unit: str
     description: str
+    label: str
 
 
 def _spec(name: str, field: FieldInfo) -> LeverSpec:
@@ -106,6 +116,7 @@ def _spec(name: str, field: FieldInfo) -> LeverSpec:
         float(extra["upper"]),  # type: ignore[arg-type]
         str(extra["unit"]),
         field.description or "",
+        str(extra["label"]),
     )
 
 

@@ -28,6 +28,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 SESSIONS = (1, 4, 8)
 MOVES = 12
+FIRST_CHART = (
+    "() => { const c = document.querySelector('.js-plotly-plot');"
+    " return c && c.data ? JSON.stringify(c.data.map(t => t.y)) : null; }"
+)
+"""The first chart's data, or null while the page redraws it."""
+
 SLIDER = 'input[type=range][aria-label="Border closure: timing (months)"]'
 
 
@@ -49,7 +55,8 @@ async def _session(browser, url: str, first_chart: str, settled: str, ready) -> 
         await slider.focus()
         start = time.perf_counter()
         await page.keyboard.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
-        await page.wait_for_function(f"() => ({first_chart})() !== {before!r}", timeout=180_000)
+        changed = f"() => {{ const d = ({first_chart})(); return d !== null && d !== {before!r}; }}"
+        await page.wait_for_function(changed, timeout=180_000)
         await page.wait_for_function(settled, timeout=180_000)
         times.append(time.perf_counter() - start)
     await context.close()
@@ -58,7 +65,7 @@ async def _session(browser, url: str, first_chart: str, settled: str, ready) -> 
 
 async def _measure(url: str, n: int, log: Path) -> tuple[list[float], list[float]]:
     from playwright.async_api import async_playwright
-    from test_browser import ARGS, CHROMIUM, FIRST_CHART, SETTLED
+    from test_browser import ARGS, CHROMIUM, SETTLED
 
     with tempfile.TemporaryDirectory() as home:
         async with async_playwright() as p:

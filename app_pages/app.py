@@ -22,6 +22,7 @@ PAGES_DIR = Path(__file__).resolve().parent
 PAGES: tuple[tuple[str, str], ...] = (
     ("explore.py", "Explore"),
     ("compare.py", "Compare"),
+    ("sensitivity.py", "Sensitivity"),
     ("calibration.py", "Calibration"),
     ("forecasts.py", "Forecasts"),
     ("model_page.py", "Model"),

@@ -31,6 +31,7 @@ PAGES = [
     "app_pages/model_page.py",
     "app_pages/scenarios_io.py",
     "app_pages/learn.py",
+    "app_pages/sensitivity.py",
 ]
 
 
@@ -924,3 +925,63 @@ def test_reported_world_figures_are_drawn_where_they_belong_on_the_explore_chart
     assert stocks["mode"] == "markers"
     assert by_id["world_returned_soufan_2017_10"].ref_end.isoformat() in list(stocks["x"])
     assert reported("in_theatre") == []  # France's figure is not the world's
+
+
+SENSITIVITY = "app_pages/sensitivity.py"
+
+
+def test_changing_the_output_changes_the_tornado(app):
+    app.switch_page(SENSITIVITY).run()
+    assert not app.exception, [e.message for e in app.exception]
+    before = chart_data(app)
+    assert len(before) == 1  # the tornado; Sobol waits for its button
+    app.selectbox(key="sensitivity:output").set_value("returned").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert chart_data(app) != before
+
+
+def test_the_sobol_button_computes_the_indices(app):
+    app.switch_page(SENSITIVITY).run()
+    assert app.selectbox(key="sensitivity:n").value == 64
+    app.button(key="sensitivity:compute").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    charts = app.get("plotly_chart")
+    assert len(charts) == 3
+    total = json.loads(charts[2].proto.spec)
+    assert total["data"] and all(len(t["y"]) >= 1 for t in total["data"])
+
+
+def test_sensitivity_builders_are_pure_and_label_inputs_plainly():
+    import datetime as dt
+
+    from ffsim.app_pages.sensitivity_charts import input_label, sobol_figure, tornado_figure
+    from ffsim.scenarios.sensitivity import SobolResult, TornadoBar
+
+    bars = [
+        TornadoBar("departure_rate", "parameter", 0.01, 0.05, 80.0, 140.0),
+        TornadoBar("radicalisation_rate.france", "parameter", 1.0, 2.0, 95.0, 105.0),
+        TornadoBar("border_closure_shift", "lever", -36.0, 36.0, 99.0, 101.0),
+    ]
+    fig = tornado_figure(100.0, bars, "title", "persons")
+    labels = list(fig.data[0].y)
+    assert labels[0] == "Departure rate from the pool"
+    assert labels[1].endswith("(France)") and "radicalisation_rate" not in labels[1]
+    assert labels[2] == LEVER_SPECS["border_closure_shift"].label
+    assert [fig.data[0].base, fig.data[1].base] == [100.0, 100.0]
+    assert [100.0 + x for x in fig.data[0].x] == [80.0, 95.0, 99.0]
+    assert [100.0 + x for x in fig.data[1].x] == [140.0, 105.0, 101.0]
+    assert input_label("no_such_input") == "no_such_input"
+    s = SobolResult(
+        ("departure_rate", "appeal_base"),
+        (dt.date(2013, 12, 31), dt.date(2014, 12, 31)),
+        np.array([[0.1, 0.5], [0.2, 0.4]]),
+        np.array([[0.2, 0.6], [0.3, 0.5]]),
+        np.zeros((2, 2)),
+        8,
+    )
+    sfig = sobol_figure(s, "total", "t")
+    assert [t.name for t in sfig.data] == [
+        input_label("appeal_base"),
+        input_label("departure_rate"),
+    ]
+    assert list(sfig.data[0].y) == [0.6, 0.5]

@@ -30,6 +30,7 @@ CHART_MODULES = (
     "calibration_charts.py",
     "forecast_charts.py",
     "sankey.py",
+    "sensitivity_charts.py",
 )
 
 

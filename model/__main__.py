@@ -1,4 +1,4 @@
-"""``python -m model``: the ``ffsim`` command line."""
+"""``python -m ffsim``: the ``ffsim`` command line."""
 
 import sys
 

@@ -1,6 +1,6 @@
 """Time-varying drivers: validated, dated piecewise-linear series and their evaluation.
 
-Defaults are read from ``model/data/drivers.toml``, where every knot names its source. A
+Defaults are read from ``model/core/data/drivers.toml``, where every knot names its source. A
 series is held constant before its first knot and after its last.
 """
 

@@ -77,7 +77,7 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         RadicalisationRate,
         "persons/month",
         "Persons a month joining the region's pool of would-be recruits.",
-        "Order of magnitude from the regional counts (model/data/regions.toml); calibrated.",
+        "Order of magnitude from the regional counts (model/core/data/regions.toml); calibrated.",
         label="Joining the pool of would-be recruits",
     )
     return_propensity: ReturnPropensity = regional_field(  # type: ignore[valid-type]
@@ -93,7 +93,7 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "Share of the early-wave lead in the war's salience (1: the region's salience rises "
         "early_wave_lead months before the others).",
         "DOMAIN.md (ICSR, December 2013): Europeans and Tunisians were early; "
-        "model/data/regions.toml.",
+        "model/core/data/regions.toml.",
         label="Part of the early wave",
     )
 

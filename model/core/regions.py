@@ -1,4 +1,4 @@
-"""The set of source regions, read from the data file ``model/data/regions.toml``."""
+"""The set of source regions, read from the data file ``model/core/data/regions.toml``."""
 
 from __future__ import annotations
 

@@ -1,25 +1,25 @@
-"""Reading a share link: its query parameters checked one by one, never trusted.
+"""Reading a share link: its query parameters read one by one, never trusted.
 
 A link carries ``v`` (the ffsim version that made it), ``base`` (a shipped scenario, or
 ``local-<id>`` for a base kept in this computer's store) and one key per change:
-``lever.NAME``, ``param.NAME`` or ``param.NAME.REGION``. Every key that cannot be used (unknown,
-repeated, too long, not a finite number, a fraction for a whole number, out of bounds, a region
-of a parameter that has none or the reverse) is left out with a notice naming the key, the value
-and what is allowed; the rest of the link is used. No Streamlit here.
+``lever.NAME``, ``param.NAME`` or ``param.NAME.REGION``. This module reads the link's form: a
+key that is not of these forms, repeated or too long, or a value that is not a plain decimal
+number, is left out with a notice naming the key, the value and what is allowed. What the values
+mean (a known name and region, a whole number where months are counted, a finite number within
+bounds) is checked by the one path every scenario takes, ``apply_each_change``; the changes it
+refuses are left out with its own words, and the rest of the link is used. No Streamlit here.
 """
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ffsim.core.parameters import PARAMETER_SPECS
-from ffsim.core.regions import REGION_IDS
-from ffsim.scenarios.levers import LEVER_SPECS, Levers
+from ffsim.scenarios.levers import LEVER_SPECS
+from ffsim.scenarios.scenario_input import allowed_value
 
 MAX_KEYS = 200
 """Keys read from one link; the rest are left out with a notice."""
@@ -31,7 +31,6 @@ NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 """A plain decimal number: no nan, inf, hex, underscores or spaces."""
 
 ASSUMPTIONS = {s.name: s for s in PARAMETER_SPECS if s.category == "assumption"}
-INTEGER_LEVERS = {n for n, f in Levers.model_fields.items() if f.annotation is int}
 LOCAL_BASE = re.compile(r"local-([0-9a-f]{16})")
 KNOWN = "v, base, lever.NAME, param.NAME, param.NAME.REGION"
 
@@ -59,89 +58,67 @@ def plain(text: str) -> str:
 @dataclass
 class Link:
     """What a link asks for: ``base`` (None: the baseline; a shipped stem; ``local-<id>``),
-    the changes it carries, and a notice for everything left out.
+    its changes as flat tables (``levers``, ``parameters``; a regional value by dotted name),
+    the link key and text each change came from, and a notice for everything left out.
+
+    The link's values are only read here (a key's form, a number's spelling); whether they
+    can be used is decided by the scenario's own checks (``apply_each_change``), the same as
+    for a file, an upload or a saved scenario.
     """
 
     base: str | None = None
-    levers: dict[str, float] = field(default_factory=dict)
-    parameters: dict[str, Any] = field(default_factory=dict)
+    changes: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: {"levers": {}, "parameters": {}}
+    )
+    sources: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
+    def refused(self, section: str, name: str, why: str) -> str:
+        """The notice for a change the scenario's checks left out."""
+        key, raw = self.sources.get((section, name), (f"{section}.{name}", ""))
+        return f"Link key {quoted(key)} = {quoted(raw)} ignored: {why}."
 
-def _number(key: str, raw: str, lower: float, upper: float, whole: bool, unit: str) -> float:
-    """The value of ``raw``, or ValueError with the notice's text."""
-    kind = "a whole number" if whole else "a number"
-    allowed = f"allowed: {kind} from {lower:g} to {upper:g}" + (f" ({unit})" if unit else "")
-    head = f"Link value {quoted(key)} = {quoted(raw)} ignored"
+
+def _number(key: str, raw: str, section: str, name: str) -> int | float:
+    """The number ``raw`` spells (an int when written without a point or exponent), or
+    ValueError with the notice's text.
+    """
+    allowed = allowed_value(section, name) or "a number"
+    head = f"Link key {quoted(key)} = {quoted(raw)} ignored"
     if len(raw) > MAX_CHARS:
-        raise ValueError(f"{head}: too long; {allowed}.")
-    if not NUMBER.fullmatch(raw.strip()):
-        raise ValueError(f"{head}: not a number; {allowed}.")
-    value = float(raw)
-    if not math.isfinite(value):
-        raise ValueError(f"{head}: too large to be a number; {allowed}.")
-    if whole and not value.is_integer():
-        raise ValueError(f"{head}: not a whole number; {allowed}.")
-    if not lower <= value <= upper:
-        raise ValueError(f"{head}: out of bounds; {allowed}.")
-    return int(value) if whole else value
-
-
-def _suggest(name: str, names: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, names, n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"{head}: too long; allowed: {allowed}.")
+    text = raw.strip()
+    if not NUMBER.fullmatch(text):
+        raise ValueError(f"{head}: not a number; allowed: {allowed}.")
+    return int(text) if text.lstrip("+-").isdigit() else float(text)
 
 
 def _lever(link: Link, key: str, name: str, raw: str) -> None:
-    spec = LEVER_SPECS.get(name)
-    if spec is None:
+    if name in ASSUMPTIONS:
         link.notices.append(
-            f"Link key {quoted(key)} ignored: not a policy lever{_suggest(name, list(LEVER_SPECS))}"
-            f"; allowed: {', '.join(LEVER_SPECS)}."
+            f"Link key {quoted(key)} ignored: {name} is a world assumption; use param.{name}."
         )
         return
-    whole = name in INTEGER_LEVERS
-    link.levers[name] = _number(key, raw, spec.lower, spec.upper, whole, spec.unit)
+    link.changes["levers"][name] = _number(key, raw, "levers", name)
+    link.sources[("levers", name)] = (key, raw)
 
 
 def _parameter(link: Link, key: str, parts: list[str], raw: str) -> None:
     name = parts[0]
-    spec = ASSUMPTIONS.get(name)
     if name in LEVER_SPECS:
         link.notices.append(
             f"Link key {quoted(key)} ignored: {name} is a policy lever; use lever.{name}."
         )
         return
-    if spec is None or len(parts) > 2:
-        hint = _suggest(name, list(ASSUMPTIONS)) if spec is None else ""
+    if len(parts) > 2:
         link.notices.append(
-            f"Link key {quoted(key)} ignored: not a world assumption{hint}; allowed: "
-            "param.NAME or param.NAME.REGION with a name from the Model page's table."
+            f"Link key {quoted(key)} ignored: not part of a share link; allowed: param.NAME or "
+            "param.NAME.REGION."
         )
         return
-    if spec.regional and len(parts) == 1:
-        link.notices.append(
-            f"Link key {quoted(key)} = {quoted(raw)} ignored: {name} is set by region; allowed: "
-            f"param.{name}.REGION with REGION one of {', '.join(REGION_IDS)}."
-        )
-        return
-    if not spec.regional and len(parts) == 2:
-        link.notices.append(
-            f"Link key {quoted(key)} ignored: {name} is one value for every region; "
-            f"allowed: param.{name}."
-        )
-        return
-    if spec.regional and parts[1] not in REGION_IDS:
-        link.notices.append(
-            f"Link key {quoted(key)} ignored: no region {quoted(parts[1])}; allowed: "
-            f"{', '.join(REGION_IDS)}."
-        )
-        return
-    value = _number(key, raw, spec.lower, spec.upper, False, spec.unit)
-    if spec.regional:
-        link.parameters.setdefault(name, {})[parts[1]] = value
-    else:
-        link.parameters[name] = value
+    dotted = ".".join(parts)
+    link.changes["parameters"][dotted] = _number(key, raw, "parameters", dotted)
+    link.sources[("parameters", dotted)] = (key, raw)
 
 
 def _base(link: Link, raw: str, shipped: Sequence[str]) -> None:

@@ -17,8 +17,14 @@ import streamlit as st
 from ffsim import __version__
 from ffsim.app_pages import links, store
 from ffsim.core.errors import InputError
-from ffsim.scenarios.levers import Levers
-from ffsim.scenarios.scenario import SCENARIO_DIR, Scenario, baseline_scenario, check_scenario_text
+from ffsim.scenarios.scenario import (
+    SCENARIO_DIR,
+    Scenario,
+    apply_changes,
+    apply_each_change,
+    baseline_scenario,
+    check_scenario_text,
+)
 
 BASE, CHANGES, SAVED, NOTICE = "base", "changes", "saved", "notice"
 SHIPPED = {p.stem: p for p in sorted(SCENARIO_DIR.glob("*.toml"))}
@@ -87,16 +93,13 @@ def current() -> Scenario:
     """The base with the user's changes applied (invalid changes are dropped with a notice)."""
     b, c = base(), changes()
     try:
-        levers = Levers(**{**b.levers.model_dump(), **c["levers"]})
-        assumptions = b.assumptions.with_overrides(c["parameters"])
-    except (InputError, ValueError) as exc:
+        edited = apply_changes(b, c, "changes")
+    except InputError as exc:
         notice(f"Changes could not be applied and were reset: {exc}")
         st.session_state[CHANGES] = {"levers": {}, "parameters": {}}
         return b
     return replace(
-        b,
-        levers=levers,
-        assumptions=assumptions,
+        edited,
         name=f"{b.name} (edited)" if (c["levers"] or c["parameters"]) else b.name,
     )
 
@@ -255,12 +258,19 @@ def restore_from_query(query: Mapping[str, Sequence[str]]) -> None:
     if link.base:
         label, toml = _link_base(link.base)
         st.session_state[BASE] = {"label": label, "toml": toml}
-    candidate = {"levers": link.levers, "parameters": link.parameters}
-    b = base()
-    try:
-        Levers(**{**b.levers.model_dump(), **link.levers})
-        b.assumptions.with_overrides(link.parameters)
-    except (InputError, ValueError) as exc:
-        notice(f"The link's values do not fit together and were ignored: {exc}")
-        return
-    st.session_state[CHANGES] = candidate
+    _, kept, refused = apply_each_change(base(), link.changes, "link")
+    for (section, name), why in refused.items():
+        notice(link.refused(section, name, why))
+    st.session_state[CHANGES] = nested(kept)
+
+
+def nested(flat: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Changes as the session keeps them: a regional value under its parameter's name."""
+    out: dict[str, dict[str, Any]] = {"levers": dict(flat.get("levers", {})), "parameters": {}}
+    for key, value in flat.get("parameters", {}).items():
+        name, dot, region = key.partition(".")
+        if dot:
+            out["parameters"].setdefault(name, {})[region] = value
+        else:
+            out["parameters"][key] = value
+    return out

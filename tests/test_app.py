@@ -416,7 +416,7 @@ def test_a_tampered_link_value_is_a_notice_and_the_rest_of_the_link_is_used(raw)
     at = link_app({"lever.border_closure_shift": raw, "lever.air_campaign_strength": "0.5"})
     said = [n for n in notices(at) if "lever.border_closure_shift" in n]
     assert len(said) == 1, notices(at)
-    assert "a whole number from -36 to 36" in said[0]  # what is allowed
+    assert "[-36, 36] months" in said[0]  # what is allowed
     assert repr(raw[:40]) in said[0]  # the value (cut when long)
     assert at.slider(key=widget_key("lever", "border_closure_shift")).value == 0
     assert at.slider(key=widget_key("lever", "air_campaign_strength")).value == 0.5
@@ -445,7 +445,7 @@ def test_a_tampered_link_is_not_repeated_by_a_reload():
 def test_a_link_setting_a_regional_parameter_both_ways_keeps_the_regional_value():
     at = link_app({"param.radicalisation_rate": "5", "param.radicalisation_rate.france": "3"})
     said = " ".join(notices(at))
-    assert "param.radicalisation_rate" in said and "set by region" in said
+    assert "param.radicalisation_rate" in said and "a regional parameter" in said
     assert "france" in said  # the regions allowed are listed
     assert at.slider(key=widget_key("param", "radicalisation_rate", "france")).value == 3.0
 
@@ -470,48 +470,82 @@ def test_repeated_unknown_and_too_many_keys_are_notices():
     assert "Calibrated baseline" in at.sidebar.caption[0].value
 
 
-def test_a_link_key_of_each_kind_is_refused_with_what_is_allowed():
+def read_through(query: dict[str, list[str]], version: str = __version__):
+    """A link read as the app reads it: its form, then the scenario's own checks."""
     from ffsim.app_pages.links import read_link
+    from ffsim.scenarios.scenario import apply_each_change, baseline_scenario
 
-    link = read_link(
+    link = read_link(query, version, ["territory_held"])
+    scenario, kept, refused = apply_each_change(baseline_scenario(), link.changes, "link")
+    said = link.notices + [
+        link.refused(section, name, why) for (section, name), why in refused.items()
+    ]
+    return scenario, kept, said
+
+
+def test_a_link_key_of_each_kind_is_refused_with_what_is_allowed():
+    _, kept, notes = read_through(
         {
             "lever.warp_drive": ["1"],
             "lever.border_closure_strenght": ["1"],
             "param.combat_mortality.france": ["0.01"],
             "param.radicalisation_rate.mars": ["1"],
             "param.reintegration_offer": ["0.5"],
+            "lever.combat_mortality": ["0.01"],
             "v": ["0.0.1"],
             "base": ["uploaded"],
         },
         "9.9",
-        ["territory_held"],
     )
-    said = "\n".join(link.notices)
-    assert "not a policy lever" in said and "border_closure_shift" in said  # the levers listed
+    said = "\n".join(notes)
+    assert "unknown name" in said and "border_closure_shift" in said  # the levers listed
     assert "did you mean border_closure_strength?" in said
-    assert "one value for every region; allowed: param.combat_mortality" in said
-    assert "no region `'mars'`; allowed: france" in said
+    assert "combat_mortality is not regional" in said
+    assert "radicalisation_rate.mars: unknown name; allowed: france" in said
     assert "is a policy lever; use lever.reintegration_offer" in said
+    assert "is a world assumption; use param.combat_mortality" in said
     assert "made with ffsim `'0.0.1'`; this is 9.9" in said
     assert "Upload the scenario file again" in said
-    assert not link.levers and not link.parameters and link.base is None
+    assert kept == {"levers": {}, "parameters": {}}
+    assert len(notes) == 8
+
+
+def test_a_link_and_a_file_are_checked_by_the_same_rules():
+    """The link's values reach the scenario through the path a file takes: what a file with
+    the same values is told, the link's notice says."""
+    from ffsim.scenarios.scenario import check_scenario_text
+
+    cases = {
+        "lever.border_closure_shift": ("2.9", "[levers]\nborder_closure_shift = 2.9"),
+        "lever.prevention_strength": ("1e400", "[levers]\nprevention_strength = inf"),
+        "param.combat_mortality": ("-1", "[parameters]\ncombat_mortality = -1"),
+        "param.radicalisation_rate.mars": ("1", "[parameters.radicalisation_rate]\nmars = 1"),
+    }
+    for key, (raw, table) in cases.items():
+        _, kept, notes = read_through({key: [raw]})
+        scenario, problems = check_scenario_text(f'name = "x"\n{table}\n', "file")
+        assert scenario is None and len(problems) == 1, problems
+        why = problems[0].removeprefix("file: ")
+        assert len(notes) == 1 and why in notes[0], (notes, why)
+        assert kept == {"levers": {}, "parameters": {}}
 
 
 @settings(max_examples=300, deadline=None)
 @given(key=hst.text(max_size=60), raw=hst.text(max_size=60))
 def test_reading_any_link_never_raises_and_keeps_only_values_within_bounds(key, raw):
-    from ffsim.app_pages.links import read_link
     from ffsim.core.parameters import SPECS_BY_NAME
 
     for k in (key, f"lever.{key}", "lever.border_closure_shift", "param.combat_mortality"):
-        link = read_link({k: [raw]}, __version__, ["territory_held"])
-        for name, value in link.levers.items():
+        scenario, kept, notes = read_through({k: [raw]})
+        for name, value in kept["levers"].items():
             spec = LEVER_SPECS[name]
             assert spec.lower <= value <= spec.upper and np.isfinite(value)
-        for name, value in link.parameters.items():
-            values = value.values() if isinstance(value, dict) else [value]
-            spec = SPECS_BY_NAME[name]
-            assert all(spec.lower <= v <= spec.upper and np.isfinite(v) for v in values)
+            assert getattr(scenario.levers, name) == value
+        for name, value in kept["parameters"].items():
+            spec = SPECS_BY_NAME[name.partition(".")[0]]
+            assert spec.lower <= value <= spec.upper and np.isfinite(value)
+        if k not in ("v", "base"):  # every other key is used or named in a notice
+            assert len(notes) + len(kept["levers"]) + len(kept["parameters"]) == 1
 
 
 # --- saved scenarios and uploaded bases survive a reload ----------------------------------

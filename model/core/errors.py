@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import math
 from collections.abc import Mapping
@@ -38,6 +39,18 @@ def shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def unknown_name(name: str, names: Any) -> str:
+    """What is said of an unknown ``name``: the closest allowed name, if one is close, and
+    every allowed name.
+    """
+    allowed = sorted(str(n) for n in names)
+    if not allowed:
+        return "unknown name"
+    close = difflib.get_close_matches(name, allowed, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown name{hint}; allowed: {', '.join(allowed)}"
+
+
 def format_validation_error(
     exc: ValidationError,
     prefix: str,
@@ -62,10 +75,7 @@ def format_validation_error(
         spec = specs.get(loc[0]) if loc else None
         if err["type"] == "extra_forbidden":
             names = (children or {}).get(loc[0], ()) if len(loc) > 1 else specs
-            allowed = (
-                f"unknown name; allowed: {', '.join(sorted(names))}" if names else "unknown name"
-            )
-            lines.append(f"{path}: {allowed}")
+            lines.append(f"{path}: {unknown_name(loc[-1], names)}")
             continue
         msg = err["msg"]
         if err["type"] == "value_error":

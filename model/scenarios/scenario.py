@@ -277,6 +277,41 @@ def apply_changes(base: Scenario, changes: Mapping[str, Any], label: str = "chan
     )
 
 
+def apply_each_change(
+    base: Scenario, changes: Mapping[str, Mapping[str, Any]], label: str = "changes"
+) -> tuple[Scenario, dict[str, dict[str, Any]], dict[tuple[str, str], str]]:
+    """``base`` with every change that passes the checks of :func:`apply_changes`.
+
+    The path of a share link, whose changes are used one by one: ``changes`` maps ``levers``
+    and ``parameters`` to flat tables (a regional value by dotted name,
+    ``radicalisation_rate.france``). The changes are tried together and, if they fail, one at
+    a time in order, each on top of those kept.
+
+    Returns
+    -------
+    The scenario, the changes kept (flat tables) and, for each change left out, keyed by
+    (table, name), why (the lines of :func:`apply_changes`' error, without ``label``).
+    """
+    flat = {section: dict(table) for section, table in changes.items()}
+    try:
+        return apply_changes(base, flat, label), flat, {}
+    except InputError:
+        pass
+    kept: dict[str, dict[str, Any]] = {section: {} for section in flat}
+    refused: dict[tuple[str, str], str] = {}
+    for section, table in flat.items():
+        for name, value in table.items():
+            trial = {**kept, section: {**kept[section], name: value}}
+            try:
+                apply_changes(base, trial, label)
+            except InputError as exc:
+                lines = [line.removeprefix(f"{label}: ") for line in str(exc).splitlines()]
+                refused[(section, name)] = "; ".join(lines)
+                continue
+            kept = trial
+    return apply_changes(base, kept, label), kept, refused
+
+
 def check_scenario_file(path: str | Path) -> tuple[Scenario | None, list[str]]:
     """Validate a scenario file (its base is looked up beside it)."""
     path = Path(path)

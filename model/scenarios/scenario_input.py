@@ -91,6 +91,16 @@ PARAMETER_ALLOWED = {
 }
 
 
+def allowed_value(section: str, name: str) -> str | None:
+    """What a value of ``section.name`` may be (``levers.X``, ``parameters.X`` or
+    ``parameters.X.REGION``), or None for a name that is neither a lever nor a parameter.
+    """
+    if section == "levers":
+        return LEVER_ALLOWED.get(name, (None,))[0]
+    spec = SPECS_BY_NAME.get(name.partition(".")[0]) if section == "parameters" else None
+    return None if spec is None else _range(spec.lower, spec.upper, spec.unit)
+
+
 def _check_parameters(table: Mapping[str, Any], label: str) -> tuple[dict[str, Any], list[str]]:
     kept, problems = _check(table, "parameters", PARAMETER_ALLOWED, label)
     for key, value in list(kept.items()):

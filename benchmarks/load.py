@@ -8,13 +8,15 @@ recorded for every move:
   appends each run's duration to the file named by ``FFSIM_TIMING_LOG``);
 - **slider to chart**: from the key press to the first chart's new data in the page.
 
-Run: ``.venv/bin/python benchmarks/load.py`` (about 3 minutes; needs /usr/bin/chromium).
+Run: ``.venv/bin/python benchmarks/load.py [--sessions 1,4,8] [--pin]`` (about 3 minutes;
+needs /usr/bin/chromium).
 Prints a Markdown table of medians and 95th percentiles per N. The machine is shared and
 noisy: read the ratios between N more than the absolute numbers.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import statistics
@@ -45,7 +47,7 @@ def _p95(values: list[float]) -> float:
 async def _session(browser, url: str, first_chart: str, settled: str, ready) -> list[float]:
     context = await browser.new_context(viewport={"width": 1500, "height": 2600})
     page = await context.new_page()
-    await page.goto(url)
+    await page.goto(url, timeout=180_000)
     await page.wait_for_function(settled, timeout=180_000)
     await ready.wait()  # every session loaded, log cleared: the moves start together
     slider = page.locator(SLIDER)
@@ -97,17 +99,37 @@ async def _measure(url: str, n: int, log: Path) -> tuple[list[float], list[float
 
 
 def main() -> None:
-    """Measure each N and print the table."""
+    """Measure each N and print the table.
+
+    Arguments: ``--sessions 1,4,8`` (the N measured) and ``--pin``, which runs the server on
+    one core and the browser on the other (processes inherit the affinity they are started
+    with), so that the browser drawing N pages does not take the server's CPU: the server
+    time then measures the server, as it would be with its users on their own machines.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", default=",".join(map(str, SESSIONS)))
+    parser.add_argument("--pin", action="store_true")
+    args = parser.parse_args()
+    sessions = [int(n) for n in args.sessions.split(",")]
+    cores = sorted(os.sched_getaffinity(0))
+    if args.pin and len(cores) < 2:
+        parser.error("--pin needs two cores")
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "timing.log"
         os.environ["FFSIM_TIMING_LOG"] = str(log)
         from test_browser import running_app
 
         rows = []
+        if args.pin:
+            os.sched_setaffinity(0, cores[:1])  # the server inherits the first core
         with running_app() as url:
-            for n in SESSIONS:
+            if args.pin:
+                os.sched_setaffinity(0, cores[1:])  # the browser, every other core
+            for n in sessions:
                 wall, server = asyncio.run(_measure(url, n, log))
                 rows.append((n, server, wall))
+    where = f"server on core {cores[0]}, browser on {cores[1:]}" if args.pin else "shared cores"
+    print(f"{where}; {MOVES} moves per session")
     print("| sessions | script runs | server time median | p95 | slider to chart median | p95 |")
     print("|---|---|---|---|---|---|")
     for n, server, wall in rows:

@@ -236,9 +236,14 @@ def use_artifact(path: Path, option: str = "--artifact") -> None:
     _active[0] = path
 
 
+@lru_cache(maxsize=1)
+def _shipped_resolved() -> Path:
+    return BASELINE_PATH.resolve()
+
+
 def baseline_label(path: Path | None = None) -> str:
     """How output names the baseline: the shipped one, or the artifact it came from."""
     path = active_artifact() if path is None else Path(path)
-    if path.resolve() == BASELINE_PATH.resolve():
+    if path == BASELINE_PATH or path.resolve() == _shipped_resolved():
         return "Calibrated baseline (as reported)"
     return f"Calibrated baseline from {path}"

@@ -34,13 +34,14 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from ffsim import resources
-from ffsim.calibration.baseline import baseline_label, baseline_parameters
+from ffsim.calibration.baseline import active_artifact, baseline_label, baseline_parameters
 from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers, close_knots
 from ffsim.core.errors import InputError, format_validation_error, shown
 from ffsim.core.parameters import Parameters
@@ -108,14 +109,29 @@ class Scenario:
 
 
 def baseline_scenario() -> Scenario:
-    """The calibrated baseline as a scenario: the root of every base chain."""
+    """The calibrated baseline as a scenario: the root of every base chain.
+
+    Built once per active artifact (and its modification time): the app asks for it for
+    every widget of every page run.
+    """
+    path = active_artifact()
+    try:
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = (0, 0)  # baseline_parameters reports the problem
+    return _baseline_scenario(path, stamp)
+
+
+@lru_cache(maxsize=4)
+def _baseline_scenario(path: Path, stamp: tuple[int, int]) -> Scenario:
     return Scenario(
-        name=baseline_label(),
+        name=baseline_label(path),
         description="The calibrated model with the drivers as reported.",
         motivation="",
         base="",
         levers=Levers(),
-        assumptions=baseline_parameters(),
+        assumptions=baseline_parameters(path),
         raw_drivers=DEFAULT_DRIVERS,
         settings=DEFAULT_SETTINGS,
     )

@@ -34,16 +34,18 @@ from ffsim.calibration.observations import (
 from ffsim.calibration.predictive import QUANTILES, FigureForecast
 from ffsim.calibration.uncertainty import band
 from ffsim.core.drivers import Drivers
+from ffsim.core.outputs import Selection
 from ffsim.core.parameters import Parameters
 from ffsim.core.results import Result
-from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate, simulate_ensemble
+from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate, simulate_outputs
 from ffsim.resources import shown
 from ffsim.scenarios.compare import posterior_members
 from ffsim.scenarios.scenario import Scenario, baseline_scenario
 
-BAND_DRAWS = 100
-"""Posterior draws behind every band in the app (the artifact stores 300; 100 keeps a slider
-move within its time budget, benchmarks/app_speed.py)."""
+BAND_DRAWS = 300
+"""Posterior draws behind every band in the app: all the artifact stores (300). The ensemble
+stores only the totals the bands show (``BAND_SELECTION``), which keeps a slider move within its
+time budget (benchmarks/app_speed.py, README "Speed")."""
 
 BAND_VARIABLES = (
     "in_theatre",
@@ -53,6 +55,9 @@ BAND_VARIABLES = (
     "returned",
     "killed",
 )
+
+BAND_SELECTION = Selection.of(BAND_VARIABLES)
+"""What the bands' ensemble stores: the world totals of ``BAND_VARIABLES``, every month."""
 
 
 def _keys(scenario: Scenario) -> tuple[str, str, str]:
@@ -96,7 +101,8 @@ def _bands(
     drivers = Drivers.model_validate_json(drivers_json)
     available = len(artifact()["posterior_sample"]["values"])
     members = posterior_members(params, min(BAND_DRAWS, available))
-    ensemble = simulate_ensemble(members, drivers, Settings.model_validate_json(settings_json))
+    settings = Settings.model_validate_json(settings_json)
+    ensemble = simulate_outputs(members, BAND_SELECTION, drivers, settings)
     return {v: band(ensemble, v, "total", (0.05, 0.95)) for v in BAND_VARIABLES}
 
 
@@ -151,6 +157,9 @@ def artifact() -> dict:
 
 FORECAST_VARIABLES = ("cumulative_arrivals", "returned", "in_theatre", "killed")
 """Stocks whose world totals the Forecasts page draws with each vintage's posterior bands."""
+
+VINTAGE_SELECTION = Selection.of(FORECAST_VARIABLES)
+"""What a vintage's posterior ensemble stores for the Forecasts page's bands."""
 
 
 class ArtifactError(Exception):
@@ -232,7 +241,7 @@ def _vintage(as_of: str) -> Vintage:
 def _vintage_bands(as_of: str, path: str, mtime: int) -> dict[str, Any]:
     artifact = vintage_artifact(Path(path), dt.date.fromisoformat(as_of))
     try:
-        result = posterior_result(artifact)
+        result = posterior_result(artifact, VINTAGE_SELECTION)
     except _BAD_CONTENT as exc:
         raise ArtifactError(
             f"{_shown(Path(path))}: its posterior draws cannot be run: {exc!r}"

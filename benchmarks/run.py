@@ -1,7 +1,9 @@
 """Benchmarks of the simulator. Prints a Markdown table of medians; never part of the tests.
 
-Usage: ``python benchmarks/run.py`` (or ``make bench``). Machines are shared and noisy, so every
-figure is the median of repeated runs after a warm-up, and ratios to the targets are given.
+Usage: ``python benchmarks/run.py [N]`` (or ``make bench``; N whole calibrations, default 3).
+Machines are shared and noisy, so every figure is the median of repeated runs after a warm-up,
+and ratios to the targets are given; the selected-output ensemble is timed interleaved with the
+compute floor (nothing stored), so both see the same load.
 """
 
 from __future__ import annotations
@@ -17,8 +19,21 @@ import time
 import numba
 import numpy as np
 
+from ffsim.core.drivers import DEFAULT_DRIVERS
+from ffsim.core.integrate import integrate_ensemble
+from ffsim.core.outputs import Selection
 from ffsim.core.parameters import Parameters
-from ffsim.core.simulate import simulate, simulate_ensemble
+from ffsim.core.regions import REGION_IDS
+from ffsim.core.simulate import (
+    DEFAULT_SETTINGS,
+    driver_table,
+    simulate,
+    simulate_ensemble,
+    simulate_outputs,
+)
+
+THREE_OUTPUTS = Selection.of(("in_theatre", "killed", "returned"))
+"""The issue's case: three world totals, every month."""
 
 
 def median_seconds(func, repeat: int) -> float:
@@ -29,16 +44,6 @@ def median_seconds(func, repeat: int) -> float:
         func()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def first_touch_seconds(shape: tuple[int, ...]) -> float:
-    """Allocate and write once an array of ``shape`` in a fresh process (page-fault cost)."""
-    code = (
-        "import time, numpy as np; t = time.perf_counter();"
-        f"a = np.empty({shape}); a.fill(1.0); print(time.perf_counter() - t)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip())
 
 
 def cold_start_seconds() -> float:
@@ -84,17 +89,95 @@ def compare_seconds(repeat: int) -> float:
     return median_seconds(lambda: compare(scenarios, draws=200), repeat)
 
 
+def nothing_stored(packed: np.ndarray) -> None:
+    """The compute floor: integrate every member and record nothing."""
+    settings = DEFAULT_SETTINGS
+    integrate_ensemble(
+        np.ascontiguousarray(packed.T),
+        driver_table(DEFAULT_DRIVERS, settings),
+        settings.dt,
+        settings.steps_per_month,
+        settings.n_months,
+        len(REGION_IDS),
+        np.zeros((0, 1), dtype=np.int64),
+        np.zeros(0, dtype=np.int64),
+        np.empty((packed.shape[0], 0, 0)),
+    )
+
+
+def command_seconds(args: list[str], repeat: int, cold: bool) -> float:
+    """Median wall time of ``ffsim ARGS`` as a whole command in a new process; ``cold`` with an
+    empty compile cache each time (compilation included), else with the cache warm."""
+    ffsim = os.path.join(os.path.dirname(sys.executable), "ffsim")
+    times = []
+    with tempfile.TemporaryDirectory() as warm:
+        env = {**os.environ, "FFSIM_CACHE_DIR": warm}
+        subprocess.run([ffsim, *args], env=env, capture_output=True, check=True)  # fills it
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as empty:
+                run_env = {**env, "FFSIM_CACHE_DIR": empty} if cold else env
+                start = time.perf_counter()
+                subprocess.run([ffsim, *args], env=run_env, capture_output=True, check=True)
+                times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bands_seconds(repeat: int) -> float:
+    """Median time of the Explore page's bands: 300 posterior draws, six totals, quantiles."""
+    import logging
+
+    # The app's cached functions warn that no Streamlit server runs; here none is needed.
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
+    from ffsim.app_pages.runner import BAND_SELECTION, BAND_VARIABLES
+    from ffsim.calibration.baseline import baseline_parameters
+    from ffsim.calibration.uncertainty import band
+    from ffsim.scenarios.compare import posterior_members
+
+    def bands() -> None:
+        members = posterior_members(baseline_parameters(), 300)
+        ensemble = simulate_outputs(members, BAND_SELECTION)
+        for v in BAND_VARIABLES:
+            band(ensemble, v, "total", (0.05, 0.95))
+
+    return median_seconds(bands, repeat)
+
+
 def main() -> int:
+    calibration_repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     params = Parameters()
     packed = np.tile(params.pack(), (10_000, 1))
     single = median_seconds(lambda: simulate(params), repeat=500)
-    ensemble = median_seconds(lambda: simulate_ensemble(packed), repeat=9)
+    buffer = np.empty(THREE_OUTPUTS.shape(10_000, DEFAULT_SETTINGS.n_months))
+    # Interleaved, so that load from other work on the machine falls on all three alike.
+    three: list[float] = []
+    fresh: list[float] = []
+    floor: list[float] = []
+    full: list[float] = []
+    simulate_outputs(packed, THREE_OUTPUTS, out=buffer)  # warm-up: compilation and caches
+    nothing_stored(packed)
+    for _ in range(9):
+        for times, func in (
+            (three, lambda: simulate_outputs(packed, THREE_OUTPUTS, out=buffer)),
+            (fresh, lambda: simulate_outputs(packed, THREE_OUTPUTS)),
+            (floor, lambda: nothing_stored(packed)),
+        ):
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
+    for _ in range(5):
+        start = time.perf_counter()
+        simulate_ensemble(packed)
+        full.append(time.perf_counter() - start)
+    three_s, fresh_s, floor_s, full_s = (statistics.median(t) for t in (three, fresh, floor, full))
     small = median_seconds(lambda: simulate_ensemble(packed[:200]), repeat=50)
     cold = cold_start_seconds()
     shape = simulate_ensemble(packed[:1]).states.shape[1:]
-    touch = statistics.median(first_touch_seconds((10_000, *shape)) for _ in range(5))
-    megabytes = 10_000 * shape[0] * shape[1] * 8 / 1e6
-    point, whole = calibration_seconds(repeat=3)
+    full_megabytes = 10_000 * shape[0] * shape[1] * 8 / 1e6
+    three_megabytes = buffer.nbytes / 1e6
+    run_warm = command_seconds(["run"], repeat=9, cold=False)
+    run_cold = command_seconds(["run"], repeat=3, cold=True)
+    bands = bands_seconds(repeat=30)
+    point, whole = calibration_seconds(repeat=calibration_repeat)
     comparing = compare_seconds(repeat=9)
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, numba {numba.__version__}, "
@@ -104,25 +187,43 @@ def main() -> int:
     print("| benchmark | median | target | ratio to target |")
     print("|---|---|---|---|")
     print(
-        f"| one run, 2012-01 to 2018-12, dt = 0.25 | {single * 1e3:.2f} ms | 1 ms | "
-        f"{single / 1e-3:.2f} |"
+        f"| one run, 2012-01 to 2018-12, dt = 0.25 | {single * 1e3:.3f} ms | 0.15 ms | "
+        f"{single / 0.15e-3:.2f} |"
     )
     print(
-        f"| ensemble of 10,000 parameter sets | {ensemble:.2f} s | 0.5 s | {ensemble / 0.5:.2f} |"
+        f"| 10,000 members, three totals stored (every month, reused buffer) | {three_s:.3f} s "
+        f"| 0.45 s | {three_s / 0.45:.2f} |"
     )
-    print(f"| ensemble of 200 parameter sets | {small * 1e3:.1f} ms | | |")
+    print(
+        f"| the same, against nothing stored (the compute floor, {floor_s:.3f} s, same run) | "
+        f"{three_s / floor_s:.3f}x | 1.15x | {three_s / floor_s / 1.15:.2f} |"
+    )
+    print(f"| the same, three totals into a fresh buffer | {fresh_s:.3f} s | | |")
+    print(
+        f"| memory of the three-total result | {three_megabytes:.1f} MB | 50 MB | "
+        f"{three_megabytes / 50:.2f} |"
+    )
+    print(
+        f"| 10,000 members, full state stored ({full_megabytes:.0f} MB, fresh) | {full_s:.2f} s "
+        "| | |"
+    )
+    print(f"| ensemble of 200 parameter sets, full state | {small * 1e3:.1f} ms | | |")
     print(f"| first run in a new process, empty compile cache | {cold:.1f} s | | |")
     print(
-        f"| floor: allocate and fill once a {megabytes:.0f} MB array the size of the 10,000-member "
-        f"result (numpy, new process) | {touch:.2f} s | | |"
+        f"| `ffsim run` as a whole command, compile cache warm | {run_warm:.2f} s | 0.8 s | "
+        f"{run_warm / 0.8:.2f} |"
+    )
+    print(f"| `ffsim run` as a whole command, empty compile cache | {run_cold:.1f} s | | |")
+    print(
+        f"| Explore's bands: 300 posterior draws, six totals (library) | {bands * 1e3:.1f} ms | | |"
     )
     print(
         f"| calibration point estimate (8 optimiser starts) | {point:.1f} s | 10 s | "
         f"{point / 10:.2f} |"
     )
     print(
-        f"| whole calibration with posterior (ffsim calibrate) | {whole:.0f} s | 120 s | "
-        f"{whole / 120:.2f} |"
+        f"| whole calibration with posterior (ffsim calibrate, {calibration_repeat} runs) | "
+        f"{whole:.0f} s | 90 s | {whole / 90:.2f} |"
     )
     print(
         f"| compare 7 scenarios x 200 posterior draws (library call) | {comparing:.2f} s | 1 s "

@@ -25,13 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from ffsim.calibration.baseline import read_artifact
-from ffsim.calibration.measures import measure
+from ffsim.calibration.measures import measure, outputs_read
 from ffsim.calibration.observations import Observation, fitted, load_observations, load_validation
 from ffsim.calibration.predictive import FigureForecast, score, summarise
 from ffsim.calibration.uncertainty import posterior_packed
 from ffsim.calibration.vintages import article_dates, data_date, rows_as_of, vintage_path
+from ffsim.core.outputs import Outputs, Selection
 from ffsim.core.parameters import Parameters
-from ffsim.core.simulate import simulate_ensemble
+from ffsim.core.results import Result
+from ffsim.core.simulate import simulate_ensemble, simulate_outputs
 
 AS_STATED_READINGS: tuple[str, ...] = ("primary_source", "eu_as_stated")
 """For a statement with several readings, the reading scored as a later figure: the figure as
@@ -93,10 +95,15 @@ def later_figures(
     return (*rows, *(o for o in validation if o.published > date))
 
 
-def posterior_result(artifact: dict[str, Any]):  # noqa: ANN201 (a Result)
-    """Simulate every stored posterior draw of ``artifact`` (one ensemble call)."""
+def posterior_result(
+    artifact: dict[str, Any], selection: Selection | None = None
+) -> Result | Outputs:
+    """Simulate every stored posterior draw of ``artifact`` (one ensemble call), keeping the
+    outputs ``selection`` names (every state when it is None).
+    """
     base = Parameters.model_validate(artifact["best_fit_parameters"])
-    return simulate_ensemble(posterior_packed(base, artifact))
+    packed = posterior_packed(base, artifact)
+    return simulate_ensemble(packed) if selection is None else simulate_outputs(packed, selection)
 
 
 def forecast_vintage(
@@ -107,11 +114,13 @@ def forecast_vintage(
 ) -> list[FigureForecast]:
     """Every later figure of ``vintage`` scored against its posterior predictive."""
     artifact = read_artifact(vintage.path) if artifact is None else artifact
-    result = posterior_result(artifact)
+    figures = later_figures(vintage.date, observations, validation)
+    read = tuple(dict.fromkeys(out for o in figures for out in outputs_read(o)))
+    result = posterior_result(artifact, Selection(read))
     validation_ids = {o.id for o in validation}
     return [
         score(measure(result, o), o, "validation" if o.id in validation_ids else "article")
-        for o in later_figures(vintage.date, observations, validation)
+        for o in figures
     ]
 
 

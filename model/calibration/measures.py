@@ -15,16 +15,17 @@ import numpy as np
 from ffsim.calibration.observations import Observation
 from ffsim.core import layout
 from ffsim.core.drivers import months_since
+from ffsim.core.outputs import Output, Outputs
 from ffsim.core.results import Result
 
 
-def start_of(result: Result) -> dt.date:
+def start_of(result: Result | Outputs) -> dt.date:
     """First day of the run."""
     first = result.dates[0]
     return dt.date(first.year, first.month, 1)
 
 
-def time_at(result: Result, date: dt.date, end_of_day: bool = True) -> float:
+def time_at(result: Result | Outputs, date: dt.date, end_of_day: bool = True) -> float:
     """Months from the start of the run to ``date`` (its end by default), within the run."""
     day = date + dt.timedelta(days=1) if end_of_day else date
     t = months_since(start_of(result), day)
@@ -34,16 +35,32 @@ def time_at(result: Result, date: dt.date, end_of_day: bool = True) -> float:
     return t
 
 
-def regional_sum(result: Result, index: int, regions: tuple[str, ...]) -> np.ndarray:
+def regional_sum(result: Result | Outputs, index: int, regions: tuple[str, ...]) -> np.ndarray:
     """Trajectory (..., n_months + 1) of regional stock ``index`` summed over ``regions``."""
-    cols = [layout.regional_index(result.regions.index(r), index) for r in regions]
-    return result.states[..., cols].sum(axis=-1)
+    return result.regional_sum(index, tuple(regions))
 
 
-def theatre_killed(result: Result) -> np.ndarray:
+def theatre_killed(result: Result | Outputs) -> np.ndarray:
     """Trajectory of all fighters killed, foreign and local."""
-    local = result.states[..., layout.global_index(len(result.regions), layout.LOCAL_KILLED)]
-    return regional_sum(result, layout.KILLED, result.regions) + local
+    return result.theatre("killed_all_fighters")
+
+
+def outputs_read(obs: Observation) -> tuple[Output, ...]:
+    """The trajectories :func:`measure` reads for ``obs``: what an ensemble must store for it
+    (``ffsim.core.outputs``, every month boundary).
+    """
+    m, regions = obs.measure, tuple(obs.regions)
+    if m is None:
+        raise ValueError(f"observation {obs.id}: no measure; it is not a fitted figure")
+    if m == "killed_all_fighters_total":
+        return (Output("killed_all_fighters"),)
+    if m == "fighting_abroad":
+        return (Output("in_theatre", regions), Output("moved_on", regions))
+    if m.startswith("arrivals_"):
+        return (Output("cumulative_arrivals", regions),)
+    if m == "in_theatre_fall_from_peak":
+        return (Output("in_theatre", regions),)
+    return (Output(m, regions),)
 
 
 def value_at(trajectory: np.ndarray, t: float) -> np.ndarray:
@@ -53,13 +70,13 @@ def value_at(trajectory: np.ndarray, t: float) -> np.ndarray:
     return (1.0 - w) * trajectory[..., k] + w * trajectory[..., k + 1]
 
 
-def _arrivals_between(result: Result, regions: tuple[str, ...], a: dt.date, b: dt.date):  # noqa: ANN202
+def _arrivals_between(result: Result | Outputs, regions: tuple[str, ...], a: dt.date, b: dt.date):  # noqa: ANN202
     cum = regional_sum(result, layout.CUM_ARRIVALS, regions)
     ta, tb = time_at(result, a, end_of_day=False), time_at(result, b)
     return value_at(cum, tb) - value_at(cum, ta), tb - ta
 
 
-def measure(result: Result, obs: Observation) -> np.ndarray:
+def measure(result: Result | Outputs, obs: Observation) -> np.ndarray:
     """The model's value of the quantity that observation ``obs`` reports."""
     regions = obs.regions
     m = obs.measure

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
 
 from ffsim.calibration.likelihood import TINY, z_score
 from ffsim.calibration.observations import Observation
@@ -48,6 +47,8 @@ def predictive_cdf(model: np.ndarray, o: Observation, x: float | np.ndarray) -> 
 
     ``model`` holds one model value per posterior draw.
     """
+    from scipy.special import ndtr  # here, not at the top: scipy would slow every ``ffsim`` start
+
     model = np.asarray(model, dtype=float)
     sigma = float(o.sigma_log)  # type: ignore[arg-type]
     x = np.asarray(x, dtype=float)

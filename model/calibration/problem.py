@@ -15,11 +15,12 @@ import numpy as np
 
 from ffsim.calibration.config import CalibrationConfig
 from ffsim.calibration.likelihood import log_likelihood, z_score
-from ffsim.calibration.measures import measure
+from ffsim.calibration.measures import measure, outputs_read
 from ffsim.calibration.observations import Observation, Statement, statements
 from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
+from ffsim.core.outputs import Selection
 from ffsim.core.parameters import Parameters
-from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate_ensemble
+from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate_outputs
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,13 @@ class Problem:
         return np.stack([f.to_unit(theta[..., i]) for i, f in enumerate(self.config.free)], axis=-1)
 
     @cached_property
+    def selection(self) -> Selection:
+        """What each run stores: the trajectories the figures' measures read, nothing else."""
+        return Selection(
+            tuple(dict.fromkeys(o for obs in self.observations for o in outputs_read(obs)))
+        )
+
+    @cached_property
     def statements(self) -> tuple[Statement, ...]:
         """Statements whose rows are alternative readings (mixtures in the likelihood)."""
         return statements(self.observations)
@@ -65,7 +73,7 @@ class Problem:
 
     def model_values(self, theta: np.ndarray) -> np.ndarray:
         """Model value of every observation for each parameter set: shape (E, n_obs)."""
-        result = simulate_ensemble(self.packed(theta), self.drivers, self.settings)
+        result = simulate_outputs(self.packed(theta), self.selection, self.drivers, self.settings)
         return np.stack([measure(result, o) for o in self.observations], axis=-1)
 
     def z(self, values: np.ndarray) -> np.ndarray:

@@ -10,9 +10,10 @@ import numpy as np
 from ffsim.calibration.baseline import read_artifact
 from ffsim.calibration.config import CalibrationConfig
 from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
+from ffsim.core.outputs import Outputs, Selection
 from ffsim.core.parameters import Parameters
 from ffsim.core.results import FLOWS, Result
-from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate_ensemble
+from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate_ensemble, simulate_outputs
 
 
 def posterior_packed(base: Parameters, artifact: dict[str, Any]) -> np.ndarray:
@@ -56,13 +57,28 @@ def posterior_ensemble(
     return simulate_ensemble(posterior_packed(base, artifact), drivers, settings)
 
 
+def posterior_outputs(
+    selection: Selection,
+    base: Parameters | None = None,
+    drivers: Drivers = DEFAULT_DRIVERS,
+    settings: Settings = DEFAULT_SETTINGS,
+    path: Path | None = None,
+) -> Outputs:
+    """Simulate every stored posterior draw, keeping only the outputs ``selection`` names."""
+    artifact = read_artifact(path)
+    base = base or Parameters.model_validate(artifact["best_fit_parameters"])
+    return simulate_outputs(posterior_packed(base, artifact), selection, drivers, settings)
+
+
 def band(
-    ensemble: Result,
+    ensemble: Result | Outputs,
     variable: str,
     region: str = "total",
     quantiles: tuple[float, ...] = (0.05, 0.95),
 ) -> np.ndarray:
-    """Quantiles over the members of a stock or flow: shape (len(quantiles), n_months)."""
+    """Quantiles over the members of a stock or flow: shape (len(quantiles), n_months), the
+    months being those the ensemble reports (every month of a ``Result``).
+    """
     values = (
         ensemble.flow(variable, region) if variable in FLOWS else ensemble.stock(variable, region)
     )

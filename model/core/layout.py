@@ -5,8 +5,9 @@ is the one place that names each position. Every position is derived from a tupl
 misspelt name fails at import), and the arithmetic of the blocks is in functions that the
 compiled kernel inlines and Python code calls alike:
 
-- the state vector: one block of ``N_REGIONAL_STOCKS`` stocks per region, region-major
-  (:func:`regional_index`), followed by the global stocks (:func:`global_index`);
+- the state vector: one block of ``N_REGIONAL_STOCKS`` integrated stocks per region,
+  region-major (:func:`regional_index`), followed by the global stocks (:func:`global_index`);
+  the closed-form regional stocks (``CLOSED_FORM_STOCK_NAMES``) are not in it;
 - the packed parameter vector: the global parameters, then one block of ``n_regions`` values
   per regional parameter (:func:`regional_parameter_index`).
 """
@@ -16,7 +17,11 @@ from __future__ import annotations
 from numba.extending import register_jitable
 
 # Per-region stocks (persons). The first seven are the people ledger; the last three are
-# accumulators of flows, kept as stocks so that monthly flows are exact differences.
+# accumulators of flows, kept as stocks so that monthly flows are exact differences. The last one,
+# cumulative radicalisation, has a constant inflow (the region's radicalisation rate), so it is
+# closed-form, ``radicalisation_rate x months since the start``: it is computed on output
+# (``ffsim.core.results``) and not held in the state vector, whose regional blocks hold the first
+# ``N_REGIONAL_STOCKS`` names.
 REGIONAL_STOCK_NAMES: tuple[str, ...] = (
     "pool",  # would-be recruits (sympathiser pool)
     "in_transit",
@@ -29,7 +34,11 @@ REGIONAL_STOCK_NAMES: tuple[str, ...] = (
     "cumulative_arrivals",
     "cumulative_radicalisation",
 )
-N_REGIONAL_STOCKS = len(REGIONAL_STOCK_NAMES)
+CLOSED_FORM_STOCK_NAMES: tuple[str, ...] = ("cumulative_radicalisation",)
+"""Regional stocks computed in closed form on output, never integrated (the last names)."""
+N_REGIONAL_STOCKS = len(REGIONAL_STOCK_NAMES) - len(CLOSED_FORM_STOCK_NAMES)
+"""Regional stocks held in the state vector, per region (the integrated ones)."""
+assert REGIONAL_STOCK_NAMES[N_REGIONAL_STOCKS:] == CLOSED_FORM_STOCK_NAMES
 POOL = REGIONAL_STOCK_NAMES.index("pool")
 IN_TRANSIT = REGIONAL_STOCK_NAMES.index("in_transit")
 IN_THEATRE = REGIONAL_STOCK_NAMES.index("in_theatre")

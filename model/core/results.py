@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ffsim.core import layout
 from ffsim.core.variables import VARIABLES, names
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: it costs a start of ``ffsim run``
+    import pandas as pd
 
 STOCKS: tuple[str, ...] = names("stock", regional=True)
 """Per-region stocks, persons at the end of each month (``ffsim.core.variables``)."""
@@ -33,6 +36,23 @@ LEDGER: tuple[str, ...] = (
 """Stocks whose sum equals ``cumulative_departures``: where everyone who set out is now."""
 
 
+def closed_form(rates: np.ndarray, n_boundaries: int) -> np.ndarray:
+    """A closed-form accumulating stock: ``rates x months since the start`` (persons).
+
+    ``rates`` (..., ) is a constant inflow (persons/month); the result, shape
+    (..., n_boundaries), is its accumulation at month boundaries 0, 1, ..., from 0 at the start.
+    """
+    return np.asarray(rates)[..., None] * np.arange(n_boundaries, dtype=np.float64)
+
+
+def radicalisation_rates(packed: np.ndarray, n_regions: int) -> np.ndarray:
+    """The radicalisation rate of each region (persons/month), shape (..., n_regions), from
+    packed parameters (..., n_params): the inflow of the closed-form cumulative radicalisation.
+    """
+    first = layout.regional_parameter_index(n_regions, layout.R_RADICALISATION_RATE, 0)
+    return np.array(np.asarray(packed)[..., first : first + n_regions], dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class Result:
     """States at month boundaries, with accessors that name stocks and flows.
@@ -40,29 +60,61 @@ class Result:
     ``states`` has shape ``(n_months + 1, n_state)`` for one run or
     ``(E, n_months + 1, n_state)`` for an ensemble; row 0 is the initial state. Stock values
     are reported at the end of each month (``dates``); flows are totals over each month.
+    ``radicalisation`` (``(n_regions,)`` or ``(E, n_regions)``, persons/month) gives the
+    closed-form cumulative radicalisation, which the state does not hold
+    (``ffsim.core.layout.CLOSED_FORM_STOCK_NAMES``).
     """
 
     dates: tuple[dt.date, ...]
     regions: tuple[str, ...]
     states: np.ndarray
+    radicalisation: np.ndarray
 
     @property
     def is_ensemble(self) -> bool:
         """Whether the states hold many members (a leading ensemble axis)."""
         return self.states.ndim == 3
 
+    def _numbers(self, regions: tuple[str, ...]) -> list[int]:
+        for region in regions:
+            if region not in self.regions:
+                raise KeyError(
+                    f"unknown region {region!r}; allowed: total, {', '.join(self.regions)}"
+                )
+        return [self.regions.index(r) for r in regions]
+
     def _regional(self, index: int, region: str) -> np.ndarray:
         """Trajectory of regional stock ``index`` including the initial value."""
-        if region == "total":
-            cols = [layout.regional_index(r, index) for r in range(len(self.regions))]
-            return self.states[..., cols].sum(axis=-1)
-        if region not in self.regions:
-            raise KeyError(f"unknown region {region!r}; allowed: total, {', '.join(self.regions)}")
-        return self.states[..., layout.regional_index(self.regions.index(region), index)]
+        regions = self.regions if region == "total" else (region,)
+        return self.regional_sum(index, regions)
 
-    def _global(self, index: int) -> np.ndarray:
-        """Trajectory of global stock ``index`` including the initial value."""
-        return self.states[..., layout.global_index(len(self.regions), index)]
+    def regional_sum(self, index: int, regions: tuple[str, ...]) -> np.ndarray:
+        """Trajectory (..., n_months + 1) of regional stock ``index`` (a position in
+        ``layout.REGIONAL_STOCK_NAMES``) summed over ``regions`` in their order, from the start.
+        """
+        numbers = self._numbers(regions)
+        if index >= layout.N_REGIONAL_STOCKS:  # closed-form: rate x months since the start
+            rates = self.radicalisation[..., numbers].sum(axis=-1)
+            return closed_form(rates, self.states.shape[-2])
+        cols = [layout.regional_index(r, index) for r in numbers]
+        if len(cols) == 1:
+            return self.states[..., cols[0]]
+        return self.states[..., cols].sum(axis=-1)
+
+    def theatre(self, name: str) -> np.ndarray:
+        """Trajectory (..., n_months + 1) of theatre stock ``name`` (``THEATRE_STOCKS``) from
+        the start: local fighters in theatre, local fighters killed, or all fighters killed
+        (foreign fighters killed in every region, then local fighters killed, added).
+        """
+        nr = len(self.regions)
+        if name == "local_in_theatre":
+            return self.states[..., layout.global_index(nr, layout.LOCAL_IN_THEATRE)]
+        local_killed = self.states[..., layout.global_index(nr, layout.LOCAL_KILLED)]
+        if name == "local_killed":
+            return local_killed
+        if name == "killed_all_fighters":
+            return self.regional_sum(layout.KILLED, self.regions) + local_killed
+        raise KeyError(f"unknown theatre stock {name!r}; allowed: {', '.join(THEATRE_STOCKS)}")
 
     def stock(self, name: str, region: str = "total") -> np.ndarray:
         """Stock ``name`` at the end of each month (persons), shape (..., n_months)."""
@@ -71,12 +123,7 @@ class Result:
         if name in THEATRE_STOCKS:
             if region != "total":
                 raise KeyError(f"{name} is a theatre stock; only region 'total' is allowed")
-            local_killed = self._global(layout.LOCAL_KILLED)[..., 1:]
-            if name == "local_killed":
-                return local_killed
-            if name == "local_in_theatre":
-                return self._global(layout.LOCAL_IN_THEATRE)[..., 1:]
-            return local_killed + self._regional(layout.KILLED, "total")[..., 1:]
+            return self.theatre(name)[..., 1:]
         raise KeyError(f"unknown stock {name!r}; allowed: {', '.join(STOCKS + THEATRE_STOCKS)}")
 
     def flow(self, name: str, region: str = "total") -> np.ndarray:
@@ -91,7 +138,7 @@ class Result:
 
     def member(self, e: int) -> Result:
         """One member of an ensemble as a single-run result."""
-        return Result(self.dates, self.regions, self.states[e])
+        return Result(self.dates, self.regions, self.states[e], self.radicalisation[e])
 
     def series(self) -> list[tuple[str, str, np.ndarray]]:
         """Every (region, variable, values) of the tidy table, in its row order.
@@ -112,6 +159,8 @@ class Result:
         """Long form with columns ``date`` (datetime64, the last day of each month),
         ``region``, ``variable`` and ``value`` (single run only).
         """
+        import pandas as pd
+
         if self.is_ensemble:
             raise ValueError("tidy() takes a single run; use member(e) first")
         frames = self.series()
@@ -134,6 +183,8 @@ class Result:
         quantiles
             Column name to probability, e.g. ``{"p05": 0.05, "p50": 0.5, "p95": 0.95}``.
         """
+        import pandas as pd
+
         if not self.is_ensemble:
             raise ValueError("tidy_quantiles() takes an ensemble")
         values = np.concatenate([f[2] for f in self.series()], axis=1)  # (E, rows)

@@ -18,7 +18,6 @@ from ffsim.core.layout import (
     CALENDAR_TIME,
     CUM_ARRIVALS,
     CUM_DEPARTURES,
-    CUM_RADICALISATION,
     IN_THEATRE,
     IN_TRANSIT,
     INTERCEPTED,
@@ -78,21 +77,31 @@ NETWORK_FLOOR = 1.0
 """Persons added to a region's radical circle in the network share, so an empty region is 0/1."""
 
 
-N_FACTORS = 12
+# Factors that depend only on the parameters and the inputs at one instant (one row of the
+# driver table): computed once per row by :func:`row_factors`, not at every Runge-Kutta stage.
+N_ROW_FACTORS = 13
 (
-    F_DEPARTURE_SCALE,
-    F_SUCCESS_APPEAL,
-    F_BASE_APPEAL_EARLY,
-    F_BASE_APPEAL_LATE,
-    F_NETWORK_GAIN,
-    F_TRANSIT_EXIT,
-    F_BORDER,
-    F_PREVENTION,
-    F_FOREIGN_DEATH_HAZARD,
-    F_RETURN_HAZARD,
-    F_ONWARD_HAZARD,
-    F_COMBAT_HAZARD,
-) = range(N_FACTORS)
+    G_TERRITORY,
+    G_DEPARTURE_SCALE,
+    G_PAY_EFFECT,
+    G_BASE_APPEAL_EARLY,
+    G_BASE_APPEAL_LATE,
+    G_NETWORK_GAIN,
+    G_PREVENTION,
+    G_ARRIVAL_RATE,
+    G_BORDER_STOP_RATE,
+    G_FOREIGN_DEATH_HAZARD,
+    G_COMBAT_HAZARD,
+    G_EXIT_OPEN,
+    G_REINTEGRATION,
+) = range(N_ROW_FACTORS)
+
+# Factors that depend on the state as well, computed per member in :func:`derivatives`.
+N_STATE_FACTORS = 3
+(F_SUCCESS_APPEAL, F_RETURN_HAZARD, F_ONWARD_HAZARD) = range(N_STATE_FACTORS)
+
+N_FACTORS = N_ROW_FACTORS + N_STATE_FACTORS
+"""Rows of the scratch space of :func:`rhs_into`: the row factors, then the state factors."""
 
 SALIENCE_CLAMP = 40.0
 """Largest |argument| of the salience logistic: beyond it the salience is 0 or 1 to 1e-17."""
@@ -111,35 +120,187 @@ def salience(months: float, midpoint: float, width: float) -> float:
 
 
 @kernel()
-def success_appeal(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> float:
-    """Appeal of travelling added by the group's success, for one member (dimensionless).
+def row_factors(p: np.ndarray, d: np.ndarray, g: np.ndarray) -> None:
+    """Write into ``g`` the factors of the flows that depend only on parameters and inputs.
 
-    ``y``, ``p`` and ``d`` are one member's state, parameters and inputs. Success =
-    perceived territory x momentum effect x pay effect x strength effect, where the momentum
-    effect is the sigmoid ``1 + z / sqrt(1 + z**2)`` of ``z = momentum_sensitivity x yearly
-    trend of perceived territory`` (1 when flat, between 0 and 2; an algebraic sigmoid, which
-    costs a square root where a logistic would cost an exponential), the pay effect is
-    ``(pay / $1,000) ** pay_elasticity`` and the strength effect is ``S / (S + strength_half)``
-    with S all fighters in theatre (the spiral of decline). The result is
-    ``appeal_territory x success``.
+    Parameters
+    ----------
+    p
+        Packed parameters, shape (n_params, B).
+    d
+        Inputs at one instant, shape (N_INPUTS, B), or (N_INPUTS, 1) when shared by all members.
+    g
+        Output, shape (N_ROW_FACTORS, B): the territory index; the departure scale
+        (departure rate x border deterrence, per month); the pay effect on appeal,
+        ``(pay / $1,000) ** pay_elasticity``; the base appeal of early-wave and other regions
+        (``appeal_base`` x the war's salience); the network gain; the share prevented at home;
+        the arrival and border-stop rates of those in transit (per month); the foreign-fighter
+        and local death hazards (per month, raised by the air campaign and ground offensives);
+        the share of exits from theatre left open by the border; ``1 + reintegration_offer``.
+    """
+    n_members = p.shape[1]
+    shared = d.shape[1] == 1
+    for b in range(n_members):
+        db = 0 if shared else b
+        border = d[BORDER_CLOSURE, db]
+        months = d[CALENDAR_TIME, db]
+        midpoint = p[P_SALIENCE_MIDPOINT, b]
+        width = p[P_SALIENCE_WIDTH, b]
+        # Deaths rise with the air campaign and with the ground offensives that retake territory.
+        combat_multiplier = (
+            1.0
+            + p[P_AIR_LETHALITY, b] * d[AIR_CAMPAIGN, db]
+            + p[P_GROUND_LETHALITY, b] * d[TERRITORY_LOSS, db]
+        )
+        transit_exit = 1.0 / p[P_TRANSIT_TIME, b]
+        g[G_TERRITORY, b] = d[TERRITORY, db]
+        g[G_DEPARTURE_SCALE, b] = p[P_DEPARTURE_RATE, b] * (
+            1.0 - p[P_BORDER_DETERRENCE, b] * border
+        )
+        g[G_PAY_EFFECT, b] = (max(d[PAY, db], 0.0) / PAY_REFERENCE_USD) ** p[P_PAY_ELASTICITY, b]
+        g[G_BASE_APPEAL_EARLY, b] = p[P_APPEAL_BASE, b] * salience(
+            months + p[P_EARLY_WAVE_LEAD, b], midpoint, width
+        )
+        g[G_BASE_APPEAL_LATE, b] = p[P_APPEAL_BASE, b] * salience(months, midpoint, width)
+        g[G_NETWORK_GAIN, b] = p[P_NETWORK_STRENGTH, b] * (1.0 - p[P_COUNTER_MESSAGING, b])
+        g[G_PREVENTION, b] = d[PREVENTION, db]
+        g[G_ARRIVAL_RATE, b] = (1.0 - border) * transit_exit
+        g[G_BORDER_STOP_RATE, b] = border * transit_exit
+        g[G_FOREIGN_DEATH_HAZARD, b] = p[P_FOREIGN_DEATH_RATE, b] * combat_multiplier
+        g[G_COMBAT_HAZARD, b] = p[P_COMBAT_MORTALITY, b] * combat_multiplier
+        g[G_EXIT_OPEN, b] = 1.0 - p[P_EXIT_BLOCKING, b] * border
+        g[G_REINTEGRATION, b] = 1.0 + p[P_REINTEGRATION_OFFER, b]
+
+
+@kernel()
+def derivatives(
+    y: np.ndarray, p: np.ndarray, g: np.ndarray, dydt: np.ndarray, f: np.ndarray
+) -> None:
+    """Write the derivatives of an ensemble of states into ``dydt`` (persons/month).
+
+    Parameters
+    ----------
+    y
+        States, shape (n_state, B): one column per member, rows in ``ffsim.core.layout`` order
+        (persons; perceived territory as an index).
+    p
+        Packed parameters, shape (n_params, B) (columns of ``Parameters.pack``).
+    g
+        Row factors at this instant, shape (N_ROW_FACTORS, B), from :func:`row_factors`.
+    dydt
+        Output, shape (n_state, B).
+    f
+        Scratch space, shape (N_STATE_FACTORS, B); its contents on entry are ignored. Output
+        and scratch are the only arrays written.
     """
     nr = n_regions_of(y.shape[0])
-    perceived = max(y[global_index(nr, PERCEIVED_TERRITORY)], 0.0)
-    trend_per_year = 12.0 * (d[TERRITORY] - perceived) / p[P_PERCEPTION_DELAY]
-    z = p[P_MOMENTUM_SENSITIVITY] * trend_per_year
-    momentum_effect = 1.0 + z / math.sqrt(1.0 + z * z)
-    pay_effect = (max(d[PAY], 0.0) / PAY_REFERENCE_USD) ** p[P_PAY_ELASTICITY]
-    strength = max(y[global_index(nr, LOCAL_IN_THEATRE)], 0.0)
+    n_members = y.shape[1]
+
+    # Per-member factors that depend on the state: appeal of success, return and onward hazards.
+    for b in range(n_members):
+        # Success = perceived territory x momentum effect x pay effect x strength effect. The
+        # momentum effect is the sigmoid 1 + z / sqrt(1 + z**2) of z = momentum_sensitivity x
+        # yearly trend of perceived territory (1 when flat, between 0 and 2; an algebraic
+        # sigmoid, which costs a square root where a logistic would cost an exponential); the
+        # strength effect is S / (S + strength_half), S all fighters in theatre (the spiral of
+        # decline).
+        perceived = max(y[global_index(nr, PERCEIVED_TERRITORY), b], 0.0)
+        trend_per_year = 12.0 * (g[G_TERRITORY, b] - perceived) / p[P_PERCEPTION_DELAY, b]
+        z = p[P_MOMENTUM_SENSITIVITY, b] * trend_per_year
+        momentum_effect = 1.0 + z / math.sqrt(1.0 + z * z)
+        strength = max(y[global_index(nr, LOCAL_IN_THEATRE), b], 0.0)
+        for r in range(nr):
+            strength += max(y[regional_index(r, IN_THEATRE), b], 0.0)
+        strength_effect = strength / (strength + p[P_STRENGTH_HALF, b])
+        success = perceived * momentum_effect * g[G_PAY_EFFECT, b] * strength_effect
+        f[F_SUCCESS_APPEAL, b] = p[P_APPEAL_TERRITORY, b] * success
+        f[F_RETURN_HAZARD, b] = (
+            p[P_RETURN_RATE, b]
+            * (1.0 + p[P_DESERTION_SENSITIVITY, b] * (1.0 - perceived))
+            * g[G_REINTEGRATION, b]
+            * g[G_EXIT_OPEN, b]
+        )
+        f[F_ONWARD_HAZARD, b] = p[P_ONWARD_RATE, b] * (1.0 - perceived) * g[G_EXIT_OPEN, b]
+
+    # Per-region flows (persons/month), all non-negative, then stocks: inflows minus outflows.
+    # Rows are taken as 1-D views, so that the loop over members is over contiguous memory.
+    departure_scale = g[G_DEPARTURE_SCALE]
+    base_early = g[G_BASE_APPEAL_EARLY]
+    base_late = g[G_BASE_APPEAL_LATE]
+    network_gain = g[G_NETWORK_GAIN]
+    prevention = g[G_PREVENTION]
+    arrival_rate = g[G_ARRIVAL_RATE]
+    border_stop_rate = g[G_BORDER_STOP_RATE]
+    death_hazard = g[G_FOREIGN_DEATH_HAZARD]
+    success_appeal = f[F_SUCCESS_APPEAL]
+    return_hazard = f[F_RETURN_HAZARD]
+    onward_hazard = f[F_ONWARD_HAZARD]
+    pool_exit = p[P_POOL_EXIT_RATE]
     for r in range(nr):
-        strength += max(y[regional_index(r, IN_THEATRE)], 0.0)
-    strength_effect = strength / (strength + p[P_STRENGTH_HALF])
-    success = perceived * momentum_effect * pay_effect * strength_effect
-    return p[P_APPEAL_TERRITORY] * success
+        y_pool = y[regional_index(r, POOL)]
+        y_transit = y[regional_index(r, IN_TRANSIT)]
+        y_theatre = y[regional_index(r, IN_THEATRE)]
+        rates = p[regional_parameter_index(nr, R_RADICALISATION_RATE, r)]
+        propensities = p[regional_parameter_index(nr, R_RETURN_PROPENSITY, r)]
+        early_waves = p[regional_parameter_index(nr, R_EARLY_WAVE, r)]
+        d_pool = dydt[regional_index(r, POOL)]
+        d_transit = dydt[regional_index(r, IN_TRANSIT)]
+        d_theatre = dydt[regional_index(r, IN_THEATRE)]
+        d_returned = dydt[regional_index(r, RETURNED)]
+        d_killed = dydt[regional_index(r, KILLED)]
+        d_moved_on = dydt[regional_index(r, MOVED_ON)]
+        d_intercepted = dydt[regional_index(r, INTERCEPTED)]
+        d_departures = dydt[regional_index(r, CUM_DEPARTURES)]
+        d_arrivals = dydt[regional_index(r, CUM_ARRIVALS)]
+        for b in range(n_members):
+            pool = max(y_pool[b], 0.0)
+            in_transit = max(y_transit[b], 0.0)
+            in_theatre = max(y_theatre[b], 0.0)
+            early = early_waves[b]
+
+            appeal = early * base_early[b] + (1.0 - early) * base_late[b] + success_appeal[b]
+            network = 1.0 + network_gain[b] * in_theatre / (pool + in_theatre + NETWORK_FLOOR)
+            disengagement = pool_exit[b] * pool
+            departures = departure_scale[b] * appeal * network * pool
+            prevented_at_home = prevention[b] * departures
+            entering_transit = departures - prevented_at_home
+            arrivals = arrival_rate[b] * in_transit
+            stopped_at_border = border_stop_rate[b] * in_transit
+            deaths = death_hazard[b] * in_theatre
+            returns = return_hazard[b] * propensities[b] * in_theatre
+            onward = onward_hazard[b] * in_theatre
+
+            d_pool[b] = rates[b] - disengagement - departures
+            d_transit[b] = entering_transit - arrivals - stopped_at_border
+            d_theatre[b] = arrivals - deaths - returns - onward
+            d_returned[b] = returns
+            d_killed[b] = deaths
+            d_moved_on[b] = onward
+            d_intercepted[b] = prevented_at_home + stopped_at_border
+            d_departures[b] = departures
+            d_arrivals[b] = arrivals
+
+    # Theatre stocks: perceived territory (information delay) and local fighters.
+    for b in range(n_members):
+        territory = g[G_TERRITORY, b]
+        local = max(y[global_index(nr, LOCAL_IN_THEATRE), b], 0.0)
+        local_deaths = g[G_COMBAT_HAZARD, b] * local
+        dydt[global_index(nr, PERCEIVED_TERRITORY), b] = (
+            territory - y[global_index(nr, PERCEIVED_TERRITORY), b]
+        ) / p[P_PERCEPTION_DELAY, b]
+        dydt[global_index(nr, LOCAL_IN_THEATRE), b] = (
+            p[P_LOCAL_RECRUITMENT, b] * territory - local_deaths - p[P_LOCAL_EXIT_RATE, b] * local
+        )
+        dydt[global_index(nr, LOCAL_KILLED), b] = local_deaths
 
 
 @kernel()
 def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: np.ndarray) -> None:
     """Write the derivatives of an ensemble of states into ``dydt`` (persons/month).
+
+    :func:`row_factors` then :func:`derivatives`, for a caller that evaluates each instant once
+    (an Euler step, a reference solver); the Runge-Kutta integrator calls the two apart, so that
+    the row factors are computed once per row of the driver table.
 
     Parameters
     ----------
@@ -157,97 +318,8 @@ def rhs_into(y: np.ndarray, p: np.ndarray, d: np.ndarray, dydt: np.ndarray, f: n
         Scratch space, shape (N_FACTORS, B), for the per-member factors; its contents on entry
         are ignored. Output and scratch are the only arrays written.
     """
-    nr = n_regions_of(y.shape[0])
-    n_members = y.shape[1]
-    shared = d.shape[1] == 1
-
-    # Per-member factors: appeal and the hazards shared by all regions.
-    for b in range(n_members):
-        db = 0 if shared else b
-        border = d[BORDER_CLOSURE, db]
-        perceived = max(y[global_index(nr, PERCEIVED_TERRITORY), b], 0.0)
-        months = d[CALENDAR_TIME, db]
-        midpoint = p[P_SALIENCE_MIDPOINT, b]
-        width = p[P_SALIENCE_WIDTH, b]
-        # Deaths rise with the air campaign and with the ground offensives that retake territory.
-        combat_multiplier = (
-            1.0
-            + p[P_AIR_LETHALITY, b] * d[AIR_CAMPAIGN, db]
-            + p[P_GROUND_LETHALITY, b] * d[TERRITORY_LOSS, db]
-        )
-        exit_open = 1.0 - p[P_EXIT_BLOCKING, b] * border
-        f[F_DEPARTURE_SCALE, b] = p[P_DEPARTURE_RATE, b] * (
-            1.0 - p[P_BORDER_DETERRENCE, b] * border
-        )
-        f[F_SUCCESS_APPEAL, b] = success_appeal(y[:, b], p[:, b], d[:, db])
-        f[F_BASE_APPEAL_EARLY, b] = p[P_APPEAL_BASE, b] * salience(
-            months + p[P_EARLY_WAVE_LEAD, b], midpoint, width
-        )
-        f[F_BASE_APPEAL_LATE, b] = p[P_APPEAL_BASE, b] * salience(months, midpoint, width)
-        f[F_NETWORK_GAIN, b] = p[P_NETWORK_STRENGTH, b] * (1.0 - p[P_COUNTER_MESSAGING, b])
-        f[F_TRANSIT_EXIT, b] = 1.0 / p[P_TRANSIT_TIME, b]
-        f[F_BORDER, b] = border
-        f[F_PREVENTION, b] = d[PREVENTION, db]
-        f[F_FOREIGN_DEATH_HAZARD, b] = p[P_FOREIGN_DEATH_RATE, b] * combat_multiplier
-        f[F_RETURN_HAZARD, b] = (
-            p[P_RETURN_RATE, b]
-            * (1.0 + p[P_DESERTION_SENSITIVITY, b] * (1.0 - perceived))
-            * (1.0 + p[P_REINTEGRATION_OFFER, b])
-            * exit_open
-        )
-        f[F_ONWARD_HAZARD, b] = p[P_ONWARD_RATE, b] * (1.0 - perceived) * exit_open
-        f[F_COMBAT_HAZARD, b] = p[P_COMBAT_MORTALITY, b] * combat_multiplier
-
-    # Per-region flows (persons/month), all non-negative, then stocks: inflows minus outflows.
-    for r in range(nr):
-        for b in range(n_members):
-            pool = max(y[regional_index(r, POOL), b], 0.0)
-            in_transit = max(y[regional_index(r, IN_TRANSIT), b], 0.0)
-            in_theatre = max(y[regional_index(r, IN_THEATRE), b], 0.0)
-            radicalisation = p[regional_parameter_index(nr, R_RADICALISATION_RATE, r), b]
-            return_propensity = p[regional_parameter_index(nr, R_RETURN_PROPENSITY, r), b]
-            early = p[regional_parameter_index(nr, R_EARLY_WAVE, r), b]
-
-            appeal = (
-                early * f[F_BASE_APPEAL_EARLY, b]
-                + (1.0 - early) * f[F_BASE_APPEAL_LATE, b]
-                + f[F_SUCCESS_APPEAL, b]
-            )
-            network = 1.0 + f[F_NETWORK_GAIN, b] * in_theatre / (pool + in_theatre + NETWORK_FLOOR)
-            disengagement = p[P_POOL_EXIT_RATE, b] * pool
-            departures = f[F_DEPARTURE_SCALE, b] * appeal * network * pool
-            prevented_at_home = f[F_PREVENTION, b] * departures
-            entering_transit = departures - prevented_at_home
-            arrivals = (1.0 - f[F_BORDER, b]) * f[F_TRANSIT_EXIT, b] * in_transit
-            stopped_at_border = f[F_BORDER, b] * f[F_TRANSIT_EXIT, b] * in_transit
-            deaths = f[F_FOREIGN_DEATH_HAZARD, b] * in_theatre
-            returns = f[F_RETURN_HAZARD, b] * return_propensity * in_theatre
-            onward = f[F_ONWARD_HAZARD, b] * in_theatre
-
-            dydt[regional_index(r, POOL), b] = radicalisation - disengagement - departures
-            dydt[regional_index(r, IN_TRANSIT), b] = entering_transit - arrivals - stopped_at_border
-            dydt[regional_index(r, IN_THEATRE), b] = arrivals - deaths - returns - onward
-            dydt[regional_index(r, RETURNED), b] = returns
-            dydt[regional_index(r, KILLED), b] = deaths
-            dydt[regional_index(r, MOVED_ON), b] = onward
-            dydt[regional_index(r, INTERCEPTED), b] = prevented_at_home + stopped_at_border
-            dydt[regional_index(r, CUM_DEPARTURES), b] = departures
-            dydt[regional_index(r, CUM_ARRIVALS), b] = arrivals
-            dydt[regional_index(r, CUM_RADICALISATION), b] = radicalisation
-
-    # Theatre stocks: perceived territory (information delay) and local fighters.
-    for b in range(n_members):
-        db = 0 if shared else b
-        territory = d[TERRITORY, db]
-        local = max(y[global_index(nr, LOCAL_IN_THEATRE), b], 0.0)
-        local_deaths = f[F_COMBAT_HAZARD, b] * local
-        dydt[global_index(nr, PERCEIVED_TERRITORY), b] = (
-            territory - y[global_index(nr, PERCEIVED_TERRITORY), b]
-        ) / p[P_PERCEPTION_DELAY, b]
-        dydt[global_index(nr, LOCAL_IN_THEATRE), b] = (
-            p[P_LOCAL_RECRUITMENT, b] * territory - local_deaths - p[P_LOCAL_EXIT_RATE, b] * local
-        )
-        dydt[global_index(nr, LOCAL_KILLED), b] = local_deaths
+    row_factors(p, d, f[:N_ROW_FACTORS])
+    derivatives(y, p, f[:N_ROW_FACTORS], dydt, f[N_ROW_FACTORS:])
 
 
 def rhs(y: np.ndarray, p: np.ndarray, d: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ import numpy as np
 from ffsim.calibration.measures import regional_sum, time_at, value_at
 from ffsim.core import layout
 from ffsim.core.errors import InputError
+from ffsim.core.outputs import Outputs
 from ffsim.core.results import Result
 from ffsim.core.simulate import simulate, simulate_ensemble
 from ffsim.scenarios.levers import Levers
@@ -82,7 +83,7 @@ def mix(a: Scenario, b: Scenario, take: set[str]) -> Scenario:
     )
 
 
-def stock_at(result: Result, outcome: str, region: str, date: dt.date) -> np.ndarray:
+def stock_at(result: Result | Outputs, outcome: str, region: str, date: dt.date) -> np.ndarray:
     """Regional stock ``outcome`` at the end of ``date`` (one value per member)."""
     regions = result.regions if region == "total" else (region,)
     index = layout.REGIONAL_STOCK_NAMES.index(outcome)

@@ -17,9 +17,10 @@ import numpy as np
 from ffsim.calibration.baseline import active_artifact, baseline_parameters, read_artifact
 from ffsim.calibration.uncertainty import posterior_packed
 from ffsim.core.errors import InputError
+from ffsim.core.outputs import Outputs, Selection
 from ffsim.core.parameters import Parameters
 from ffsim.core.results import Result
-from ffsim.core.simulate import simulate_ensemble
+from ffsim.core.simulate import simulate_outputs
 from ffsim.core.variables import VARIABLES, label
 from ffsim.scenarios.scenario import Scenario
 
@@ -43,7 +44,11 @@ END_STOCKS: tuple[str, ...] = tuple(n for n in OUTCOMES if VARIABLES[n].kind == 
 """The outcomes that are a stock's value at the end of the run."""
 
 
-def outcomes(result: Result) -> dict[str, np.ndarray]:
+OUTCOME_SELECTION = Selection.of(tuple(dict.fromkeys(("in_theatre", *END_STOCKS))))
+"""What a comparison stores of each run: the totals of the outcome stocks, every month."""
+
+
+def outcomes(result: Result | Outputs) -> dict[str, np.ndarray]:
     """Every outcome for each member of an ensemble (or a scalar for one run)."""
     theatre = result.stock("in_theatre")
     out = {name: result.stock(name)[..., -1] for name in END_STOCKS}
@@ -131,7 +136,7 @@ def compare(scenarios: list[Scenario], draws: int = 200, path: Path | None = Non
         own = s.parameters
         packed.append(np.vstack([own.pack()[None], posterior_members(own, draws, path)]))
         drivers += [s.drivers] * (draws + 1)
-    result = simulate_ensemble(np.vstack(packed), drivers, settings)
+    result = simulate_outputs(np.vstack(packed), OUTCOME_SELECTION, drivers, settings)
     per = outcomes(result)
     n = len(scenarios)
     best = {k: v.reshape(n, draws + 1)[:, 0] for k, v in per.items()}

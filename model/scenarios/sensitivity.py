@@ -18,8 +18,9 @@ from ffsim.calibration.baseline import read_artifact
 from ffsim.calibration.config import CalibrationConfig
 from ffsim.core.errors import InputError
 from ffsim.core.layout import REGIONAL_STOCK_NAMES
+from ffsim.core.outputs import Selection
 from ffsim.core.results import FLOWS, STOCKS
-from ffsim.core.simulate import simulate_ensemble
+from ffsim.core.simulate import simulate_outputs
 from ffsim.scenarios.attribution import stock_at
 from ffsim.scenarios.levers import Levers
 from ffsim.scenarios.scenario import Scenario
@@ -75,7 +76,8 @@ def tornado(
             packed.append(scenario.parameters.pack())
             drivers.append(scenario.drivers)
         settings.append((name, "lever", lo, hi))
-    result = simulate_ensemble(np.stack(packed), drivers, base.settings)
+    selection = Selection.of((output,), region)  # every month: stock_at interpolates
+    result = simulate_outputs(np.stack(packed), selection, drivers, base.settings)
     values = stock_at(result, output, region, date)
     bars = [
         TornadoBar(name, kind, lo, hi, float(values[1 + 2 * i]), float(values[2 + 2 * i]))
@@ -126,7 +128,8 @@ def sobol(
     x = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     packed = np.tile(base.parameters.pack(), (x.shape[0], 1))
     packed[:, [f.packed_index() for f in free]] = x
-    result = simulate_ensemble(packed, base.drivers, base.settings)
+    selection = Selection.of((output,), region)
+    result = simulate_outputs(packed, selection, base.drivers, base.settings)
     series = result.flow(output, region) if output in FLOWS else result.stock(output, region)
     months = list(range(every - 1, series.shape[1], every))
     s1, st, conf = [], [], []

@@ -1,4 +1,9 @@
-"""Run the model: settings, driver tables, the RK4 integrator and a solve_ivp reference."""
+"""Run the model: settings, driver tables, the RK4 integrator and a solve_ivp reference.
+
+Three ways to run: :func:`simulate` (one run, every state), :func:`simulate_ensemble` (many
+runs, every state) and :func:`simulate_outputs` (many runs, only the outputs a
+:class:`~ffsim.core.outputs.Selection` names, into a buffer the caller may reuse).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +15,14 @@ from functools import lru_cache
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from scipy.integrate import solve_ivp
 
 from ffsim.core import layout
 from ffsim.core.drivers import DEFAULT_DRIVERS, LOSS_WINDOW, Drivers, months_since
 from ffsim.core.integrate import integrate_batch, integrate_ensemble
+from ffsim.core.outputs import Outputs, Selection
 from ffsim.core.parameters import Parameters
 from ffsim.core.regions import REGION_IDS
-from ffsim.core.results import Result
+from ffsim.core.results import Result, radicalisation_rates
 from ffsim.core.rhs import initial_state, rhs
 
 FIRST_MONTH = "2000-01"
@@ -51,10 +56,10 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     start: str = Field(
-        "2012-01", strict=True, pattern=r"^\d{4}-\d{2}$", description="First month, YYYY-MM."
+        "2012-01", strict=True, pattern=r"^[0-9]{4}-[0-9]{2}$", description="First month, YYYY-MM."
     )
     end: str = Field(
-        "2018-12", strict=True, pattern=r"^\d{4}-\d{2}$", description="Last month, YYYY-MM."
+        "2018-12", strict=True, pattern=r"^[0-9]{4}-[0-9]{2}$", description="Last month, YYYY-MM."
     )
     dt: float = Field(0.25, strict=True, gt=0.0, le=1.0, description="Integration step (month).")
 
@@ -137,6 +142,21 @@ def driver_table(drivers: Drivers, settings: Settings) -> np.ndarray:
     return table
 
 
+@lru_cache(maxsize=1)
+def _full_state(n_regions: int) -> np.ndarray:
+    """Channels of the full state: one per row of the state vector (read-only)."""
+    rows = np.arange(layout.n_state(n_regions), dtype=np.int64)[:, None]
+    rows.setflags(write=False)
+    return rows
+
+
+@lru_cache(maxsize=64)
+def _every_boundary(n_months: int) -> np.ndarray:
+    boundaries = np.arange(n_months + 1, dtype=np.int64)
+    boundaries.setflags(write=False)
+    return boundaries
+
+
 def simulate(
     params: Parameters | None = None,
     drivers: Drivers | None = None,
@@ -155,33 +175,29 @@ def simulate(
     drivers = drivers or DEFAULT_DRIVERS
     table = driver_table(drivers, settings)
     n_regions = len(REGION_IDS)
+    packed = params.pack()
     states = np.empty((1, settings.n_months + 1, layout.n_state(n_regions)))
     integrate_batch(
-        params.pack()[:, None],
+        packed[:, None],
         table,
         settings.dt,
         settings.steps_per_month,
         settings.n_months,
         n_regions,
+        _full_state(n_regions),
+        _every_boundary(settings.n_months),
         states,
     )
-    return Result(_month_ends(settings), REGION_IDS, states[0])
+    rates = radicalisation_rates(packed, n_regions)
+    return Result(_month_ends(settings), REGION_IDS, states[0], rates)
 
 
-def simulate_ensemble(
+def _ensemble_inputs(
     packed: np.ndarray,
-    drivers: Drivers | Sequence[Drivers] | None = None,
-    settings: Settings = DEFAULT_SETTINGS,
-) -> Result:
-    """Run many parameter sets in one call.
-
-    Parameters
-    ----------
-    packed
-        Packed parameter vectors, shape (E, n_params) (rows of ``Parameters.pack``).
-    drivers
-        One driver set shared by all members, or one per member.
-    """
+    drivers: Drivers | Sequence[Drivers] | None,
+    settings: Settings,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Packed parameters (E, n_params), checked, and the driver table (rows, N_INPUTS, E or 1)."""
     packed = np.ascontiguousarray(np.atleast_2d(packed), dtype=np.float64)
     if packed.shape[1] != layout.n_parameters(len(REGION_IDS)):
         raise ValueError(
@@ -194,6 +210,25 @@ def simulate_ensemble(
         if len(drivers) != packed.shape[0]:
             raise ValueError(f"{len(drivers)} driver sets for {packed.shape[0]} members")
         table = np.concatenate([driver_table(d, settings) for d in drivers], axis=2)
+    return packed, table
+
+
+def simulate_ensemble(
+    packed: np.ndarray,
+    drivers: Drivers | Sequence[Drivers] | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Result:
+    """Run many parameter sets in one call and keep every state (see :func:`simulate_outputs`
+    for a large ensemble of which only some outputs are read).
+
+    Parameters
+    ----------
+    packed
+        Packed parameter vectors, shape (E, n_params) (rows of ``Parameters.pack``).
+    drivers
+        One driver set shared by all members, or one per member.
+    """
+    packed, table = _ensemble_inputs(packed, drivers, settings)
     n_regions = len(REGION_IDS)
     states = np.empty((packed.shape[0], settings.n_months + 1, layout.n_state(n_regions)))
     integrate_ensemble(
@@ -203,9 +238,76 @@ def simulate_ensemble(
         settings.steps_per_month,
         settings.n_months,
         n_regions,
+        _full_state(n_regions),
+        _every_boundary(settings.n_months),
         states,
     )
-    return Result(_month_ends(settings), REGION_IDS, states)
+    rates = radicalisation_rates(packed, n_regions)
+    return Result(_month_ends(settings), REGION_IDS, states, rates)
+
+
+def simulate_outputs(
+    packed: np.ndarray,
+    selection: Selection,
+    drivers: Drivers | Sequence[Drivers] | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+    out: np.ndarray | None = None,
+) -> Outputs:
+    """Run many parameter sets and keep only the outputs that ``selection`` names.
+
+    Parameters
+    ----------
+    packed
+        Packed parameter vectors, shape (E, n_params) (rows of ``Parameters.pack``).
+    selection
+        The stocks and flows to keep, their regions and months.
+    drivers
+        One driver set shared by all members, or one per member.
+    settings
+        Time span and step.
+    out
+        A buffer to write the values into, of shape ``selection.shape(E, settings.n_months)``,
+        float64, C-contiguous and writable, typically the ``values`` of an earlier call, which
+        this call overwrites; a new one is allocated when omitted. Reusing it saves allocating
+        and first touching fresh memory at every call.
+
+    Raises
+    ------
+    ValueError
+        When a selected month is beyond the run, or ``out`` does not fit; the message says
+        what is allowed.
+    """
+    packed, table = _ensemble_inputs(packed, drivers, settings)
+    n_regions = len(REGION_IDS)
+    shape = selection.shape(packed.shape[0], settings.n_months)
+    if out is None:
+        out = np.empty(shape)
+    elif (
+        out.shape != shape
+        or out.dtype != np.float64
+        or not out.flags.c_contiguous
+        or not out.flags.writeable
+    ):
+        raise ValueError(
+            f"out has shape {out.shape}, dtype {out.dtype}"
+            f"{'' if out.flags.c_contiguous else ', not C-contiguous'}"
+            f"{'' if out.flags.writeable else ', read-only'}; allowed: a writable C-contiguous "
+            f"float64 array of shape {shape}"
+        )
+    boundaries = selection.boundaries(settings.n_months)
+    integrate_ensemble(
+        np.ascontiguousarray(packed.T),
+        table,
+        settings.dt,
+        settings.steps_per_month,
+        settings.n_months,
+        n_regions,
+        selection.rows(REGION_IDS),
+        np.array(boundaries, dtype=np.int64),
+        out,
+    )
+    rates = radicalisation_rates(packed, n_regions)
+    return Outputs(_month_ends(settings), REGION_IDS, selection, boundaries, out, rates)
 
 
 def simulate_reference(
@@ -220,6 +322,8 @@ def simulate_reference(
     The reference against which the fixed-step integrator is tested. Integration restarts at
     every driver knot so the adaptive steps never straddle a kink.
     """
+    from scipy.integrate import solve_ivp  # here: scipy costs ``ffsim run`` a third of a second
+
     params = params or Parameters()
     drivers = drivers or DEFAULT_DRIVERS
     start = settings.start_date
@@ -253,4 +357,5 @@ def simulate_reference(
         states[inside.astype(int)] = sol.y.T[:-1]
         if b == int(b):
             states[int(b)] = y
-    return Result(_month_ends(settings), REGION_IDS, states)
+    rates = radicalisation_rates(p, len(REGION_IDS))
+    return Result(_month_ends(settings), REGION_IDS, states, rates)

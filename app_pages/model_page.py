@@ -7,7 +7,9 @@ import re
 import pandas as pd
 import streamlit as st
 
+from ffsim.app_pages import state, store
 from ffsim.core.parameters import PARAMETER_SPECS
+from ffsim.exchange.xmile import xmile_bytes
 from ffsim.resources import DOCS_DIR
 from ffsim.scenarios.levers import LEVER_SPECS
 from ffsim.teaching.diagram import loop_mermaid, stock_flow_mermaid
@@ -33,7 +35,7 @@ except (OSError, UnicodeDecodeError) as exc:
     doc = ""
 st.title("The model")
 st.caption("Diagrams from model/teaching/diagram.py; text from docs/model.md.")
-tabs = st.tabs(["Stocks and flows", "Feedback loops", "Equations", "Parameters", "Levers"])
+tabs = st.tabs(["Stocks and flows", "Feedback loops", "Equations", "Parameters", "Levers", "XMILE"])
 with tabs[0]:
     st.mermaid_chart(stock_flow_mermaid())
     st.markdown(section(doc, "Stocks and flows").split("<!-- BEGIN")[0])
@@ -81,3 +83,13 @@ with tabs[4]:
         hide_index=True,
         width="stretch",
     )
+with tabs[5]:
+    scenario = state.current()
+    st.download_button(
+        "Download the current scenario's model (XMILE, for Stella, Vensim or PySD)",
+        xmile_bytes(scenario.parameters, scenario.drivers, scenario.settings, scenario.name),
+        file_name=f"{store.slug(scenario.name)}.xmile",
+        mime="application/xml",
+        key="model:xmile",
+    )
+    st.markdown(section(doc, "The model in XMILE").split("<!-- BEGIN")[0])

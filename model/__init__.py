@@ -34,6 +34,7 @@ PUBLIC: dict[str, str] = {
     "Settings": "ffsim.core.simulate",
     "simulate": "ffsim.core.simulate",
     "simulate_ensemble": "ffsim.core.simulate",
+    "simulate_euler": "ffsim.core.euler",
     "Result": "ffsim.core.results",
     "InputError": "ffsim.core.errors",
     "baseline_parameters": "ffsim.calibration.baseline",
@@ -48,6 +49,7 @@ PUBLIC: dict[str, str] = {
     "baseline_scenario": "ffsim.scenarios.scenario",
     "compare": "ffsim.scenarios.compare",
     "explain": "ffsim.scenarios.attribution",
+    "write_xmile": "ffsim.exchange.xmile",
 }
 """Public name -> the module that owns it."""
 
@@ -88,6 +90,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from ffsim.core.drivers import DEFAULT_DRIVERS as DEFAULT_DRIVERS
     from ffsim.core.drivers import Drivers as Drivers
     from ffsim.core.errors import InputError as InputError
+    from ffsim.core.euler import simulate_euler as simulate_euler
     from ffsim.core.parameters import Parameters as Parameters
     from ffsim.core.regions import REGION_IDS as REGION_IDS
     from ffsim.core.results import Result as Result
@@ -100,6 +103,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from ffsim.core.simulate import (
         simulate_ensemble as simulate_ensemble,
     )
+    from ffsim.exchange.xmile import write_xmile as write_xmile
     from ffsim.scenarios.attribution import explain as explain
     from ffsim.scenarios.compare import compare as compare
     from ffsim.scenarios.scenario import (

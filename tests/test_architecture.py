@@ -51,7 +51,7 @@ def test_nothing_evaluates_or_unpickles_user_input():
         assert "pickle" not in _imports(path), path.name
 
 
-LAYERS = ("core", "calibration", "scenarios", "teaching", "cli")
+LAYERS = ("core", "calibration", "scenarios", "teaching", "exchange", "cli")
 """The package's layers, lowest first: each imports only from the layers below it."""
 
 

@@ -20,6 +20,7 @@ MARKERS: dict[str, Callable[[], str]] = {
     "LOOP DIAGRAM": docs_model.loop_block,
     "PARAMETER TABLE": docs_model.parameter_table,
     "DRIVER TABLE": docs_model.driver_table,
+    "XMILE TABLE": docs_model.xmile_table,
     "FIT SUMMARY": docs_calibration.fit_summary,
     "FIT TABLE": docs_calibration.fit_table,
     "ESTIMATES TABLE": docs_calibration.estimates_table,
@@ -54,12 +55,18 @@ def render(text: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Rewrite the generated blocks of every file named in ``argv``."""
+    """Rewrite the generated blocks of every file named in ``argv``; with none, of every page
+    of docs/, and write the baseline's XMILE next to docs/model.md.
+    """
     defaults = ["docs/model.md", "docs/calibration.md", "docs/scenarios.md", "docs/validation.md"]
     for name in argv or defaults:
         path = Path(name)
         path.write_text(render(path.read_text("utf-8")), "utf-8")
         print(f"updated {path}")
+    if not argv:
+        xmile = Path("docs") / docs_model.XMILE_FILE
+        xmile.write_bytes(docs_model.baseline_xmile())
+        print(f"updated {xmile}")
     return 0
 
 

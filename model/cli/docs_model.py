@@ -1,6 +1,8 @@
 """The generated blocks of docs/model.md: the two diagrams (Mermaid, from
 :mod:`ffsim.teaching.diagram`), every parameter (from ``PARAMETER_SPECS``, with unit and source)
-and every default driver knot (from ``drivers.toml``, with its source).
+and every default driver knot (from ``drivers.toml``, with its source); the equations as the
+XMILE export writes them (from :mod:`ffsim.exchange.equations`), and that export of the
+calibrated baseline, shipped as ``docs/ffsim-baseline.xmile``.
 """
 
 from __future__ import annotations
@@ -54,3 +56,41 @@ def loop_block() -> str:
     from ffsim.teaching.diagram import loop_mermaid
 
     return f"```mermaid\n{loop_mermaid()}```"
+
+
+XMILE_FILE = "ffsim-baseline.xmile"
+"""The calibrated baseline as XMILE, shipped next to docs/model.md (written by ``make docs``)."""
+
+
+def xmile_table() -> str:
+    """Markdown table of every stock, flow and auxiliary as the XMILE export writes it
+    (:mod:`ffsim.exchange.equations`, regions as the array dimension ``region``).
+    """
+    from ffsim.core.regions import REGION_IDS
+    from ffsim.exchange.equations import equations
+    from ffsim.exchange.expressions import Style
+
+    eqs = equations(REGION_IDS)
+    style = Style(array=True, regional=frozenset(e.name for e in eqs if e.regional) | _regional())
+    rows = ["| name | kind | equation | units | meaning |", "|---|---|---|---|---|"]
+    for e in eqs:
+        name = f"`{e.name}[region]`" if e.regional else f"`{e.name}`"
+        text = f"`{e.expr.render(style)}`"
+        if e.kind == "stock":
+            change = " + ".join(e.inflows) + "".join(f" - {f}" for f in e.outflows)
+            text = f"d/dt = `{change}`; initial `{e.expr.render(style)}`"
+        rows.append(f"| {name} | {e.kind} | {cell(text)} | {cell(e.units)} | {cell(e.doc)} |")
+    return "\n".join(rows)
+
+
+def _regional() -> frozenset[str]:
+    return frozenset(s.name for s in PARAMETER_SPECS if s.regional)
+
+
+def baseline_xmile() -> bytes:
+    """The calibrated baseline as XMILE (regions as an array), as shipped in docs/."""
+    from ffsim.exchange.xmile import xmile_bytes
+    from ffsim.scenarios.scenario import baseline_scenario
+
+    scenario = baseline_scenario()
+    return xmile_bytes(scenario.parameters, scenario.drivers, scenario.settings, scenario.name)

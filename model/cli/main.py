@@ -1,4 +1,6 @@
-"""The ``ffsim`` command line: run, calibrate, compare, validate, explain, sensitivity."""
+"""The ``ffsim`` command line: run, calibrate, compare, validate, explain, sensitivity,
+export.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ FILE_ARGUMENTS = {
     "artifact": "--artifact",
     "config": "--config",
     "data": "--data",
+    "xmile": "--xmile",
 }
 """Arguments that name an input file, and how messages name them."""
 
@@ -63,11 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-run and check against the artifact at --out: identical on the same packages "
         "and platform, else statistically; exit 1 on a mismatch",
     )
+    from ffsim.cli.export import add_command as add_export
     from ffsim.cli.forecast import add_command as add_forecast
     from ffsim.cli.scenarios import add_commands
 
     add_commands(sub)
     add_forecast(sub)
+    add_export(sub)
     app = sub.add_parser(
         "app",
         help="start the explorer (Streamlit); further options go to `streamlit run`",
@@ -86,6 +91,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from ffsim.cli.calibrate import calibrate_command
 
         return calibrate_command
+    if name == "export":
+        from ffsim.cli.export import export_command
+
+        return export_command
     if name == "forecast-skill":
         from ffsim.cli.forecast import forecast_skill_command
 

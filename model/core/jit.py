@@ -16,7 +16,7 @@ from typing import Any
 
 import numba
 
-KERNEL_SOURCES = ("layout.py", "rhs.py", "integrate.py", "jit.py")
+KERNEL_SOURCES = ("layout.py", "rhs.py", "integrate.py", "euler.py", "jit.py")
 
 
 def kernel_hash() -> str:

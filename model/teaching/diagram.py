@@ -24,12 +24,17 @@ class Node:
 
 @dataclass(frozen=True)
 class Link:
-    """An arrow between two nodes: a flow (solid) or an influence (dashed)."""
+    """An arrow between two nodes: a flow (solid) or an influence (dashed).
+
+    ``flow`` names the flow of the stock-and-flow diagram that the arrow draws, as the model's
+    equations (:mod:`ffsim.exchange.equations`) and its XMILE export name it.
+    """
 
     source: str
     target: str
     label: str = ""
     dashed: bool = False
+    flow: str = ""
 
 
 STOCK_FLOW_NODES: tuple[Node, ...] = (
@@ -51,19 +56,30 @@ STOCK_FLOW_NODES: tuple[Node, ...] = (
 )
 
 STOCK_FLOW_LINKS: tuple[Link, ...] = (
-    Link("radicalisation_source", "pool", "radicalisation"),
-    Link("pool", "left_pool", "disengagement"),
-    Link("pool", "in_transit", "departures x (1 - prevention)"),
-    Link("pool", "intercepted", "departures x prevention<br>(prevented_at_home)"),
-    Link("in_transit", "in_theatre", "arrivals"),
-    Link("in_transit", "intercepted", "stopped_at_border"),
-    Link("in_theatre", "killed", "deaths"),
-    Link("in_theatre", "returned", "returns"),
-    Link("in_theatre", "moved_on", "onward_moves"),
-    Link("local_source", "local_in_theatre", "local recruitment"),
-    Link("local_in_theatre", "local_killed", "local deaths"),
-    Link("local_in_theatre", "local_left", "local exits"),
-    Link("territory_driver", "perceived_territory", "information delay", dashed=True),
+    Link("radicalisation_source", "pool", "radicalisation", flow="radicalisation"),
+    Link("pool", "left_pool", "disengagement", flow="disengagement"),
+    Link("pool", "in_transit", "departures x (1 - prevention)", flow="entering_transit"),
+    Link(
+        "pool",
+        "intercepted",
+        "departures x prevention<br>(prevented_at_home)",
+        flow="prevented_at_home",
+    ),
+    Link("in_transit", "in_theatre", "arrivals", flow="arrivals"),
+    Link("in_transit", "intercepted", "stopped_at_border", flow="stopped_at_border"),
+    Link("in_theatre", "killed", "deaths", flow="deaths"),
+    Link("in_theatre", "returned", "returns", flow="returns"),
+    Link("in_theatre", "moved_on", "onward_moves", flow="onward_moves"),
+    Link("local_source", "local_in_theatre", "local recruitment", flow="local_joining"),
+    Link("local_in_theatre", "local_killed", "local deaths", flow="local_deaths"),
+    Link("local_in_theatre", "local_left", "local exits", flow="local_exits"),
+    Link(
+        "territory_driver",
+        "perceived_territory",
+        "information delay",
+        dashed=True,
+        flow="perception_adjustment",
+    ),
 )
 
 LOOP_NODES: tuple[Node, ...] = (

@@ -1,0 +1,445 @@
+"""The model's equations as one symbolic description: every stock, flow and auxiliary.
+
+This is the right-hand side of ``ffsim.core.rhs`` (and of ``docs/model.md``, "Equations")
+written as expressions (:mod:`ffsim.exchange.expressions`) that can be rendered as XMILE or
+evaluated. Which flow fills and drains which stock is not written here: it is read from the
+stock-and-flow diagram's single description (:data:`ffsim.teaching.diagram.STOCK_FLOW_LINKS`,
+each link naming its flow), plus the three counting stocks of :data:`COUNTERS`. Parameters and
+drivers are referred to by name; their values, units and documentation come from the schema
+(``ffsim.core.parameters``) and the driver series, in :mod:`ffsim.exchange.xmile`.
+
+Two tests hold it to the kernel: the evaluated derivatives equal ``rhs`` at random states, and
+the XMILE export run by PySD equals ``ffsim.core.euler.simulate_euler`` (``tests/test_xmile.py``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ffsim.core import layout
+from ffsim.core.drivers import LOSS_WINDOW
+from ffsim.core.rhs import NETWORK_FLOOR, PAY_REFERENCE_USD, SALIENCE_CLAMP
+from ffsim.core.variables import VARIABLES
+from ffsim.exchange.expressions import (
+    Expr,
+    IfPositive,
+    Num,
+    Ref,
+    Values,
+    exp,
+    guard,
+    maximum,
+    minimum,
+    sqrt,
+    total,
+)
+from ffsim.teaching.diagram import STOCK_FLOW_LINKS, STOCK_FLOW_NODES
+
+Kind = Literal["stock", "flow", "aux"]
+
+TIME = Ref("TIME")
+"""The run's time (months since the first day of its first month): XMILE's ``TIME``."""
+
+CONSTANTS: dict[str, tuple[float, str, str]] = {
+    "pay_reference": (
+        PAY_REFERENCE_USD,
+        "USD/month",
+        "Pay at which the pay effect on appeal is 1: mid-2014 pay (Haaretz 2016-06-26).",
+    ),
+    "network_floor": (
+        NETWORK_FLOOR,
+        "persons",
+        "Persons added to a region's radical circle in the network share, so that an empty "
+        "region has a share of 0/1.",
+    ),
+    "salience_clamp": (
+        SALIENCE_CLAMP,
+        "dmnl",
+        "Largest |argument| of the salience logistic: beyond it the salience is 0 or 1 to 1e-17.",
+    ),
+    "loss_window": (
+        LOSS_WINDOW,
+        "months",
+        "Months over which territory retaken is counted for the ground-combat death hazard.",
+    ),
+}
+"""Constants of the kernel (name: value, unit, documentation), each read from its owner."""
+
+COUNTERS: dict[str, str] = {
+    "cumulative_departures": "departures",
+    "cumulative_arrivals": "arrivals",
+    "cumulative_radicalisation": "radicalisation",
+}
+"""Counting stocks (not drawn in the diagram) and the quantity each accumulates, through a flow
+named ``<quantity>_counted``: monthly flows are their differences, so they are exact."""
+
+STOCK_DOCS: dict[str, str] = {
+    "perceived_territory": "Territory held as perceived abroad: the territory driver seen "
+    "through a first-order information delay of perception_delay months (index, 1 = peak).",
+    "cumulative_radicalisation": "Everyone who has joined the region's pool (cumulative).",
+}
+"""Documentation of the stocks that the table of reported variables does not list."""
+
+
+@dataclass(frozen=True)
+class Equation:
+    """One stock, flow or auxiliary of the model.
+
+    ``expr`` is the equation of a flow or auxiliary, and the initial value of a stock; a
+    stock's change is the sum of its ``inflows`` less its ``outflows`` (flow names). ``units``
+    is an XMILE unit expression; ``regional`` says whether there is one per source region.
+    """
+
+    name: str
+    kind: Kind
+    expr: Expr
+    units: str
+    doc: str
+    regional: bool
+    inflows: tuple[str, ...] = field(default=())
+    outflows: tuple[str, ...] = field(default=())
+
+
+def _connections() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Inflows and outflows of every stock: from the diagram's links, and the counters."""
+    stocks = {n.id for n in STOCK_FLOW_NODES if n.shape == "stock"}
+    inflows: dict[str, list[str]] = defaultdict(list)
+    outflows: dict[str, list[str]] = defaultdict(list)
+    for link in STOCK_FLOW_LINKS:
+        if not link.flow:
+            continue
+        if link.source in stocks:
+            outflows[link.source].append(link.flow)
+        if link.target in stocks:
+            inflows[link.target].append(link.flow)
+    for stock, quantity in COUNTERS.items():
+        inflows[stock].append(f"{quantity}_counted")
+    return inflows, outflows
+
+
+def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
+    """Every stock, flow and auxiliary of the model for source ``regions``, in an order in
+    which each auxiliary and flow is defined before it is used.
+    """
+
+    def r(name: str, region: str | None = None) -> Ref:
+        return Ref(name, region)
+
+    tp = guard(r("perceived_territory"))
+    pool, transit, theatre = guard(r("pool")), guard(r("in_transit")), guard(r("in_theatre"))
+    local = guard(r("local_in_theatre"))
+
+    def salience(months: Expr) -> Expr:
+        x = (months - r("salience_midpoint")) / r("salience_width")
+        clamped = minimum(maximum(x, -r("salience_clamp")), r("salience_clamp"))
+        return 1.0 / (1.0 + exp(-clamped))
+
+    per_month, dmnl, persons = "1/month", "dmnl", "persons"
+    flow_units = "persons/month"
+    # name, equation, units, documentation, regional
+    auxes: list[tuple[str, Expr, str, str, bool]] = [
+        ("calendar_time", TIME + r("start_month"), "months", "Months since 2012-01-01.", False),
+        (
+            "territory_loss",
+            maximum(r("territory_lagged") - r("territory"), 0.0) * 12.0 / r("loss_window"),
+            "index/year",
+            "Territory retaken over the last loss_window months, per year (>= 0).",
+            False,
+        ),
+        (
+            "territory_trend",
+            12.0 * (r("territory") - tp) / r("perception_delay"),
+            "index/year",
+            "Yearly trend of perceived territory.",
+            False,
+        ),
+        (
+            "momentum",
+            r("momentum_sensitivity") * r("territory_trend"),
+            dmnl,
+            "Momentum: momentum_sensitivity x yearly trend of perceived territory.",
+            False,
+        ),
+        (
+            "momentum_effect",
+            1.0 + r("momentum") / sqrt(1.0 + r("momentum") * r("momentum")),
+            dmnl,
+            "Algebraic sigmoid of momentum, between 0 and 2, 1 when territory is flat.",
+            False,
+        ),
+        (
+            "pay_effect",
+            (maximum(r("pay"), 0.0) / r("pay_reference")) ** r("pay_elasticity"),
+            dmnl,
+            "Pay relative to $1,000 a month, to the power pay_elasticity.",
+            False,
+        ),
+        (
+            "strength",
+            local + total(lambda g: guard(r("in_theatre", g)), regions),
+            persons,
+            "All fighters in theatre, local and foreign.",
+            False,
+        ),
+        (
+            "strength_effect",
+            r("strength") / (r("strength") + r("strength_half")),
+            dmnl,
+            "Strength of the force in theatre relative to strength_half: the spiral of decline.",
+            False,
+        ),
+        (
+            "success_appeal",
+            r("appeal_territory")
+            * (tp * r("momentum_effect") * r("pay_effect") * r("strength_effect")),
+            dmnl,
+            "Appeal added by the group's success: perceived territory x momentum, pay and "
+            "strength effects.",
+            False,
+        ),
+        (
+            "salience_late",
+            salience(r("calendar_time")),
+            dmnl,
+            "The war's salience abroad (logistic rise, argument clamped to +-salience_clamp).",
+            False,
+        ),
+        (
+            "salience_early",
+            salience(r("calendar_time") + r("early_wave_lead")),
+            dmnl,
+            "The war's salience abroad in early-wave regions, early_wave_lead months earlier.",
+            False,
+        ),
+        (
+            "combat_multiplier",
+            1.0
+            + r("air_lethality") * r("air_campaign")
+            + r("ground_lethality") * r("territory_loss"),
+            dmnl,
+            "Multiplier of death hazards by the air campaign and ground offensives.",
+            False,
+        ),
+        (
+            "combat_hazard",
+            r("combat_mortality") * r("combat_multiplier"),
+            per_month,
+            "Death hazard of local fighters.",
+            False,
+        ),
+        (
+            "foreign_death_hazard",
+            r("foreign_death_rate") * r("combat_multiplier"),
+            per_month,
+            "Death hazard of foreign fighters.",
+            False,
+        ),
+        (
+            "exit_open",
+            1.0 - r("exit_blocking") * r("border_closure"),
+            dmnl,
+            "Share of returns and onward moves not blocked by the border closure.",
+            False,
+        ),
+        (
+            "return_hazard",
+            r("return_rate")
+            * (1.0 + r("desertion_sensitivity") * (1.0 - tp))
+            * (1.0 + r("reintegration_offer"))
+            * r("exit_open"),
+            per_month,
+            "Return hazard before the regional return propensity.",
+            False,
+        ),
+        (
+            "onward_hazard",
+            r("onward_rate") * (1.0 - tp) * r("exit_open"),
+            per_month,
+            "Hazard of moving on to another theatre.",
+            False,
+        ),
+        (
+            "transit_exit",
+            1.0 / r("transit_time"),
+            per_month,
+            "Rate of leaving transit (crossing or being stopped).",
+            False,
+        ),
+        (
+            "radicalisation_total",
+            total(lambda g: r("radicalisation_rate", g), regions),
+            flow_units,
+            "Sum of the regions' radicalisation rates.",
+            False,
+        ),
+        (
+            "initial_share",
+            IfPositive(
+                r("radicalisation_total"),
+                r("radicalisation_rate") / r("radicalisation_total"),
+                Num(1.0 / len(regions)),
+            ),
+            dmnl,
+            "The region's share of initial_in_theatre (its share of radicalisation).",
+            True,
+        ),
+        (
+            "appeal",
+            r("early_wave") * (r("appeal_base") * r("salience_early"))
+            + (1.0 - r("early_wave")) * (r("appeal_base") * r("salience_late"))
+            + r("success_appeal"),
+            dmnl,
+            "Appeal of travelling: base appeal by the war's salience, plus success appeal.",
+            True,
+        ),
+        (
+            "network",
+            1.0
+            + r("network_strength")
+            * (1.0 - r("counter_messaging"))
+            * theatre
+            / (pool + theatre + r("network_floor")),
+            dmnl,
+            "Network multiplier: 1 + gain x the region's share of its radical circle in theatre.",
+            True,
+        ),
+        (
+            "departures",
+            r("departure_rate")
+            * (1.0 - r("border_deterrence") * r("border_closure"))
+            * r("appeal")
+            * r("network")
+            * pool,
+            flow_units,
+            VARIABLES["departures"].title + ": everyone who sets out, prevented or not.",
+            True,
+        ),
+    ]
+    flows: list[tuple[str, Expr, str, bool]] = [
+        ("radicalisation", r("radicalisation_rate"), "Joining the pool.", True),
+        ("disengagement", r("pool_exit_rate") * pool, "Leaving the pool without travel.", True),
+        ("prevented_at_home", r("prevention") * r("departures"), "Stopped at home.", True),
+        (
+            "entering_transit",
+            r("departures") - r("prevented_at_home"),
+            "Departures not prevented at home.",
+            True,
+        ),
+        (
+            "arrivals",
+            (1.0 - r("border_closure")) * r("transit_exit") * transit,
+            "Crossing into Syria or Iraq.",
+            True,
+        ),
+        (
+            "stopped_at_border",
+            r("border_closure") * r("transit_exit") * transit,
+            "Stopped at the Turkish border.",
+            True,
+        ),
+        ("deaths", r("foreign_death_hazard") * theatre, "Foreign fighters killed.", True),
+        (
+            "returns",
+            r("return_hazard") * r("return_propensity") * theatre,
+            "Returning home.",
+            True,
+        ),
+        ("onward_moves", r("onward_hazard") * theatre, "Moving on to other theatres.", True),
+        *(
+            (f"{q}_counted", r(q), f"{q} again, counted into {stock}.", True)
+            for stock, q in COUNTERS.items()
+        ),
+        (
+            "perception_adjustment",
+            (r("territory") - r("perceived_territory")) / r("perception_delay"),
+            "Change of perceived territory (index/month; either sign).",
+            False,
+        ),
+        (
+            "local_joining",
+            r("local_recruitment") * r("territory"),
+            "Local recruitment, proportional to territory held.",
+            False,
+        ),
+        ("local_deaths", r("combat_hazard") * local, "Local fighters killed.", False),
+        ("local_exits", r("local_exit_rate") * local, "Local fighters leaving.", False),
+    ]
+    seeded = r("initial_in_theatre") * r("initial_share")
+    initial: dict[str, Expr] = {
+        "pool": r("radicalisation_rate") / r("pool_exit_rate"),
+        "in_theatre": seeded,
+        "cumulative_departures": seeded,
+        "cumulative_arrivals": seeded,
+        "perceived_territory": r("territory"),
+        "local_in_theatre": r("local_initial"),
+    }
+    inflows, outflows = _connections()
+    out = [
+        Equation(name, "aux", expr, units, doc, regional)
+        for name, expr, units, doc, regional in auxes
+    ]
+    for name, expr, doc, regional in flows:
+        units = "index/month" if name == "perception_adjustment" else flow_units
+        out.append(Equation(name, "flow", expr, units, doc, regional))
+    for name in (*layout.REGIONAL_STOCK_NAMES, *layout.GLOBAL_STOCK_NAMES):
+        variable = VARIABLES.get(name)
+        out.append(
+            Equation(
+                name,
+                "stock",
+                initial.get(name, Num(0.0)),
+                "index" if name == "perceived_territory" else persons,
+                variable.title if variable else STOCK_DOCS[name],
+                name in layout.REGIONAL_STOCK_NAMES,
+                tuple(inflows[name]),
+                tuple(outflows[name]),
+            )
+        )
+    return tuple(out)
+
+
+def evaluate(
+    eqs: tuple[Equation, ...],
+    values: Mapping[str, float | Mapping[str, float]],
+    regions: tuple[str, ...],
+) -> dict[str, float | dict[str, float]]:
+    """Every auxiliary and flow, and every stock's derivative (``d_<stock>``), at ``values``.
+
+    ``values`` holds the stocks, parameters, drivers, constants and ``TIME`` (a mapping of
+    region to value for each regional name). Used by the tests to hold the equations to the
+    compiled right-hand side.
+    """
+    known: dict[str, float | Mapping[str, float]] = dict(values)
+    for eq in eqs:
+        if eq.kind == "stock":
+            continue
+        if eq.regional:
+            known[eq.name] = {g: eq.expr.value(known, g) for g in regions}
+        else:
+            known[eq.name] = eq.expr.value(known)
+    out: dict[str, float | dict[str, float]] = {}
+    for eq in eqs:
+        if eq.kind != "stock":
+            continue
+
+        def change(region: str | None, eq: Equation = eq) -> float:
+            def at(name: str) -> float:
+                v = known[name]
+                if isinstance(v, Mapping):
+                    assert region is not None, name
+                    return float(v[region])
+                return float(v)
+
+            return sum(at(f) for f in eq.inflows) - sum(at(f) for f in eq.outflows)
+
+        if eq.regional:
+            out[f"d_{eq.name}"] = {g: change(g) for g in regions}
+        else:
+            out[f"d_{eq.name}"] = change(None)
+    return out
+
+
+__all__ = ["CONSTANTS", "COUNTERS", "TIME", "Equation", "Values", "equations", "evaluate"]

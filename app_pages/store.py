@@ -89,7 +89,7 @@ def read_text(path: Path) -> str:
         data = f.read(MAX_SCENARIO_BYTES + 1)
     if len(data) > MAX_SCENARIO_BYTES:
         raise ValueError(f"larger than {MAX_SCENARIO_BYTES} bytes")
-    return data.decode("utf-8")
+    return data.decode("utf-8").removeprefix("\ufeff")  # a BOM, as a scenario file may have
 
 
 def set_aside(path: Path) -> Path:

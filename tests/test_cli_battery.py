@@ -195,6 +195,16 @@ def _corrupt_artifacts(where: Path) -> dict[str, Path]:
         "config_free_empty": broken(set_(("config", "free"), [])),
         "best_fit_nan": broken(set_(("best_fit_parameters", "combat_mortality"), float("nan"))),
         "best_fit_string": broken(set_(("best_fit_parameters", "combat_mortality"), "high")),
+        # found by the fresh attack: these ran silently on the schema's defaults
+        "best_fit_missing": broken(lambda a: a["best_fit_parameters"].pop("combat_mortality")),
+        "best_fit_region_missing": broken(
+            lambda a: a["best_fit_parameters"]["radicalisation_rate"].pop("france")
+        ),
+        "best_fit_number_as_text": broken(
+            set_(("best_fit_parameters", "combat_mortality"), "0.01")
+        ),
+        "format_unknown": broken(set_(("format",), "ffsim-calibration/99")),
+        "no_format": broken(lambda a: a.pop("format")),
         "parameters_empty": broken(set_(("parameters",), {})),
         "p05_null": broken(set_(("parameters", first, "p05"), None)),
         "p95_nan": broken(set_(("parameters", first, "p95"), float("nan"))),
@@ -659,6 +669,27 @@ def test_calibrate_out_a_directory_fails_before_the_calibration(place):
     refused(call(["calibrate", "--as-of", "2016-06-26", "--out", ""]), "a file name is needed")
 
 
+def test_an_out_naming_an_input_is_refused_before_it_is_overwritten(place, tmp_path):
+    """Found by the fresh attack: ``run s.toml --out s.toml`` replaced the scenario by CSV."""
+    mine = tmp_path / "mine.toml"
+    mine.write_text((place / "good.toml").read_text())
+    art = tmp_path / "a.json"
+    art.write_text(BASELINE_PATH.read_text())
+    link = tmp_path / "link.toml"
+    link.symlink_to(mine)
+    for args in (
+        ["run", str(mine), "--out", str(mine)],
+        ["run", str(mine), "--out", str(link)],  # the same file by another name
+        ["compare", SCENARIO, str(mine), "--draws", "2", "--out", str(mine)],
+        ["run", "--artifact", str(art), "--out", str(art)],
+        ["export", "--xmile", str(mine), str(mine)],
+        ["calibrate", "--config", str(mine), "--out", str(mine)],
+    ):
+        refused(call(args), "which this command reads")
+    assert mine.read_text() == (place / "good.toml").read_text()
+    assert art.read_text() == BASELINE_PATH.read_text()
+
+
 def test_run_out_checks_the_sidecar_too(place):
     (place / "side.csv.json").mkdir(exist_ok=True)
     refused(call(["run", "--out", str(place / "side.csv")]), "provenance sidecar")
@@ -716,7 +747,8 @@ def test_calibrate_check_refuses_a_corrupt_artifact_or_reports_the_mismatch(
         else:
             refused((code, out, err), f"--out {path}")
         codes[name] = code
-    assert codes["truncated"] == codes["nan_sample"] == codes["no_draws"] == 2
+    checked_first = ("truncated", "nan_sample", "no_draws", "best_fit_nan", "best_fit_string")
+    assert {codes[name] for name in checked_first} == {2}  # before the calibration runs
 
 
 # ------------------------------------------------------------------ by hand: validate many files

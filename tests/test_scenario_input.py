@@ -419,10 +419,25 @@ def test_knots_the_levers_move_closer_than_a_step_are_refused():
     assert "after the levers" in problem and "2014-02-28 and 2014-03-07" in problem
 
 
-def test_knots_the_levers_move_out_of_range_are_refused():
-    text = 'name = "x"\n[drivers]\nborder_closure = [{ date = 2100-12-01, value = 0.5 }]\n'
-    problem = one_problem(text + "[levers]\nborder_closure_shift = 36\n")
-    assert "levers: reshaped drivers are invalid" in problem and "2103-12-01" in problem
+def test_knots_a_timing_lever_could_move_out_of_range_are_refused_whatever_the_lever():
+    """Found by the fresh attack: a knot near the date limits passed, then a slider, a link
+    or the tornado moved it out and crashed. Every timing lever value must stay valid."""
+    for date, shift in (("2100-12-01", 36), ("2098-01-01", 0), ("1902-12-31", 0)):
+        for driver, lever in (
+            ("border_closure", "border_closure_shift"),
+            ("prevention", "prevention_shift"),
+        ):
+            text = f'name = "x"\n[drivers]\n{driver} = [{{ date = {date}, value = 0.5 }}]\n'
+            problem = one_problem(text + f"[levers]\n{lever} = {shift}\n")
+            assert f"drivers.{driver}[0].date = {date}" in problem, problem
+            assert "allowed: 1903-01-01 to 2097-12-31" in problem
+    for date in ("1903-01-01", "2097-12-31"):  # the edges of what is allowed
+        text = f'name = "x"\n[drivers]\nborder_closure = [{{ date = {date}, value = 0.5 }}]\n'
+        for shift in (-36, 36):
+            scenario, problems = check_scenario_text(
+                text + f"[levers]\nborder_closure_shift = {shift}\n"
+            )
+            assert scenario is not None and not problems, problems
 
 
 def test_knot_dates_and_values_are_typed_strictly():
@@ -550,3 +565,10 @@ def test_random_bytes_from_a_file_or_an_upload_give_clean_problems(tmp_path_fact
         check_scenario_text(scenario_text_from_bytes(data, "up.toml"), "up.toml")
     except InputError as exc:
         _clean([str(exc)])
+
+
+@pytest.mark.parametrize("month", ["2012-0\u0661", "2012-0\uff11", "\u0662012-01", "2012-1\u00b2"])
+def test_months_are_written_in_ascii_digits(month):
+    """Found by the fresh attack: Arabic-Indic and full-width digits passed as months."""
+    problem = one_problem(f'name = "x"\n[settings]\nstart = "{month}"\n')
+    assert "settings.start" in problem and "[0-9]{4}-[0-9]{2}" in problem

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ffsim import __version__
+from ffsim.calibration.baseline import ARTIFACT_FORMAT
 from ffsim.calibration.calibrate import Calibrator
 from ffsim.calibration.likelihood import reading_probabilities
 from ffsim.calibration.platform_info import platform_fingerprint
@@ -201,7 +202,7 @@ def build_artifact(
     }
     commit, dirty = _git()
     return {
-        "format": "ffsim-calibration/1",
+        "format": ARTIFACT_FORMAT,
         "ffsim_version": __version__,
         "free_parameters": list(cfg.names),
         "parameters": parameters,

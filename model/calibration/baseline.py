@@ -20,7 +20,8 @@ from pydantic import ValidationError
 from ffsim.calibration.config import CalibrationConfig, FreeParameter
 from ffsim.core.errors import InputError
 from ffsim.core.files import MAX_ARTIFACT_BYTES, read_input_text
-from ffsim.core.parameters import Parameters
+from ffsim.core.parameters import PARAMETER_SPECS, Parameters
+from ffsim.core.regions import REGION_IDS
 from ffsim.resources import BASELINE_PATH, shown
 
 REQUIRED: dict[str, type] = {
@@ -36,6 +37,9 @@ REQUIRED: dict[str, type] = {
 
 QUANTILE_KEYS = ("estimate", "p05", "p50", "p95")
 """What the artifact states of each free parameter, as numbers within its prior's bounds."""
+
+ARTIFACT_FORMAT = "ffsim-calibration/1"
+"""The ``format`` every artifact this version reads and writes states."""
 
 ENV_ARTIFACT = "FFSIM_ARTIFACT"
 """Environment variable through which ``ffsim app --artifact`` hands the artifact to the app."""
@@ -76,6 +80,13 @@ def read_artifact(path: Path | None = None, option: str = "") -> dict[str, Any]:
         raise InputError(
             f"{where}: not a calibration artifact (a JSON {json_kind(artifact)}, "
             "an object was expected)"
+        )
+    if artifact.get("format") != ARTIFACT_FORMAT:
+        stated = artifact.get("format")
+        stated = repr(stated) if len(repr(stated)) <= 40 else repr(stated)[:37] + "..."
+        raise InputError(
+            f"{where}: not a calibration artifact this version reads (format = {stated}; "
+            f"allowed: {ARTIFACT_FORMAT!r}); make one with `ffsim calibrate`"
         )
     for key, kind in REQUIRED.items():
         if not isinstance(artifact.get(key), kind):
@@ -159,6 +170,18 @@ def check_posterior_sample(sample: dict[str, Any], free: dict[str, FreeParameter
     return ""
 
 
+def missing_parameters(best: dict[str, Any]) -> list[str]:
+    """The parameters (``name`` or ``name.region``) a best fit does not state."""
+    missing = []
+    for spec in PARAMETER_SPECS:
+        value = best.get(spec.name)
+        if value is None:
+            missing.append(spec.name)
+        elif spec.regional and isinstance(value, dict):
+            missing += [f"{spec.name}.{r}" for r in REGION_IDS if r not in value]
+    return missing
+
+
 def check_parts(artifact: dict[str, Any], where: str) -> None:
     """Check the parts the commands read: the config, the best fit, the free parameters'
     estimates and quantiles, the observations' ids and the posterior draws.
@@ -176,8 +199,15 @@ def check_parts(artifact: dict[str, Any], where: str) -> None:
         free = {f.name: f for f in CalibrationConfig.model_validate(artifact["config"]).free}
     except ValidationError as exc:
         raise bad(_first_error(exc, "config")) from None
+    best = artifact["best_fit_parameters"]
+    missing = missing_parameters(best)
+    if missing:
+        raise bad(
+            f"best_fit_parameters.{missing[0]}: missing; an artifact states every parameter "
+            "(and every region of a regional one), never leaving one to the schema's default"
+        )
     try:
-        Parameters.model_validate(artifact["best_fit_parameters"])
+        Parameters.model_validate(best, strict=True)  # a number is a number, never text
     except ValidationError as exc:
         raise bad(_first_error(exc, "best_fit_parameters")) from None
     for name, f in free.items():

@@ -233,7 +233,9 @@ def calibrate_command(args: argparse.Namespace) -> int:
         out = vintage_path(as_of, load_observations(data_path))
     if args.check:
         return _check(args, config_path, data_path, out)
-    output_file("--out", str(out) if args.out is None else args.out)
+    output_file(
+        "--out", str(out) if args.out is None else args.out, inputs=(config_path, data_path)
+    )
     artifact = run_calibration(config_path, data_path, seed, as_of=as_of)
     print(fit_table(artifact))
     try:

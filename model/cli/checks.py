@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ffsim.core.errors import InputError
@@ -112,17 +112,30 @@ def file_name(option: str, value: str) -> Path:
     return Path(value)
 
 
-def output_file(option: str, value: str | None) -> Path | None:
+def output_file(
+    option: str, value: str | None, inputs: Iterable[str | Path | None] = ()
+) -> Path | None:
     """An output path checked before any work (``None`` when the option was not given).
 
-    Refused: an empty name, a name ending in ``/``, ``.`` or ``..`` (a directory), and whatever
-    :func:`~ffsim.core.files.check_output_file` refuses (a directory, a special file, a path
-    under /proc, /sys or /dev, a directory that does not exist or cannot be written).
+    Refused: an empty name, a name ending in ``/``, ``.`` or ``..`` (a directory), one of the
+    command's ``inputs`` (a scenario, the artifact: writing there would destroy it), and
+    whatever :func:`~ffsim.core.files.check_output_file` refuses (a directory, a special file,
+    a path under /proc, /sys or /dev, a directory that does not exist or cannot be written).
     """
     if value is None:
         return None
     path = file_name(option, value)
     if os.path.basename(value) in ("", ".", ".."):
         raise refuse(option, value, "names a directory; a file name is needed")
+    for source in inputs:
+        if source is not None and _same_file(path, Path(source)):
+            raise refuse(option, value, f"is {source}, which this command reads; name another file")
     check_output_file(option, path)
     return path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # either is missing (or not a path): not the same file
+        return False

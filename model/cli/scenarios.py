@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ffsim.calibration.baseline import baseline_parameters, read_artifact
+from ffsim.calibration.baseline import active_artifact, baseline_parameters, read_artifact
 from ffsim.cli import checks
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
@@ -84,7 +84,7 @@ def _fmt(x: float) -> str:
 
 def compare_command(args: argparse.Namespace) -> int:
     """``ffsim compare``: outcomes of each scenario with 90% intervals, paired differences."""
-    out = checks.output_file("--out", args.out)
+    out = checks.output_file("--out", args.out, inputs=(*args.scenarios, active_artifact()))
     stored = len(read_artifact()["posterior_sample"]["values"])
     if args.draws is not None:
         checks.whole_number("--draws", args.draws, 1, stored, "the posterior draws stored")

@@ -56,6 +56,13 @@ def _problem(artifact: Any) -> str:
         for key in QUANTILES:
             if not isinstance(stated, dict) or not is_number(stated.get(key)):
                 return f"parameters.{name}.{key}: a number is needed"
+    best = artifact.get("best_fit_parameters", {})
+    if not isinstance(best, dict):
+        return "best_fit_parameters: an object is needed"
+    for name, value in best.items():
+        values = value.values() if isinstance(value, dict) else [value]
+        if not all(is_number(x) for x in values):
+            return f"best_fit_parameters.{name}: a finite number (or one per region) is needed"
     fit = artifact.get("fit")
     ess: Any = fit.get("sampler_effective_samples_min") if isinstance(fit, dict) else None
     if not is_number(ess) or ess <= 0:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.fields import FieldInfo
 
-from ffsim.core.drivers import Drivers, DriverSeries, Knot
+from ffsim.core.drivers import FIRST_KNOT, LAST_KNOT, Drivers, DriverSeries, Knot
 from ffsim.core.parameters import PARAMETER_SPECS, SPECS_BY_NAME
 
 
@@ -169,6 +169,30 @@ def reshape(series: DriverSeries, shift: int, strength: float) -> DriverSeries:
         for k in series.knots
     )
     return series.model_copy(update={"knots": knots})
+
+
+def lever_reach_problems(drivers: Drivers) -> list[str]:
+    """One line per knot that a timing lever, anywhere in its range, would move outside the
+    dates a knot may have (``FIRST_KNOT`` to ``LAST_KNOT``).
+
+    A scenario's knots must leave room for every value of its timing levers, so that no lever
+    setting (a slider, a share link, the tornado's bounds) can make its drivers invalid.
+    """
+    problems = []
+    for name, (shift_name, _) in DRIVER_LEVERS.items():
+        if shift_name is None:
+            continue
+        spec = LEVER_SPECS[shift_name]
+        first = shift_date(FIRST_KNOT, int(-spec.lower))
+        last = shift_date(LAST_KNOT, int(-spec.upper))
+        for i, k in enumerate(getattr(drivers, name).knots):
+            if not first <= k.date <= last:
+                problems.append(
+                    f"drivers.{name}[{i}].date = {k.date}: {shift_name} (from {spec.lower:g} to "
+                    f"{spec.upper:g} months) would move it outside {FIRST_KNOT} to {LAST_KNOT}; "
+                    f"allowed: {first} to {last}"
+                )
+    return problems
 
 
 def apply_levers(drivers: Drivers, levers: Levers) -> Drivers:

@@ -47,7 +47,13 @@ from ffsim.core.errors import InputError, format_validation_error, shown
 from ffsim.core.parameters import Parameters
 from ffsim.core.simulate import DEFAULT_SETTINGS, Settings
 from ffsim.core.toml_text import loads_toml
-from ffsim.scenarios.levers import LEVER_SPECS, PARAMETER_LEVERS, Levers, apply_levers
+from ffsim.scenarios.levers import (
+    LEVER_SPECS,
+    PARAMETER_LEVERS,
+    Levers,
+    apply_levers,
+    lever_reach_problems,
+)
 from ffsim.scenarios.scenario_input import MAX_SCENARIO_BYTES as MAX_SCENARIO_BYTES
 from ffsim.scenarios.scenario_input import check_values, read_scenario_text
 from ffsim.scenarios.scenario_input import scenario_text_from_bytes as scenario_text_from_bytes
@@ -187,6 +193,8 @@ def _apply(base: Scenario, raw: dict[str, Any], label: str) -> tuple[Scenario | 
         raw_drivers = base.raw_drivers.with_overrides(tables["drivers"])
     except InputError as exc:
         problems += _lines(exc, label, "")
+    else:
+        problems += [f"{label}: {line}" for line in lever_reach_problems(raw_drivers)]
     try:
         settings = Settings.model_validate({**base.settings.model_dump(), **tables["settings"]})
     except ValidationError as exc:

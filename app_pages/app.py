@@ -13,7 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ffsim.app_pages import guard, saved, state, widgets
+from ffsim.app_pages import guard, saved, state, store, widgets
 from ffsim.calibration.baseline import ENV_ARTIFACT, baseline_parameters, use_artifact
 from ffsim.core.errors import InputError
 
@@ -59,6 +59,8 @@ def main() -> None:
         st.error(f"The explorer cannot start: {guard.message(problem)}")
         st.stop()
     state.init()
+    if store.data_dir_problem():
+        state.notice(str(store.data_dir_problem()))
     st.query_params.from_dict(state.to_query())  # a link's unusable keys do not outlive a reload
     page = st.navigation(
         [

@@ -29,9 +29,30 @@ BASE_ID = re.compile(r"[0-9a-f]{16}")
 """A stored base's id: the first 16 hex digits of the SHA-256 of its text."""
 
 
+UNUSABLE = Path(os.devnull) / "ffsim-store"
+"""Where the store points when ``$FFSIM_DATA_DIR`` cannot be used: a folder that can never be
+made, so nothing is written anywhere unexpected and every save reports that it failed."""
+
+
+def data_dir_problem() -> str | None:
+    """Why ``$FFSIM_DATA_DIR`` cannot be used (a ``~user`` that names no user), or None."""
+    value = os.environ.get(ENV_DATA_DIR, "")
+    try:
+        Path(value).expanduser()
+    except RuntimeError as exc:
+        return (
+            f"{ENV_DATA_DIR} = {value!r} cannot be used ({exc}); allowed: a folder path, "
+            "absolute or from the working directory, or ~/... for your own home. Saved "
+            "scenarios and uploaded bases are not kept in this session."
+        )
+    return None
+
+
 def data_dir() -> Path:
     """The store's folder (see the module docstring); it may not exist yet."""
     if os.environ.get(ENV_DATA_DIR):
+        if data_dir_problem():
+            return UNUSABLE
         return Path(os.environ[ENV_DATA_DIR]).expanduser()
     xdg = os.environ.get("XDG_DATA_HOME", "")
     root = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"

@@ -1019,3 +1019,16 @@ def test_sensitivity_builders_are_pure_and_label_inputs_plainly():
         input_label("departure_rate"),
     ]
     assert list(sfig.data[0].y) == [0.6, 0.5]
+
+
+def test_a_data_dir_naming_no_user_is_a_notice_and_saving_fails_plainly(monkeypatch):
+    """Found by the fresh attack: ``FFSIM_DATA_DIR=~nosuchuser/x`` was a traceback on every
+    page."""
+    monkeypatch.setenv("FFSIM_DATA_DIR", "~ffsim-no-such-user-8c1f/x")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("FFSIM_DATA_DIR" in w.value and "cannot be used" in w.value for w in at.warning)
+    save_as(at, "kept")
+    assert not at.exception, [e.message for e in at.exception]
+    assert not Path("~ffsim-no-such-user-8c1f").exists()  # nothing written where it was not asked

@@ -684,6 +684,7 @@ def test_an_out_naming_an_input_is_refused_before_it_is_overwritten(place, tmp_p
         ["run", "--artifact", str(art), "--out", str(art)],
         ["export", "--xmile", str(mine), str(mine)],
         ["calibrate", "--config", str(mine), "--out", str(mine)],
+        ["run", "--artifact", str(art), "--out", str(art)[: -len(".json")]],  # the sidecar
     ):
         refused(call(args), "which this command reads")
     assert mine.read_text() == (place / "good.toml").read_text()
@@ -747,7 +748,18 @@ def test_calibrate_check_refuses_a_corrupt_artifact_or_reports_the_mismatch(
         else:
             refused((code, out, err), f"--out {path}")
         codes[name] = code
-    checked_first = ("truncated", "nan_sample", "no_draws", "best_fit_nan", "best_fit_string")
+    checked_first = (
+        "truncated",
+        "nan_sample",
+        "no_draws",
+        "best_fit_nan",
+        "best_fit_string",
+        "best_fit_missing",  # the second attack run: these ran the calibration first
+        "best_fit_region_missing",
+        "best_fit_number_as_text",
+        "format_unknown",
+        "no_format",
+    )
     assert {codes[name] for name in checked_first} == {2}  # before the calibration runs
 
 

@@ -80,12 +80,12 @@ def posterior_draws_option(value: str, path: Path | None = None) -> tuple[int, d
 
 def run_command(args: argparse.Namespace) -> int:
     """``ffsim run``: every argument is checked before the simulation starts."""
-    out = output_file("--out", args.out, inputs=(args.scenario, active_artifact()))
+    inputs = (args.scenario, active_artifact())
+    out = output_file("--out", args.out, inputs=inputs)
     if out is not None:
         from ffsim.cli.provenance import sidecar_path
-        from ffsim.core.files import check_output_file
 
-        check_output_file("--out (its provenance sidecar)", sidecar_path(out))
+        output_file("--out (its provenance sidecar)", str(sidecar_path(out)), inputs=inputs)
     draws = posterior_draws_option(args.draws) if args.draws is not None else None
     scenario = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     result = simulate(scenario.parameters, scenario.drivers, scenario.settings)

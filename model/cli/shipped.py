@@ -8,9 +8,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ffsim.calibration.baseline import is_number, json_kind, parse_json
-from ffsim.core.errors import InputError
+from pydantic import ValidationError
+
+from ffsim.calibration.baseline import (
+    ARTIFACT_FORMAT,
+    is_number,
+    json_kind,
+    missing_parameters,
+    parse_json,
+)
+from ffsim.core.errors import InputError, format_validation_error
 from ffsim.core.files import MAX_ARTIFACT_BYTES, read_input_text
+from ffsim.core.parameters import Parameters
 
 QUANTILES = ("estimate", "p05", "p50", "p95")
 """What the check compares of each parameter."""
@@ -56,6 +65,8 @@ def _problem(artifact: Any) -> str:
         for key in QUANTILES:
             if not isinstance(stated, dict) or not is_number(stated.get(key)):
                 return f"parameters.{name}.{key}: a number is needed"
+    if artifact.get("format") != ARTIFACT_FORMAT:
+        return f"format = {str(artifact.get('format'))[:40]!r}; allowed: {ARTIFACT_FORMAT!r}"
     best = artifact.get("best_fit_parameters", {})
     if not isinstance(best, dict):
         return "best_fit_parameters: an object is needed"
@@ -63,6 +74,14 @@ def _problem(artifact: Any) -> str:
         values = value.values() if isinstance(value, dict) else [value]
         if not all(is_number(x) for x in values):
             return f"best_fit_parameters.{name}: a finite number (or one per region) is needed"
+    if "best_fit_parameters" in artifact:  # as every command reads it: whole, strictly typed
+        missing = missing_parameters(best)
+        if missing:
+            return f"best_fit_parameters.{missing[0]}: missing"
+        try:
+            Parameters.model_validate(best, strict=True)
+        except ValidationError as exc:
+            return format_validation_error(exc, "best_fit_parameters", {}).splitlines()[0]
     fit = artifact.get("fit")
     ess: Any = fit.get("sampler_effective_samples_min") if isinstance(fit, dict) else None
     if not is_number(ess) or ess <= 0:

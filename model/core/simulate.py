@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Sequence
 from datetime import date  # `dt` is also the name of the time step in Settings
 from functools import lru_cache
@@ -38,6 +39,11 @@ MAX_STEPS = 12_000
 """Most integration steps in a run (months x steps per month): bounds time and memory."""
 
 
+MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+"""A month as written in settings: YYYY-MM, ASCII digits only (``\\d`` would take any
+script's digits)."""
+
+
 def _month_index(text: str) -> int:
     year, month = (int(x) for x in text.split("-"))
     return year * 12 + month - 1
@@ -55,17 +61,15 @@ class Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    start: str = Field(
-        "2012-01", strict=True, pattern=r"^[0-9]{4}-[0-9]{2}$", description="First month, YYYY-MM."
-    )
-    end: str = Field(
-        "2018-12", strict=True, pattern=r"^[0-9]{4}-[0-9]{2}$", description="Last month, YYYY-MM."
-    )
+    start: str = Field("2012-01", strict=True, description="First month, YYYY-MM.")
+    end: str = Field("2018-12", strict=True, description="Last month, YYYY-MM.")
     dt: float = Field(0.25, strict=True, gt=0.0, le=1.0, description="Integration step (month).")
 
     @field_validator("start", "end")
     @classmethod
     def _real_month(cls, v: str) -> str:
+        if not MONTH.fullmatch(v):
+            raise ValueError(f"{v!r}: allowed: a month as YYYY-MM in ASCII digits, e.g. 2014-06")
         month = int(v[5:])
         if not 1 <= month <= 12:
             raise ValueError(f"{v!r} has month {month:02d}; allowed: a month 01 to 12, YYYY-MM")

@@ -125,7 +125,7 @@ def test_bad_driver_series_are_refused(overrides, expected):
         ({"dt": 0.3}, "must be 1/n of a month"),
         ({"dt": 0.0}, "greater than 0"),
         ({"start": "2015-01", "end": "2014-01"}, "is before start 2015-01"),
-        ({"start": "2012"}, "String should match pattern"),
+        ({"start": "2012"}, "YYYY-MM in ASCII digits"),
     ],
 )
 def test_bad_settings_are_refused(kwargs, expected):

@@ -59,8 +59,9 @@ def main() -> None:
         st.error(f"The explorer cannot start: {guard.message(problem)}")
         st.stop()
     state.init()
-    if store.data_dir_problem():
-        state.notice(str(store.data_dir_problem()))
+    store_problem = store.data_dir_problem()
+    if store_problem:
+        state.notice(store_problem)
     st.query_params.from_dict(state.to_query())  # a link's unusable keys do not outlive a reload
     page = st.navigation(
         [

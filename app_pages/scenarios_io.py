@@ -8,6 +8,7 @@ import streamlit as st
 
 from ffsim.app_pages import runner, saved, state, store
 from ffsim.app_pages.links import plain, quoted
+from ffsim.core.results import csv_text
 from ffsim.scenarios.scenario import scenario_text_from_bytes
 from ffsim.scenarios.scenario_io import scenario_to_toml
 
@@ -161,7 +162,7 @@ st.subheader("Export results")
 st.caption(f"The run covers {scenario.settings.start} to {scenario.settings.end} (its [settings]).")
 st.download_button(
     "Download the current run as CSV (date, region, variable, value)",
-    runner.run(scenario).tidy().to_csv(index=False, float_format="%.6f"),
+    csv_text(runner.run(scenario).tidy_columns()),
     file_name="ffsim_run.csv",
     mime="text/csv",
     key="io:csv",

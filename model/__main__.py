@@ -1,7 +1,5 @@
 """``python -m ffsim``: the ``ffsim`` command line."""
 
-import sys
+from ffsim.cli.entry import main
 
-from ffsim.cli.main import main
-
-sys.exit(main())
+main()

@@ -171,6 +171,43 @@ def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
         assert proc.stderr.startswith("ffsim: error: ") and proc.stderr.count("\n") == 1
 
 
+def test_the_console_script_and_python_m_give_the_same_run_and_exit_codes(tmp_path):
+    """Both go through ``ffsim.cli.entry``: the same output, files and codes as ``main``."""
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("ffsim")
+    assert script.is_file(), "the console script is installed beside the interpreter"
+    outputs = []
+    for command in ([str(script)], [sys.executable, "-m", "ffsim"]):
+        out = tmp_path / f"{len(outputs)}.csv"
+        proc = subprocess.run([*command, "run", "--out", str(out)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        bad = subprocess.run([*command, "run", "--draws", "0"], capture_output=True, text=True)
+        assert bad.returncode == 2 and bad.stderr.startswith("ffsim: error: --draws 0")
+        stdout = proc.stdout.replace(str(out), "OUT").replace(f"{out.name}.json", "OUT.json")
+        outputs.append((stdout, out.read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_the_process_entry_tunes_the_collector_and_exits_with_the_code(monkeypatch, capsys):
+    import gc
+
+    from ffsim.cli import entry
+
+    before = gc.get_threshold()
+    monkeypatch.setattr(sys, "argv", ["ffsim", "run", "--draws", "x"])
+    try:
+        with pytest.raises(SystemExit) as stop:
+            entry.main()
+        assert stop.value.code == 2
+        assert gc.get_threshold() == entry.GC_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+    assert capsys.readouterr().err.startswith("ffsim: error: --draws x")
+
+
 def test_the_readme_scenario_example_is_valid_and_runs(tmp_path):
     import re
     from pathlib import Path

@@ -8,14 +8,16 @@ import numba
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ffsim.cli.main import SUMMARY_STOCKS, main, summary_table
 from ffsim.core import layout
 from ffsim.core.errors import InputError
 from ffsim.core.parameters import PARAMETER_SPECS, SPECS_BY_NAME, Parameters, ParameterSpec
 from ffsim.core.regions import REGION_IDS
-from ffsim.core.results import FLOWS, STOCKS, THEATRE_STOCKS
-from ffsim.core.simulate import simulate
+from ffsim.core.results import FLOWS, STOCKS, THEATRE_STOCKS, csv_text
+from ffsim.core.simulate import simulate, simulate_ensemble
 from ffsim.core.variables import VARIABLES, label, names
 from ffsim.scenarios.compare import END_STOCKS, OUTCOMES
 from ffsim.scenarios.levers import LEVER_SPECS, PARAMETER_LEVERS, Levers
@@ -164,6 +166,44 @@ def test_tidy_gives_dates_as_datetime64_and_the_csv_iso_dates(tmp_path, capsys):
     assert text[1].startswith("2012-01-31,total,pool,")
     written = pd.read_csv(out, dtype={"date": str})
     assert written["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+
+
+def _pandas_csv(columns: dict[str, np.ndarray]) -> str:
+    return pd.DataFrame(columns).to_csv(index=False, float_format="%.6f")
+
+
+def test_the_csv_writer_writes_what_pandas_writes_for_a_run_and_its_bands():
+    result = simulate()
+    columns = result.tidy_columns()
+    assert csv_text(columns) == _pandas_csv(columns)
+    pd.testing.assert_frame_equal(result.tidy(), pd.DataFrame(columns))
+    base = Parameters()
+    members = [base.with_overrides({"departure_rate": base.departure_rate * f}) for f in (0.9, 1.1)]
+    ensemble = simulate_ensemble(np.array([m.pack() for m in members]))
+    bands = ensemble.quantile_columns({"p05": 0.05, "p95": 0.95})
+    assert csv_text(columns | bands) == _pandas_csv(columns | bands)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(allow_nan=True, allow_infinity=True, width=64),
+            st.text(alphabet=st.sampled_from('ab, "\n\r\t;-é'), max_size=6),
+            st.integers(min_value=0, max_value=40_000),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_the_csv_writer_agrees_with_pandas_on_any_numbers_and_text(rows):
+    numbers, texts, days = zip(*rows, strict=True)
+    columns = {
+        "date": np.array(days, dtype="datetime64[D]"),
+        "text": np.array(texts, dtype=object),
+        "value": np.array(numbers, dtype=np.float64),
+    }
+    assert csv_text(columns) == _pandas_csv(columns)
 
 
 def test_with_overrides_takes_the_dotted_names_of_the_calibration_artifact():

@@ -11,7 +11,7 @@ from ffsim.calibration.baseline import active_artifact, read_artifact
 from ffsim.cli.checks import output_file, whole_number
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
-from ffsim.core.results import Result
+from ffsim.core.results import Result, csv_text
 from ffsim.core.simulate import simulate, simulate_ensemble
 from ffsim.core.variables import label
 from ffsim.scenarios.scenario import baseline_scenario, load_scenario
@@ -96,23 +96,22 @@ def run_command(args: argparse.Namespace) -> int:
     if draws is not None and out is None:
         print(f"posterior bands (p05, p50, p95 over {draws[0]} draws) are written only with --out")
     if out is not None:
-        table = result.tidy()
+        columns = result.tidy_columns()
         if draws is not None:
-            import pandas as pd  # here: pandas costs a plain ``ffsim run`` a third of a second
-
             from ffsim.calibration.uncertainty import first_draws
 
             n, artifact = draws
             members = first_draws(scenario.parameters, n, artifact)
             ensemble = simulate_ensemble(members, scenario.drivers, scenario.settings)
-            table = pd.concat([table, ensemble.tidy_quantiles(BAND_COLUMNS)], axis=1)
+            columns |= ensemble.quantile_columns(BAND_COLUMNS)
         from ffsim.cli.provenance import run_provenance, write_sidecar
 
         provenance = run_provenance(
-            scenario, args.scenario, draws[0] if draws else None, list(table.columns)
+            scenario, args.scenario, draws[0] if draws else None, list(columns)
         )
         try:
-            table.to_csv(out, index=False, float_format="%.6f")
+            with out.open("w", newline="", encoding="utf-8") as fh:
+                fh.write(csv_text(columns))
             sidecar = write_sidecar(out, provenance)
         except OSError as exc:
             raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,7 +13,7 @@ import numpy as np
 from ffsim.core import layout
 from ffsim.core.variables import VARIABLES, names
 
-if TYPE_CHECKING:  # pandas is imported where a table is made: it costs a start of ``ffsim run``
+if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: it costs a start of ``ffsim``
     import pandas as pd
 
 STOCKS: tuple[str, ...] = names("stock", regional=True)
@@ -155,38 +157,70 @@ class Result:
             out.append(("total", name, self.stock(name)))
         return out
 
-    def tidy(self) -> pd.DataFrame:
-        """Long form with columns ``date`` (datetime64, the last day of each month),
-        ``region``, ``variable`` and ``value`` (single run only).
+    def tidy_columns(self) -> dict[str, np.ndarray]:
+        """The long table as columns: ``date`` (datetime64[D], the last day of each month),
+        ``region``, ``variable`` and ``value`` (single run only), in the rows of :meth:`series`.
         """
-        import pandas as pd
-
         if self.is_ensemble:
             raise ValueError("tidy() takes a single run; use member(e) first")
         frames = self.series()
         dates = np.array(self.dates, dtype="datetime64[D]")
         n = len(dates)
-        return pd.DataFrame(
-            {
-                "date": np.tile(dates, len(frames)),
-                "region": np.repeat([f[0] for f in frames], n),
-                "variable": np.repeat([f[1] for f in frames], n),
-                "value": np.concatenate([f[2] for f in frames]),
-            }
-        )
+        return {
+            "date": np.tile(dates, len(frames)),
+            "region": np.repeat([f[0] for f in frames], n),
+            "variable": np.repeat([f[1] for f in frames], n),
+            "value": np.concatenate([f[2] for f in frames]),
+        }
 
-    def tidy_quantiles(self, quantiles: dict[str, float]) -> pd.DataFrame:
-        """Quantiles over the members of an ensemble, one column each, in the rows of ``tidy``.
+    def tidy(self) -> pd.DataFrame:
+        """:meth:`tidy_columns` as a pandas DataFrame (single run only)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.tidy_columns())
+
+    def quantile_columns(self, quantiles: dict[str, float]) -> dict[str, np.ndarray]:
+        """Quantiles over the members of an ensemble, one column each, in the rows of
+        :meth:`tidy_columns`.
 
         Parameters
         ----------
         quantiles
             Column name to probability, e.g. ``{"p05": 0.05, "p50": 0.5, "p95": 0.95}``.
         """
-        import pandas as pd
-
         if not self.is_ensemble:
             raise ValueError("tidy_quantiles() takes an ensemble")
         values = np.concatenate([f[2] for f in self.series()], axis=1)  # (E, rows)
         q = np.quantile(values, list(quantiles.values()), axis=0)
-        return pd.DataFrame(dict(zip(quantiles, q, strict=True)))
+        return dict(zip(quantiles, q, strict=True))
+
+    def tidy_quantiles(self, quantiles: dict[str, float]) -> pd.DataFrame:
+        """:meth:`quantile_columns` as a pandas DataFrame (ensemble only)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.quantile_columns(quantiles))
+
+
+def csv_text(columns: dict[str, np.ndarray]) -> str:
+    """CSV text of equal-length columns, with a header row: dates (datetime64[D]) as
+    YYYY-MM-DD, numbers with six decimals (``%.6f``; NaN as an empty cell), text as it is,
+    quoted only where it must be, each line ending in a newline alone.
+
+    The same text as ``pandas.DataFrame(columns).to_csv(index=False, float_format="%.6f")``
+    (``tests/test_definitions.py`` compares them), without importing pandas: that import was a
+    quarter of a second of ``ffsim run --out``.
+    """
+    cells: list[list[str]] = []
+    for values in columns.values():
+        array = np.asarray(values)
+        if array.dtype.kind == "M":
+            cells.append(np.datetime_as_string(array, unit="D").tolist())
+        elif array.dtype.kind == "f":
+            cells.append(["" if x != x else f"{x:.6f}" for x in array.tolist()])
+        else:
+            cells.append([str(x) for x in array.tolist()])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(columns))
+    writer.writerows(zip(*cells, strict=True))
+    return buffer.getvalue()

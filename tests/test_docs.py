@@ -72,3 +72,23 @@ def test_every_parameter_is_in_the_equations():
     equations = text.split("## Equations", 1)[1].split("## Numerical method", 1)[0]
     for name in (*layout.GLOBAL_PARAMETERS, *layout.REGIONAL_PARAMETERS):
         assert name in equations, f"parameter {name} missing from the equations"
+
+
+def test_the_readmes_python_examples_run():
+    """Every ```python block of the README runs as written (the project's own text, run in a
+    separate interpreter), and the ensemble example stores what it says.
+    """
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert blocks, "the README has no Python example"
+    for block in blocks:
+        check = "\nprint(outputs.stock('in_theatre').shape)" if "simulate_outputs" in block else ""
+        proc = subprocess.run(
+            [sys.executable, "-c", block + check], capture_output=True, text=True, cwd=ROOT
+        )
+        assert proc.returncode == 0, proc.stderr
+        if check:
+            assert proc.stdout.strip() == "(10000, 84)"

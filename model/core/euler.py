@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ffsim.core import layout
-from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
+from ffsim.core.drivers import Drivers
 from ffsim.core.jit import kernel
 from ffsim.core.parameters import Parameters
 from ffsim.core.regions import REGION_IDS
 from ffsim.core.results import Result, radicalisation_rates
 from ffsim.core.rhs import N_FACTORS, initial_state, rhs_into
-from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, driver_table
+from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, single_run_inputs
 
 
 @kernel()
@@ -72,21 +71,16 @@ def simulate_euler(
     settings
         Time span and step (months).
     """
-    params = params or Parameters()
-    drivers = drivers or DEFAULT_DRIVERS
-    table = driver_table(drivers, settings)
-    n_regions = len(REGION_IDS)
-    packed = params.pack()
-    states = np.empty((1, settings.n_months + 1, layout.n_state(n_regions)))
+    packed, table, states = single_run_inputs(params, drivers, settings)
     euler_batch(
         packed[:, None],
         table,
         settings.dt,
         settings.steps_per_month,
         settings.n_months,
-        n_regions,
+        len(REGION_IDS),
         states,
     )
     return Result(
-        settings.month_ends(), REGION_IDS, states[0], radicalisation_rates(packed, n_regions)
+        settings.month_ends(), REGION_IDS, states[0], radicalisation_rates(packed, len(REGION_IDS))
     )

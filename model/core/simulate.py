@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date  # `dt` is also the name of the time step in Settings
 from functools import lru_cache
 
@@ -147,9 +147,9 @@ def driver_table(drivers: Drivers, settings: Settings) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def _full_state(n_regions: int) -> np.ndarray:
+def _full_state() -> np.ndarray:
     """Channels of the full state: one per row of the state vector (read-only)."""
-    rows = np.arange(layout.n_state(n_regions), dtype=np.int64)[:, None]
+    rows = np.arange(layout.n_state(len(REGION_IDS)), dtype=np.int64)[:, None]
     rows.setflags(write=False)
     return rows
 
@@ -175,25 +175,53 @@ def simulate(
     settings
         Time span and step.
     """
-    params = params or Parameters()
-    drivers = drivers or DEFAULT_DRIVERS
-    table = driver_table(drivers, settings)
-    n_regions = len(REGION_IDS)
-    packed = params.pack()
-    states = np.empty((1, settings.n_months + 1, layout.n_state(n_regions)))
-    integrate_batch(
-        packed[:, None],
+    packed, table, states = single_run_inputs(params, drivers, settings)
+    _integrate(integrate_batch, packed[:, None], table, settings, _full_state(), states)
+    return _result(packed, settings, states[0])
+
+
+def single_run_inputs(
+    params: Parameters | None, drivers: Drivers | None, settings: Settings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What one run's kernel takes: the packed parameters (n_params,), the driver table (rows,
+    N_INPUTS, 1) and an empty state buffer (1, n_months + 1, n_state); defaults when omitted.
+    """
+    packed = (params or Parameters()).pack()
+    table = driver_table(drivers or DEFAULT_DRIVERS, settings)
+    states = np.empty((1, settings.n_months + 1, layout.n_state(len(REGION_IDS))))
+    return packed, table, states
+
+
+def _integrate(
+    kernel: Callable[..., None],
+    packed_columns: np.ndarray,
+    table: np.ndarray,
+    settings: Settings,
+    channels: np.ndarray,
+    out: np.ndarray,
+    boundaries: np.ndarray | None = None,
+) -> None:
+    """Run an RK4 kernel of :mod:`ffsim.core.integrate` (``integrate_batch`` or
+    ``integrate_ensemble``) over :data:`REGION_IDS` at ``settings``' step, recording
+    ``channels`` at month ``boundaries`` (every boundary when omitted) into ``out``.
+    """
+    kernel(
+        packed_columns,
         table,
         settings.dt,
         settings.steps_per_month,
         settings.n_months,
-        n_regions,
-        _full_state(n_regions),
-        _every_boundary(settings.n_months),
-        states,
+        len(REGION_IDS),
+        channels,
+        _every_boundary(settings.n_months) if boundaries is None else boundaries,
+        out,
     )
-    rates = radicalisation_rates(packed, n_regions)
-    return Result(_month_ends(settings), REGION_IDS, states[0], rates)
+
+
+def _result(packed: np.ndarray, settings: Settings, states: np.ndarray) -> Result:
+    """A Result of states (n_months + 1, n_state) or (E, n_months + 1, n_state) at month ends."""
+    rates = radicalisation_rates(packed, len(REGION_IDS))
+    return Result(_month_ends(settings), REGION_IDS, states, rates)
 
 
 def _ensemble_inputs(
@@ -233,21 +261,10 @@ def simulate_ensemble(
         One driver set shared by all members, or one per member.
     """
     packed, table = _ensemble_inputs(packed, drivers, settings)
-    n_regions = len(REGION_IDS)
-    states = np.empty((packed.shape[0], settings.n_months + 1, layout.n_state(n_regions)))
-    integrate_ensemble(
-        np.ascontiguousarray(packed.T),
-        table,
-        settings.dt,
-        settings.steps_per_month,
-        settings.n_months,
-        n_regions,
-        _full_state(n_regions),
-        _every_boundary(settings.n_months),
-        states,
-    )
-    rates = radicalisation_rates(packed, n_regions)
-    return Result(_month_ends(settings), REGION_IDS, states, rates)
+    states = np.empty((packed.shape[0], settings.n_months + 1, layout.n_state(len(REGION_IDS))))
+    columns = np.ascontiguousarray(packed.T)
+    _integrate(integrate_ensemble, columns, table, settings, _full_state(), states)
+    return _result(packed, settings, states)
 
 
 def simulate_outputs(
@@ -282,7 +299,6 @@ def simulate_outputs(
         what is allowed.
     """
     packed, table = _ensemble_inputs(packed, drivers, settings)
-    n_regions = len(REGION_IDS)
     shape = selection.shape(packed.shape[0], settings.n_months)
     if out is None:
         out = np.empty(shape)
@@ -299,18 +315,16 @@ def simulate_outputs(
             f"float64 array of shape {shape}"
         )
     boundaries = selection.boundaries(settings.n_months)
-    integrate_ensemble(
+    _integrate(
+        integrate_ensemble,
         np.ascontiguousarray(packed.T),
         table,
-        settings.dt,
-        settings.steps_per_month,
-        settings.n_months,
-        n_regions,
+        settings,
         selection.rows(REGION_IDS),
-        np.array(boundaries, dtype=np.int64),
         out,
+        np.array(boundaries, dtype=np.int64),
     )
-    rates = radicalisation_rates(packed, n_regions)
+    rates = radicalisation_rates(packed, len(REGION_IDS))
     return Outputs(_month_ends(settings), REGION_IDS, selection, boundaries, out, rates)
 
 

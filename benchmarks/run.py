@@ -176,6 +176,9 @@ def main() -> int:
     three_megabytes = buffer.nbytes / 1e6
     run_warm = command_seconds(["run"], repeat=9, cold=False)
     run_cold = command_seconds(["run"], repeat=3, cold=True)
+    with tempfile.TemporaryDirectory() as where:
+        csv_path = os.path.join(where, "run.csv")
+        run_out = command_seconds(["run", "--out", csv_path], repeat=9, cold=False)
     bands = bands_seconds(repeat=30)
     point, whole = calibration_seconds(repeat=calibration_repeat)
     comparing = compare_seconds(repeat=9)
@@ -212,6 +215,10 @@ def main() -> int:
     print(
         f"| `ffsim run` as a whole command, compile cache warm | {run_warm:.2f} s | 0.8 s | "
         f"{run_warm / 0.8:.2f} |"
+    )
+    print(
+        f"| `ffsim run --out run.csv` (the tidy CSV and its sidecar), cache warm | "
+        f"{run_out:.2f} s | | |"
     )
     print(f"| `ffsim run` as a whole command, empty compile cache | {run_cold:.1f} s | | |")
     print(

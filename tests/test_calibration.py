@@ -18,6 +18,7 @@ from ffsim.calibration.problem import Problem
 from ffsim.cli.calibrate import run_calibration
 from ffsim.core.parameters import Parameters
 from ffsim.core.simulate import simulate
+from ffsim.resources import VINTAGE_DIR
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +104,20 @@ def test_shipped_artifact_has_every_part_the_users_need():
     prov = artifact["provenance"]
     for key in ("data_sha256", "code_version", "git_commit", "seed", "packages", "wall_time_s"):
         assert key in prov
+
+
+SHIPPED_ARTIFACTS = [BASELINE_PATH, *sorted(VINTAGE_DIR.glob("as-of-*.json"))]
+
+
+@pytest.mark.parametrize("path", SHIPPED_ARTIFACTS, ids=lambda p: p.stem)
+def test_every_shipped_chain_is_over_50_autocorrelation_times(path):
+    """emcee's rule for a reliable autocorrelation time, on the chain after burn-in; and the
+    stored draws, evenly spaced over the chain, are fewer than its effective samples.
+    """
+    artifact = read_artifact(path)
+    fit = artifact["fit"]
+    assert fit["sampler_kept_steps_over_tau"] >= 50, fit["sampler_kept_steps_over_tau"]
+    assert fit["sampler_effective_samples_min"] >= len(artifact["posterior_sample"]["values"])
 
 
 def test_full_calibration_reproduces_the_shipped_artifact():

@@ -300,7 +300,7 @@ def test_run_calibration_gives_the_calibrator_the_timed_progress(tmp_path, monke
         seed = 5
         free = ("a", "b")
 
-    monkeypatch.setattr(calibrate_cli, "load_config", lambda path: FakeConfig())
+    monkeypatch.setattr(calibrate_cli, "load_config", lambda path, option="": FakeConfig())
     monkeypatch.setattr(calibrate_cli, "load_observations", lambda path: ["o1", "o2", "o3"])
     monkeypatch.setattr(calibrate_cli, "data_date", lambda obs, as_of: dt.date(2016, 9, 11))
     monkeypatch.setattr(calibrate_cli, "rows_as_of", lambda obs, as_of: obs)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ffsim import __version__
-from ffsim.calibration.baseline import ARTIFACT_FORMAT
+from ffsim.calibration.artifact_checks import ARTIFACT_FORMAT
 from ffsim.calibration.calibrate import Calibrator
 from ffsim.calibration.likelihood import reading_probabilities
 from ffsim.calibration.platform_info import platform_fingerprint

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import math
 import tomllib
+import types
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Union, get_args, get_origin
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ffsim.core import layout
-from ffsim.core.errors import InputError, format_validation_error
+from ffsim.core.errors import InputError, shown, unknown_name
 from ffsim.core.parameters import SPECS_BY_NAME
 from ffsim.core.regions import REGION_IDS
 from ffsim.resources import CONFIG_PATH
+from ffsim.resources import shown as shown_path
 
 DEFAULT_CONFIG = CONFIG_PATH
 ARTICLES_ONLY_CONFIG = DEFAULT_CONFIG.with_name("articles_only.toml")
@@ -39,12 +41,12 @@ class FreeParameter(BaseModel):
 
     name: str = Field(description="Parameter name, or name.region for a regional parameter.")
     prior: PriorKind
-    lower: float = Field(allow_inf_nan=False)
-    upper: float = Field(allow_inf_nan=False)
-    mean: float | None = Field(None, allow_inf_nan=False)
-    sd: float | None = Field(None, gt=0.0, allow_inf_nan=False)
-    median: float | None = Field(None, gt=0.0, allow_inf_nan=False)
-    sigma_log: float | None = Field(None, gt=0.0, allow_inf_nan=False)
+    lower: float = Field(allow_inf_nan=False, strict=True)
+    upper: float = Field(allow_inf_nan=False, strict=True)
+    mean: float | None = Field(None, allow_inf_nan=False, strict=True)
+    sd: float | None = Field(None, gt=0.0, allow_inf_nan=False, strict=True)
+    median: float | None = Field(None, gt=0.0, allow_inf_nan=False, strict=True)
+    sigma_log: float | None = Field(None, gt=0.0, allow_inf_nan=False, strict=True)
     source: str = ""
 
     @model_validator(mode="after")
@@ -52,7 +54,7 @@ class FreeParameter(BaseModel):
         base, _, region = self.name.partition(".")
         spec = SPECS_BY_NAME.get(base)
         if spec is None:
-            raise ValueError(f"{self.name}: unknown parameter")
+            raise ValueError(f"name = {shown(self.name)}: {unknown_name(base, SPECS_BY_NAME)}")
         if spec.regional != bool(region) or (region and region not in REGION_IDS):
             raise ValueError(f"{self.name}: regional parameters take name.region, others no region")
         if not spec.lower <= self.lower < self.upper <= spec.upper:
@@ -65,9 +67,14 @@ class FreeParameter(BaseModel):
         needs = {"normal": ("mean", "sd"), "lognormal": ("median", "sigma_log")}.get(self.prior, ())
         for key in ("mean", "sd", "median", "sigma_log"):
             given = getattr(self, key) is not None
-            if given != (key in needs):
-                want = ", ".join(needs) if needs else "no centre or spread"
+            if given and key not in needs:
+                want = " and ".join(needs) if needs else "no centre or spread"
                 raise ValueError(f"{self.name}: a {self.prior} prior takes {want}, not {key}")
+            if key in needs and not given:
+                want = " and ".join(needs)
+                raise ValueError(
+                    f"{self.name}: a {self.prior} prior needs {want}; {key} is missing"
+                )
         centre = self.mean if self.prior == "normal" else self.median
         if centre is not None and not self.lower <= centre <= self.upper:
             raise ValueError(
@@ -134,18 +141,18 @@ class OptimizerSettings(BaseModel):
     """The posterior-mode search: number of starts and iterations per start."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    n_starts: int = Field(8, ge=1, le=200)
-    max_iter: int = Field(400, ge=1, le=100_000)
+    n_starts: int = Field(8, ge=1, le=200, strict=True)
+    max_iter: int = Field(400, ge=1, le=100_000, strict=True)
 
 
 class SamplerSettings(BaseModel):
     """The emcee sampler: walkers, steps, burn-in and the draws kept in the artifact."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    walkers: int = Field(48, ge=4, le=10_000)
-    steps: int = Field(1500, ge=2, le=1_000_000)
-    burn: int = Field(700, ge=0)
-    keep: int = Field(300, ge=1, le=100_000)
+    walkers: int = Field(48, ge=4, le=10_000, strict=True)
+    steps: int = Field(1500, ge=2, le=1_000_000, strict=True)
+    burn: int = Field(700, ge=0, strict=True)
+    keep: int = Field(300, ge=1, le=100_000, strict=True)
 
     @model_validator(mode="after")
     def _check(self) -> SamplerSettings:
@@ -161,7 +168,7 @@ class CalibrationConfig(BaseModel):
 
     name: str = Field("baseline", description="Label of this configuration in output.")
     description: str = ""
-    seed: int = Field(ge=0)
+    seed: int = Field(ge=0, strict=True)
     optimizer: OptimizerSettings = OptimizerSettings()
     sampler: SamplerSettings = SamplerSettings()
     free: tuple[FreeParameter, ...] = Field(min_length=1)
@@ -185,14 +192,148 @@ class CalibrationConfig(BaseModel):
         return tuple(f.name for f in self.free)
 
 
-def load_config(path: Path = DEFAULT_CONFIG) -> CalibrationConfig:
-    """Read and validate a calibration config file."""
+SCENARIO_KEYS = ("motivation", "base", "levers", "parameters", "drivers", "settings")
+"""Top-level keys of a scenario file that a calibration config never has: a file holding
+them is named as a scenario file (the scenario layer's ``TOP_LEVEL_KEYS``; a test holds them in
+step)."""
+
+
+def _inner(annotation: Any) -> Any:
+    """The annotation without ``| None``."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def _bound(metadata: list[Any], key: str) -> str:
+    value = next((getattr(m, key) for m in metadata if getattr(m, key, None) is not None), None)
+    return "" if value is None else str(value) if isinstance(value, int) else f"{value:g}"
+
+
+def _range(metadata: list[Any]) -> str:
+    """A field's bounds as said: `` from 2 to 1000000``, `` from 0 up``, `` above 0``."""
+    ge, gt, le = (_bound(metadata, key) for key in ("ge", "gt", "le"))
+    low = f"from {ge}" if ge else f"above {gt}" if gt else ""
+    if low and le:
+        return f" {low} to {le}"
+    if ge:
+        return f" {low} up"
+    return f" {low}" if low else f" up to {le}" if le else ""
+
+
+def _keys(model: type[BaseModel]) -> str:
+    return ", ".join(model.model_fields)
+
+
+def allowed_value(model: type[BaseModel], name: str) -> str:
+    """What field ``name`` of ``model`` (a config section) allows, as a message says it:
+    ``a whole number from 2 to 1000000``, ``one of uniform, loguniform, normal, lognormal``.
+    """
+    field = model.model_fields[name]
+    kind = _inner(field.annotation)
+    if kind is int:
+        return "a whole number" + _range(field.metadata)
+    if kind is float:
+        bounds = _range(field.metadata)
+        return f"a finite number{bounds}" if bounds else "any finite number"
+    if kind is str:
+        return "text in quotes"
+    if get_origin(kind) is Literal:
+        return "one of " + ", ".join(map(str, get_args(kind)))
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return f"a table [{name}] with keys {_keys(kind)}"
+    if get_origin(kind) is tuple:
+        return f"one or more [[{name}]] tables, each with keys {_keys(get_args(kind)[0])}"
+    return str(kind)  # pragma: no cover - every field of the config is one of the above
+
+
+def _problem(err: Any, raw: dict[str, Any]) -> str:
+    """One validation error as ``field = value: what is allowed``."""
+    loc = list(err["loc"])
+    name_given = ""
+    model: type[BaseModel] = CalibrationConfig
+    label = ""
+    if loc[:1] == ["free"] and len(loc) > 1 and isinstance(loc[1], int):
+        entries = raw.get("free")
+        entry = entries[loc[1]] if isinstance(entries, list) else None
+        name = entry.get("name") if isinstance(entry, dict) else None
+        name_given = name if isinstance(name, str) else ""
+        plain = name_given.isprintable() and 0 < len(name_given) <= 60
+        label = f"free #{loc[1] + 1}" + (f" ({name_given})" if plain else "")
+        model, loc = FreeParameter, loc[2:]
+    elif loc[:1] in (["optimizer"], ["sampler"]) and len(loc) > 1:
+        model = OptimizerSettings if loc[0] == "optimizer" else SamplerSettings
+        label, loc = str(loc[0]), loc[1:]
+    path = ".".join(map(str, loc))
+    if label.startswith("free"):
+        field = f"{label}: {path}" if path else label
+    else:
+        field = ".".join(p for p in (label, path) if p)
+    head = f"{field}: " if field else ""
+    if err["type"] == "value_error":  # the entry's own check, which names the entry again
+        return head + err["msg"].removeprefix("Value error, ").removeprefix(f"{name_given}: ")
+    if err["type"] == "extra_forbidden":
+        return f"{field}: {unknown_name(str(loc[-1]), model.model_fields)}"
+    name = str(loc[-1]) if loc else ""
+    if name not in model.model_fields:  # a whole [[free]] entry of the wrong kind
+        return f"{field} = {shown(err.get('input'))}: a table with keys {_keys(model)} is needed"
+    allowed = allowed_value(model, name)
+    if err["type"] == "missing":
+        return f"{field}: missing; allowed {allowed}"
+    value = err.get("input")
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{field} = {shown(value)}: not a finite number; allowed {allowed}"
+    return f"{field} = {shown(value)}: allowed {allowed}"
+
+
+def _not_a_config(raw: dict[str, Any]) -> str:
+    """Why ``raw`` is not a calibration config at all (empty when it may be one)."""
+    if "seed" in raw or "free" in raw:
+        return ""
+    others = sorted(set(raw) - set(CalibrationConfig.model_fields))
+    has = f"; it has {', '.join(others)}" if others else ""
+    if any(k in raw for k in SCENARIO_KEYS):
+        has += ": a scenario file? run it with ffsim run"
+    return (
+        f"not a calibration config (no seed, no [[free]] table{has}); a config has seed, "
+        f"name, description, [optimizer], [sampler] and [[free]] tables, as "
+        f"{shown_path(DEFAULT_CONFIG)}"
+    )
+
+
+def load_config(path: Path = DEFAULT_CONFIG, option: str = "") -> CalibrationConfig:
+    """Read and validate a calibration config file.
+
+    Raises
+    ------
+    InputError
+        One line per problem, each ``<option> <path>: <field> = <value>: <what is allowed>``
+        (just the path when ``option`` is empty): the file cannot be read, is not TOML, is not
+        a calibration config at all (a scenario file, say), has an unknown key (the closest
+        allowed one is suggested), or a value of the wrong type or out of range.
+    """
+    where = f"{option} {path}" if option else str(path)
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
-        return CalibrationConfig.model_validate(raw)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: not valid TOML: {exc}") from None
-    except ValidationError as exc:
-        raise InputError(format_validation_error(exc, str(path), {})) from None
+        raise InputError(f"{where}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{where}: is not UTF-8 text (a binary file?)") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+        raise InputError(f"{where}: cannot read: {exc.strerror}") from None
+    not_config = _not_a_config(raw)
+    if not_config:
+        raise InputError(f"{where}: {not_config}")
+    try:
+        return CalibrationConfig.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors()
+    # A list left short only because its entries failed is reported through those entries.
+    problems = [
+        _problem(err, raw)
+        for err in errors
+        if err["type"] != "too_short"
+        or not any(e is not err and e["loc"][:1] == err["loc"] for e in errors)
+    ]
+    raise InputError("\n".join(f"{where}: {p}" for p in dict.fromkeys(problems)))

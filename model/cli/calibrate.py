@@ -85,7 +85,7 @@ def run_calibration(
     """
     start = time.perf_counter()
     say = TimedProgress(progress) if progress is not None else None
-    config = load_config(config_path)
+    config = load_config(config_path, "--config")
     if not data_path.exists():
         raise InputError(f"{data_path}: observations file not found")
     everything = load_observations(data_path)

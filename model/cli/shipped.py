@@ -10,10 +10,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ffsim.calibration.baseline import (
+from ffsim.calibration.artifact_checks import (
     ARTIFACT_FORMAT,
+    check_as_of,
     is_number,
     json_kind,
+    json_shown,
     missing_parameters,
     parse_json,
 )
@@ -72,8 +74,14 @@ def _problem(artifact: Any) -> str:
         return "best_fit_parameters: an object is needed"
     for name, value in best.items():
         values = value.values() if isinstance(value, dict) else [value]
-        if not all(is_number(x) for x in values):
-            return f"best_fit_parameters.{name}: a finite number (or one per region) is needed"
+        bad = [x for x in values if not is_number(x)]
+        if bad:
+            nan = isinstance(bad[0], float)  # a float that is not a number: nan or inf
+            return (
+                f"best_fit_parameters.{name} = {json_shown(value)}: "
+                f"{'not a finite number; ' if nan else ''}a finite number (or one per region) "
+                "is needed"
+            )
     if "best_fit_parameters" in artifact:  # as every command reads it: whole, strictly typed
         missing = missing_parameters(best)
         if missing:
@@ -82,6 +90,10 @@ def _problem(artifact: Any) -> str:
             Parameters.model_validate(best, strict=True)
         except ValidationError as exc:
             return format_validation_error(exc, "best_fit_parameters", {}).splitlines()[0]
+    if "as_of" in artifact:  # the date the re-run fits the figures published by
+        problem = check_as_of(artifact)
+        if problem:
+            return problem
     fit = artifact.get("fit")
     ess: Any = fit.get("sampler_effective_samples_min") if isinstance(fit, dict) else None
     if not is_number(ess) or ess <= 0:

@@ -8,6 +8,7 @@ taken from ``stat`` alone, so a growing file cannot pass a cap.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -44,10 +45,26 @@ def _resolved(where: str, path: Path) -> Path:
         raise InputError(f"{where}: holds a NUL byte; not a path")
     try:
         return Path(os.path.abspath(path)).resolve()
-    except (OSError, ValueError, RuntimeError) as exc:
+    except RuntimeError:  # what resolve() raises on a loop (Python 3.11 and 3.12)
+        raise InputError(f"{where}: is a loop of symbolic links; a file is needed") from None
+    except (OSError, ValueError) as exc:
+        if getattr(exc, "errno", None) == errno.ELOOP:
+            raise InputError(f"{where}: is a loop of symbolic links; a file is needed") from None
         raise InputError(
             f"{where}: cannot be used: {getattr(exc, 'strerror', None) or exc}"
         ) from None
+
+
+def missing_target(path: Path) -> str:
+    """Where the symbolic link ``path`` points when that does not exist (empty when ``path``
+    is not such a link): what a message names instead of saying that ``path`` is missing.
+    """
+    try:
+        if not os.path.islink(path) or os.path.exists(path):
+            return ""
+        return os.readlink(path)
+    except (OSError, ValueError):
+        return ""
 
 
 def _refuse_special(where: str, path: Path) -> None:
@@ -83,6 +100,11 @@ def read_capped(where: str, path: Path, max_bytes: int) -> bytes:
     try:
         info = os.stat(path)
     except FileNotFoundError:
+        target = missing_target(path)
+        if target:
+            raise InputError(
+                f"{where}: is a symbolic link to {target}, which does not exist"
+            ) from None
         raise InputError(f"{where}: does not exist") from None
     except (OSError, ValueError) as exc:
         raise InputError(
@@ -197,10 +219,14 @@ def check_output_file(option: str, path: Path) -> None:
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise InputError(f"{where}: exists and is not a regular file (a FIFO, socket or device)")
     parent = resolved.parent
+    # A symbolic link is written through (its target is created or replaced), so a link to
+    # nothing is refused only when its target cannot be created: the message names the target.
+    target = missing_target(path)
+    link = f"is a symbolic link to {target}, whose directory" if target else "directory"
     if not parent.exists():
-        raise InputError(f"{where}: directory {path.parent} does not exist")
+        raise InputError(f"{where}: {link} {parent if target else path.parent} does not exist")
     if not parent.is_dir():
-        raise InputError(f"{where}: {path.parent} is not a directory")
+        raise InputError(f"{where}: {link} {parent if target else path.parent} is not a directory")
     if info is not None and not os.access(resolved, os.W_OK):
         raise InputError(f"{where}: the file exists and is not writable")
     try:

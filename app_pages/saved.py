@@ -1,6 +1,14 @@
 """Saved scenarios: kept in the local store (``ffsim.app_pages.store``) so that they survive a
 reload, with a confirmation before one is replaced or deleted.
 
+Each saved scenario is an :class:`Entry` with a label of its own (``store.labels``): two files
+carrying one name (a copied or edited store), or a file and a scenario kept for this session
+only, are listed apart, each labelled with where it is kept. Saving under a name writes that
+name's own file (``store.saved_path``), after a confirmation when it exists; any other file
+carrying the name is left as it is and stays listed. A share link names a saved base by the id of
+its text's copy (``state.to_query``), never by its name, so replacing a saved scenario changes no
+link.
+
 The session keys used here are named in this module: ``saved_cache`` (the store's listing and
 the folder stamp it was read at), ``io:pending`` (the action waiting for a confirmation) and
 ``io:report`` (the outcome of the last action);
@@ -9,6 +17,7 @@ scenarios the store could not take stay in ``state.SAVED`` for the session.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -16,6 +25,28 @@ import streamlit as st
 from ffsim.app_pages import state, store
 from ffsim.app_pages.links import plain, quoted
 from ffsim.scenarios.scenario_io import scenario_to_toml
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A saved scenario as the pages list it.
+
+    Attributes
+    ----------
+    label : str
+        How the pages name it; no two entries' labels read alike (``store.labels``).
+    name : str
+        The scenario's own ``name``.
+    text : str
+        Its TOML.
+    path : Path or None
+        Its file in the store; None when it is kept for this session only.
+    """
+
+    label: str
+    name: str
+    text: str
+    path: Path | None
 
 
 def save(name: str) -> tuple[bool, str]:
@@ -37,19 +68,28 @@ def save(name: str) -> tuple[bool, str]:
     except OSError as exc:
         st.session_state[state.SAVED][scenario.name] = text
         return True, (
-            f"Saved {quoted(scenario.name, 80)} for this session only: the store "
-            f"{plain(str(store.data_dir()))} cannot be written ({exc.strerror or exc})."
+            f"Saved {quoted(scenario.name, 80)} for this session only: {store.write_failure(exc)}."
         )
     st.session_state[state.SAVED].pop(scenario.name, None)
     st.session_state.pop("saved_cache", None)
-    return True, (
+    said = (
         f"Saved {quoted(scenario.name, 80)} in {plain(str(path))}; it is now offered on the "
         "Compare page."
     )
+    looks = store.looks(scenario.name)
+    alike = [e for e in listing() if e.path != path and store.looks(e.name) == looks]
+    if alike:
+        said += (
+            " Other saved scenarios carry this name (or one that reads the same) and are kept "
+            "as they are, each labelled with where it is kept: "
+            + "; ".join(plain(e.label) for e in alike)
+            + "."
+        )
+    return True, said
 
 
-def _stored() -> dict[str, tuple[Path, str]]:
-    """The local store's saved scenarios, read again only when its folder changed."""
+def _stored() -> list[store.Stored]:
+    """The local store's saved scenario files, read again only when its folder changed."""
     stamp = store.stamp()
     cache = st.session_state.get("saved_cache")
     if cache is None or cache[0] != stamp or stamp == -1:
@@ -61,40 +101,52 @@ def _stored() -> dict[str, tuple[Path, str]]:
     return cache[1]
 
 
-def entries() -> dict[str, str]:
-    """Saved scenarios, name -> TOML text: the local store's, and any kept for this session
-    only because the store could not be written.
+def listing() -> list[Entry]:
+    """Every saved scenario: the local store's files, and those kept for this session only
+    because the store could not take them; by name, each labelled apart (``store.labels``).
     """
-    out = {name: text for name, (_, text) in _stored().items()}
-    out.update(st.session_state[state.SAVED])
-    return dict(sorted(out.items()))
+    rows: list[tuple[str, Path | None, str]] = [(s.name, s.path, s.text) for s in _stored()]
+    rows += [(name, None, text) for name, text in st.session_state[state.SAVED].items()]
+    rows.sort(key=lambda r: (r[0], r[1] is None, str(r[1])))
+    tags = store.labels([(name, path) for name, path, _ in rows])
+    return [Entry(tag, n, t, p) for tag, (n, p, t) in zip(tags, rows, strict=True)]
 
 
-def file_of(name: str) -> Path | None:
-    """The store's file of the saved scenario ``name`` (None: kept for this session only)."""
-    entry = _stored().get(name)
-    return entry[0] if entry else None
+def entries() -> dict[str, str]:
+    """Saved scenarios, label -> TOML text (every one of :func:`listing`)."""
+    return {e.label: e.text for e in listing()}
 
 
-def delete(name: str) -> None:
-    """Forget a saved scenario, in the store and in this session."""
-    path = file_of(name)
-    if path is not None:
+def replaced_by(name: str) -> Entry | None:
+    """The saved scenario that saving under ``name`` would replace: the store's file of that
+    name (``store.saved_path``), else the one kept for this session only; None when neither.
+    """
+    own = store.saved_path(name)
+    found = [e for e in listing() if e.name == name and e.path in (own, None)]
+    return min(found, key=lambda e: e.path is None) if found else None
+
+
+def delete(entry: Entry) -> None:
+    """Forget a saved scenario: its file in the store, or its copy kept for this session."""
+    if entry.path is not None:
         try:
-            store.remove(path)
+            store.remove(entry.path)
         except OSError as exc:
-            state.notice(f"{path} could not be deleted: {exc.strerror or exc}.")
-    st.session_state[state.SAVED].pop(name, None)
+            state.notice(f"{entry.path} could not be deleted: {exc.strerror or exc}.")
+    else:
+        st.session_state[state.SAVED].pop(entry.name, None)
     st.session_state.pop("saved_cache", None)
 
 
-def ask(action: str, name: str) -> None:
-    """Hold an action (``overwrite`` or ``delete``) on a saved scenario until confirmed."""
-    st.session_state["io:pending"] = (action, name)
+def ask(action: str, entry: Entry) -> None:
+    """Hold an action on a saved scenario until confirmed: ``overwrite`` (``entry`` is the one
+    a save would replace) or ``delete``.
+    """
+    st.session_state["io:pending"] = (action, entry)
 
 
-def pending() -> tuple[str, str] | None:
-    """The action waiting for a confirmation, as ``(action, name)``, or None."""
+def pending() -> tuple[str, Entry] | None:
+    """The action waiting for a confirmation, as ``(action, entry)``, or None."""
     return st.session_state.get("io:pending")
 
 

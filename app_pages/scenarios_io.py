@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -25,16 +26,17 @@ def _on_save() -> None:
     name = st.session_state.get("io:name", "").strip()
     if not name:
         return
-    if name in saved.entries():
-        saved.ask("overwrite", name)  # confirmed by "Replace it" below
+    replaced = saved.replaced_by(name)
+    if replaced is not None:
+        saved.ask("overwrite", replaced)  # confirmed by "Replace it" below
     else:
         _finish_save(name)
 
 
-def _finish_delete(name: str) -> None:
+def _finish_delete(entry: saved.Entry) -> None:
     saved.clear_pending()
-    saved.delete(name)
-    saved.report("success", f"Deleted the saved scenario {quoted(name, 80)}.")
+    saved.delete(entry)
+    saved.report("success", f"Deleted the saved scenario {quoted(entry.label, 80)}.")
 
 
 def _use(name: str, text: str) -> None:
@@ -70,34 +72,44 @@ st.write(
 )
 
 st.subheader("Save and download")
-st.caption(
-    f"Saved scenarios are kept on this computer, in {plain(str(store.data_dir() / store.SAVED))} "
-    f"(set {store.ENV_DATA_DIR} to keep them elsewhere), as scenario files that `ffsim run` "
-    "reads. They survive a reload of the page and are offered on the Compare page."
-)
+store_problem = store.data_dir_problem()
+if store_problem:
+    st.caption(
+        f"{store_problem} They are offered on the Compare page until the page is reloaded; to "
+        "keep one, download its TOML."
+    )
+else:
+    st.caption(
+        "Saved scenarios are kept on this computer, in "
+        f"{plain(str(store.data_dir() / store.SAVED))} (set {store.ENV_DATA_DIR} to keep them "
+        "elsewhere), as scenario files that `ffsim run` reads. They survive a reload of the page "
+        "and are offered on the Compare page."
+    )
 name = st.text_input("Name for the current settings", key="io:name", max_chars=120)
 st.button("Save", key="io:save", disabled=not name.strip(), on_click=_on_save)
-entries = saved.entries()
+entries = saved.listing()
 pending = saved.pending()
-if pending and pending[0] == "overwrite" and pending[1] != name.strip():
+if pending and pending[0] == "overwrite" and pending[1].name != name.strip():
     saved.clear_pending()  # the name was changed meanwhile
     pending = None
 if pending:
     action, target = pending
     with st.container(border=True):
         if action == "overwrite":
+            kept = f"in {plain(target.path.name)}" if target.path else "for this session only"
             st.warning(
-                f"A saved scenario is already called {quoted(target, 80)}. Replace it with the "
-                "current settings?"
+                f"A saved scenario is already called {quoted(target.name, 80)} ({kept}). "
+                "Replace it with the current settings?"
             )
             yes, no = "Replace it", "Keep the saved one"
-            confirm = _finish_save
+            confirm: Callable[..., None] = _finish_save
+            args: tuple[object, ...] = (target.name,)
         else:
-            st.warning(f"Delete the saved scenario {quoted(target, 80)}?")
+            st.warning(f"Delete the saved scenario {quoted(target.label, 80)}?")
             yes, no = "Delete it", "Keep it"
-            confirm = _finish_delete
+            confirm, args = _finish_delete, (target,)
         left, right, _ = st.columns([1, 1, 2])
-        left.button(yes, key="io:confirm", on_click=confirm, args=(target,), type="primary")
+        left.button(yes, key="io:confirm", on_click=confirm, args=args, type="primary")
         right.button(no, key="io:cancel", on_click=saved.clear_pending)
 outcome = saved.pop_report()
 if outcome:
@@ -109,19 +121,19 @@ st.download_button(
     mime="application/toml",
     key="io:download",
 )
-for i, (saved_name, text) in enumerate(entries.items()):
+for i, entry in enumerate(entries):
     row = st.columns([4, 1, 1, 1])
-    where = saved.file_of(saved_name)
-    row[0].write(plain(saved_name) + ("" if where else " (this session only)"))
+    alone = entry.path is None and entry.label == entry.name  # else the label says where
+    row[0].write(plain(entry.label) + (" (this session only)" if alone else ""))
     row[1].download_button(
         "TOML",
-        text,
-        file_name=f"{store.slug(saved_name)}.toml",
+        entry.text,
+        file_name=f"{store.slug(entry.name)}.toml",
         mime="application/toml",
         key=f"io:dl:{i}",
     )
-    row[2].button("Use", key=f"io:use:{i}", on_click=_use, args=(saved_name, text))
-    row[3].button("Delete", key=f"io:del:{i}", on_click=saved.ask, args=("delete", saved_name))
+    row[2].button("Use", key=f"io:use:{i}", on_click=_use, args=(entry.label, entry.text))
+    row[3].button("Delete", key=f"io:del:{i}", on_click=saved.ask, args=("delete", entry))
 
 st.subheader("Upload a scenario")
 uploaded = st.file_uploader(
@@ -141,10 +153,16 @@ if upload.get("problems"):
         + "\n".join(f"- {plain(p)}" for p in found[:MAX_PROBLEMS])
         + (f"\n- and {more} more" if more > 0 else "")
     )
-elif upload:
+elif upload and state.base_kept():
     st.success(
         f"Loaded {plain(upload['name'])}; the Explore page starts from it. A copy is kept in "
         f"{plain(str(store.data_dir() / store.BASES))}, so the share link and a reload find it."
+    )
+elif upload:
+    st.success(
+        f"Loaded {plain(upload['name'])}; the Explore page starts from it, for this session "
+        f"only: no copy could be kept in {store.where(store.BASES)}, so the share link and a "
+        "reload will not find it (download its TOML to keep it)."
     )
 
 st.subheader("Share")

@@ -144,12 +144,23 @@ def set_base(label: str, toml: str | None, keep: dict[str, dict[str, Any]] | Non
             store.save_base(toml)
         except OSError as exc:
             notice(
-                f"The base could not be kept in {store.data_dir()} ({exc.strerror or exc}); "
-                "a reload will start from the calibrated baseline."
+                f"The base could not be kept on this computer: {store.write_failure(exc)}. "
+                "It is used in this session only: a reload will start from the calibrated "
+                "baseline, and so will the share link."
             )
     st.session_state[BASE] = {"label": label, "toml": toml}
     st.session_state[CHANGES] = keep or {"levers": {}, "parameters": {}}
     _clear_widgets()
+
+
+def base_kept() -> bool:
+    """Whether a share link and a reload find the base: the baseline, a shipped scenario, or a
+    base whose copy is in the local store.
+    """
+    toml = st.session_state[BASE]["toml"]
+    if not toml or toml in SHIPPED_TEXT.values():
+        return True
+    return store.load_base(store.base_id(toml)) is not None
 
 
 def reset_changes() -> None:
@@ -232,8 +243,8 @@ def _link_base(asked: str) -> tuple[str, str | None]:
         text = store.load_base(asked.removeprefix(LOCAL))
         if text is None:
             notice(
-                f"The link's base {links.quoted(asked)} is not kept on this computer "
-                f"({store.data_dir() / store.BASES}); starting from the calibrated baseline."
+                f"The link's base {links.quoted(asked)} is not kept on this computer (in "
+                f"{store.where(store.BASES)}); starting from the calibrated baseline."
             )
             return "Calibrated baseline", None
     assert text is not None

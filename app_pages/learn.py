@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ffsim.app_pages import charts, state, widgets
+from ffsim.app_pages import charts, runner, state, widgets
 from ffsim.teaching.diagram import LOOP_NAMES, loop_mermaid, stock_flow_mermaid
 from ffsim.teaching.lesson import Lesson
 from ffsim.teaching.lessons import LESSONS
@@ -20,7 +20,10 @@ st.caption(
 
 
 @st.cache_data(max_entries=16, show_spinner="Running the lesson's experiment...")
-def _run(lesson_id: str):  # noqa: ANN202
+def _run(lesson_id: str, artifact: str):  # noqa: ANN202
+    """The lesson's runs and answer, under the active ``artifact`` (its key: a new or changed
+    artifact is a new entry, as for every run that reads its draws).
+    """
     lesson = next(x for x in LESSONS if x.id == lesson_id)
     base, exp = lesson.run()
     return base, exp, lesson.answer(base, exp)
@@ -56,7 +59,7 @@ if st.button("Run the experiment", key=f"learn:run:{lesson.id}", disabled=pick i
 if pick is None and not state.revealed(lesson.id):
     st.info("Choose what you expect first; the run is shown after.")
 if state.revealed(lesson.id):
-    base, exp, answer = _run(lesson.id)
+    base, exp, answer = _run(lesson.id, runner.artifact_key())
     right = lesson.options[answer.option]
     if pick == right:
         st.success(f"Your prediction matches the model: {right.lower()}. {answer.why}")

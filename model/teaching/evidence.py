@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 
-from ffsim.calibration.baseline import read_artifact
+from ffsim.calibration.baseline import BASELINE_PATH, active_artifact, read_artifact
 from ffsim.calibration.forecast import Vintage, posterior_result, vintages
 from ffsim.calibration.measures import measure
 from ffsim.calibration.observations import load_observations, load_validation
@@ -67,7 +67,7 @@ def readings_answer(_: Result, __: Result) -> Answer:
     """Lesson "numbers": which reading of :data:`STATEMENT` the other figures favour, from the
     shipped artifact (posterior probabilities, prior weights and the Bayes factor).
     """
-    artifact = read_artifact()
+    artifact, note = _readings_artifact()
     rows = {o["id"]: o for o in artifact["observations"]}
     statement = next(s for s in artifact["readings"] if s["statement"] == STATEMENT)
     readings = {r["reading"]: r for r in statement["readings"]}
@@ -89,8 +89,30 @@ def readings_answer(_: Result, __: Result) -> Answer:
         f"{weight[other]:g}. Given the other figures, {READINGS[favoured]} has a posterior "
         f"probability of {prob[favoured]:.2f} and {READINGS[other]} {prob[other]:.2f}: they "
         f"{how} {READINGS[favoured]} (Bayes factor {factor:.1f}). The figures weigh the "
-        "readings; the primary source's own text is what settles the question.",
+        f"readings; the primary source's own text is what settles the question.{note}",
     )
+
+
+def _readings_artifact() -> tuple[dict, str]:
+    """The artifact lesson 7 reads, and a note when it is not the active one.
+
+    The active artifact, when it fitted :data:`STATEMENT` and the Soufan Group's figure; else
+    (an early vintage, fitted before the statement was published) the shipped baseline, which
+    the note names.
+    """
+    artifact = read_artifact()
+    fitted = {o["id"] for o in artifact["observations"]}
+    if (
+        any(s["statement"] == STATEMENT for s in artifact["readings"])
+        and "total_cumulative_2015_12" in fitted
+    ):
+        return artifact, ""
+    as_of = artifact.get("as_of", "an earlier date")
+    note = (
+        f" (The calibration in use, {active_artifact().name}, fits the figures published by "
+        f"{as_of}, before this statement; the numbers above are the shipped baseline's.)"
+    )
+    return read_artifact(BASELINE_PATH), note
 
 
 def _bin(value: float) -> int:

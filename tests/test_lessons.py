@@ -57,18 +57,26 @@ def test_baseline_lessons_run_the_calibrated_baseline():
         assert lesson.scenario().content_hash() == baseline_scenario().content_hash()
 
 
-def test_the_learn_page_walks_through_every_lesson():
+def _each_lesson_answered():
+    """Open the Learn page and, lesson by lesson, predict the first option and run the
+    experiment; yield the page, the lesson, and whether the run button waited for the pick.
+    """
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     at.switch_page("app_pages/learn.py").run()
     assert not at.exception
     for i, lesson in enumerate(LESSONS):
         at.radio(key="learn:lesson").set_value(at.radio(key="learn:lesson").options[i]).run()
-        run = at.button(key=f"learn:run:{lesson.id}")
-        assert run.disabled  # predict first
+        waited = at.button(key=f"learn:run:{lesson.id}").disabled
         at.radio(key=f"learn:pick:{lesson.id}").set_value(lesson.options[0]).run()
         at.button(key=f"learn:run:{lesson.id}").click().run()
-        assert not at.exception, [e.message for e in at.exception]
+        assert not at.exception, (lesson.id, [e.message for e in at.exception])
+        yield at, lesson, waited
+
+
+def test_the_learn_page_walks_through_every_lesson():
+    for at, lesson, waited in _each_lesson_answered():
+        assert waited  # predict first
         feedback = [*at.success, *at.warning]
         assert feedback, lesson.id
         right = lesson.options[lesson.expected].lower()
@@ -87,15 +95,7 @@ def test_every_lesson_answers_under_the_earliest_vintage(monkeypatch):
 
     monkeypatch.setattr(baseline, "_active", [baseline.BASELINE_PATH])
     monkeypatch.setenv("FFSIM_ARTIFACT", str(VINTAGE_DIR / "as-of-2015-04-30.json"))
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page("app_pages/learn.py").run()
-    assert not at.exception
-    for i, lesson in enumerate(LESSONS):
-        at.radio(key="learn:lesson").set_value(at.radio(key="learn:lesson").options[i]).run()
-        at.radio(key=f"learn:pick:{lesson.id}").set_value(lesson.options[0]).run()
-        at.button(key=f"learn:run:{lesson.id}").click().run()
-        assert not at.exception, (lesson.id, [e.message for e in at.exception])
+    for at, lesson, _ in _each_lesson_answered():
         feedback = " ".join(x.value for x in (*at.success, *at.warning))
         assert feedback, lesson.id
         if lesson.id == "numbers":

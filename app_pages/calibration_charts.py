@@ -18,6 +18,10 @@ TIGHT_MARGIN = {"t": 40, "b": 10, "l": 10, "r": 10}
 ZERO_TEXT = "0 (drawn at the axis floor)"
 """What the hover says of a model value of 0, which a log axis cannot show."""
 
+MODEL_BAND_COLOUR = "#9ecae1"
+"""The model's 90% posterior band on the fit chart: light blue, apart from the black of what was
+reported (plotly draws every error bar dark grey unless told)."""
+
 
 def axis_floor(values: Sequence[float]) -> float:
     """Where a log axis draws a 0: a third of the smallest positive value (1 if none)."""
@@ -106,6 +110,8 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
             error_x={
                 "type": "data",
                 "symmetric": False,
+                "color": MODEL_BAND_COLOUR,
+                "thickness": 3,
                 "array": [
                     max(o["model_p95"], floor) - m for o, m in zip(observations, model, strict=True)
                 ],

@@ -326,3 +326,18 @@ def test_run_calibration_gives_the_calibrator_the_timed_progress(tmp_path, monke
     assert "s left]" in lines[1] and "estimating]" in lines[2]
     assert calibrate_cli.run_calibration(tmp_path / "c.toml", data, 3, None)["ok"]
     assert seen["seed"] == 3
+
+
+def test_the_fit_table_marks_the_rows_the_count_leaves_out():
+    """26 rows are fitted, 21 counted (the most probable reading of each statement): the table
+    says which 5 are not, so that its last line adds up.
+    """
+    from ffsim.calibration.baseline import read_artifact
+    from ffsim.cli.calibrate import fit_table
+
+    artifact = read_artifact()
+    lines = fit_table(artifact).splitlines()
+    left_out = [line.split()[0] for line in lines if line.endswith("(not counted)")]
+    assert left_out == [o["id"] for o in artifact["observations"] if not o["counted"]]
+    assert len(artifact["observations"]) - len(left_out) == artifact["fit"]["n_fitted"]
+    assert lines[-1].startswith(f"{artifact['fit']['n_within']} of {artifact['fit']['n_fitted']}")

@@ -263,3 +263,19 @@ def test_the_baseline_lies_inside_its_own_90_percent_interval_for_every_outcome(
     for outcome in OUTCOMES:
         lo, _, hi = c.quantiles(outcome)[0]
         assert lo <= c.best[outcome][0] <= hi, (outcome, lo, c.best[outcome][0], hi)
+
+
+def test_a_knot_a_lever_moved_says_so_in_its_source():
+    """A shifted or rescaled knot keeps its report and names what the lever did, so that an
+    export (XMILE, the Model page) never dates a report to a month it was not made for.
+    """
+    from ffsim.core.drivers import DEFAULT_DRIVERS
+    from ffsim.scenarios.levers import reshape
+
+    reported = DEFAULT_DRIVERS.border_closure
+    assert reshape(reported, 0, 1.0) is reported
+    moved = reshape(reported, -12, 0.5)
+    for before, after in zip(reported.knots, moved.knots, strict=True):
+        assert after.source.startswith(before.source)
+        assert f"the knot {before.date}: {before.value:g}" in after.source
+        assert "moved -12 months" in after.source and "scaled x0.5" in after.source

@@ -123,15 +123,17 @@ def fit_table(artifact: dict[str, Any]) -> str:
         else:
             reported = f"{_num(lo)}-{_num(hi)}"
         band = f"{_num(o['model_p05'])}-{_num(o['model_p95'])}"
+        counted = "" if o.get("counted", True) else "  (not counted)"
         lines.append(
             f"{o['id']:<46}{reported:>17}{_num(o['model_value']):>10}{band:>20}{o['z']:>7.2f}  "
-            f"{'yes' if o['within'] else 'no'}"
+            f"{'yes' if o['within'] else 'no'}{counted}"
         )
     fit = artifact["fit"]
     lines.append(
-        f"{fit['n_within']} of {fit['n_fitted']} figures within one sigma of the reported value "
-        f"or range ({fit['share_within']:.0%}); within two sigma: "
-        f"{fit['share_within_2sigma']:.0%}; log-space RMSE {fit['rmse_log']:.3f}"
+        f"{fit['n_within']} of {fit['n_fitted']} counted figures within one sigma of the reported "
+        f"value or range ({fit['share_within']:.0%}); within two sigma: "
+        f"{fit['share_within_2sigma']:.0%}; log-space RMSE {fit['rmse_log']:.3f}. A statement "
+        "read several ways counts the rows of its most probable reading only."
     )
     return "\n".join(lines)
 

@@ -54,6 +54,6 @@ def export_command(args: argparse.Namespace) -> int:
     print(
         f"the file asks for RK4 at dt = {settings.dt:g} month, as `ffsim run`; PySD integrates "
         "with Euler whatever the file says: compare it with "
-        "ffsim.core.euler.simulate_euler at the same dt (docs/model.md, 'The model in XMILE')"
+        "ffsim.simulate_euler at the same dt (docs/model.md, 'The model in XMILE')"
     )
     return 0

@@ -155,16 +155,25 @@ def reshape(series: DriverSeries, shift: int, strength: float) -> DriverSeries:
     """Move a series in time and scale its change from its first value.
 
     Each knot's value becomes ``v0 + strength * (v - v0)``, clipped to the series' bounds, and
-    its date moves by ``shift`` months.
+    its date moves by ``shift`` months. Its source keeps the reported knot and says how the
+    lever moved it, so that a shifted date never carries a report as if made for that date.
     """
     if shift == 0 and strength == 1.0:
         return series
     v0 = series.knots[0].value
+    how = ", ".join(
+        part
+        for part in (
+            f"moved {shift:+d} months" if shift else "",
+            f"its change from the first value scaled x{strength:g}" if strength != 1.0 else "",
+        )
+        if part
+    )
     knots = tuple(
         Knot(
             date=shift_date(k.date, shift),
             value=min(max(v0 + strength * (k.value - v0), series.lower), series.upper),
-            source=k.source,
+            source=f"{k.source} (the knot {k.date}: {k.value:g}, {how} by a lever)",
         )
         for k in series.knots
     )

@@ -67,6 +67,21 @@ def test_loops_are_closed_paths_of_the_causal_diagram():
             assert (a, b) in edges, f"{loop_id}: no link {a} -> {b}"
 
 
+def test_every_loop_is_named_once_on_the_diagram_on_a_link_of_its_own():
+    from ffsim.teaching.diagram import LOOPS, loop_mermaid, loop_tags
+
+    tags = loop_tags()
+    assert sorted(tags.values()) == sorted(LOOPS)
+    diagram = loop_mermaid()
+    for link, loop_id in tags.items():
+        a, b = link.split(">")
+        assert (a, b) in set(itertools.pairwise(LOOPS[loop_id])), loop_id
+        assert sum(line.endswith(f' {loop_id}"| {b}') for line in diagram.splitlines()) == 1
+    assert "strength" not in " ".join(
+        row.split("|")[3] for row in MODEL_MD.read_text("utf-8").splitlines() if "| R1 " in row
+    )  # the loop table names nodes as the diagram labels them
+
+
 def test_every_parameter_is_in_the_equations():
     text = MODEL_MD.read_text("utf-8")
     equations = text.split("## Equations", 1)[1].split("## Numerical method", 1)[0]

@@ -155,14 +155,22 @@ def _shape(node: Node) -> str:
 
 
 def _render(
-    nodes: Iterable[Node], links: tuple[Link, ...], direction: str, highlight: Iterable[str]
+    nodes: Iterable[Node],
+    links: tuple[Link, ...],
+    direction: str,
+    highlight: Iterable[str],
+    tags: dict[str, str] | None = None,
 ) -> str:
     marked = set(highlight)
     lines = [f"flowchart {direction}"]
     lines += [f"    {_shape(n)}" for n in nodes]
     for link in links:
         arrow = "-.->" if link.dashed else "-->"
-        label = f'|"{link.label}"|' if link.label else ""
+        text = link.label
+        tag = (tags or {}).get(f"{link.source}>{link.target}")
+        if tag:
+            text = f"{text} {tag}" if text else tag
+        label = f'|"{text}"|' if text else ""
         lines.append(f"    {link.source} {arrow}{label} {link.target}")
     chosen_nodes = sorted(n.id for n in nodes if n.id in marked)
     if chosen_nodes:
@@ -186,4 +194,19 @@ def loop_mermaid(highlight: Iterable[str] = ()) -> str:
         if loop_id in marked:
             marked |= set(path)
             marked |= {f"{a}>{b}" for a, b in itertools.pairwise(path)}
-    return _render(LOOP_NODES, LOOP_LINKS, "LR", marked)
+    return _render(LOOP_NODES, LOOP_LINKS, "LR", marked, loop_tags())
+
+
+def loop_tags() -> dict[str, str]:
+    """Where each loop's name is written on the causal loop diagram: ``source>target`` of the
+    first link of its path that no other loop runs through, to the loop's id (``R1``, ``B2``).
+    """
+    uses: dict[str, int] = {}
+    for path in LOOPS.values():
+        for a, b in itertools.pairwise(path):
+            uses[f"{a}>{b}"] = uses.get(f"{a}>{b}", 0) + 1
+    tags = {}
+    for loop_id, path in LOOPS.items():
+        own = next(f"{a}>{b}" for a, b in itertools.pairwise(path) if uses[f"{a}>{b}"] == 1)
+        tags[own] = loop_id
+    return tags

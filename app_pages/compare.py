@@ -9,7 +9,14 @@ from ffsim.app_pages import charts, guard, runner, saved, state, widgets
 from ffsim.app_pages.links import plain
 from ffsim.core.errors import InputError
 from ffsim.scenarios.attribution import BALANCES, explain
-from ffsim.scenarios.compare import OUTCOMES, compare
+from ffsim.scenarios.compare import (
+    OUTCOMES,
+    OUTSIDE_MARK,
+    compare,
+    outside_note,
+    reading,
+    signed,
+)
 from ffsim.scenarios.scenario import Scenario
 from ffsim.scenarios.scenario_io import scenario_to_toml
 
@@ -17,9 +24,9 @@ DRAWS = 200  # posterior draws every compared scenario runs (fewer if the artifa
 
 st.title("Compare scenarios")
 st.caption(
-    f"Every scenario runs the same {DRAWS} posterior draws; differences from the first scenario "
-    "are taken draw by draw (docs/scenarios.md). Intervals are 90%. Compared scenarios must "
-    "cover the same span ([settings])."
+    f"Every scenario runs at its best fit and over the same {DRAWS} posterior draws (fewer if "
+    "the calibration stores fewer); docs/scenarios.md explains the table. Compared scenarios "
+    "must cover the same span ([settings])."
 )
 
 
@@ -85,27 +92,36 @@ except InputError as exc:  # different spans, or too few draws in the artifact
 except guard.BAD_CONTENT as exc:
     guard.damaged(exc)
 
-rows = []
+rows, outside = [], 0
 for outcome, label in OUTCOMES.items():
     q, d = c.quantiles(outcome), c.difference(outcome)
+    best_d, off = c.best_difference(outcome), c.difference_outside(outcome)
+    outside += int(off.sum())
     for i, name in enumerate(chosen):
+        mark = f" {OUTSIDE_MARK}" if off[i] else ""
         if outcome == "peak_month":
             low, high = c.month_label(q[i, 0]), c.month_label(q[i, 2])
             value = f"{c.month_label(c.best[outcome][i])} ({low} to {high})"
-            diff = ""
+            diff = f"{signed(best_d[i])} months ({signed(d[i, 0])} to {signed(d[i, 2])}){mark}"
         else:
             value = f"{c.best[outcome][i]:,.0f} ({q[i, 0]:,.0f} to {q[i, 2]:,.0f})"
-            diff = "" if i == 0 else f"{d[i, 1]:+,.0f} ({d[i, 0]:+,.0f} to {d[i, 2]:+,.0f})"
+            diff = f"{signed(best_d[i])} ({signed(d[i, 0])} to {signed(d[i, 2])}){mark}"
         rows.append(
             {
                 "outcome": label,
                 "scenario": name,
-                "best fit (90%)": value,
-                "difference from first (90%)": diff,
+                "best fit (90% interval)": value,
+                "difference from the first at the best fit (paired 90% interval)": ""
+                if i == 0
+                else diff,
             }
         )
 st.subheader("Outcomes by the end of the run")
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+draws = c.draws[next(iter(OUTCOMES))].shape[1]
+st.caption(reading(draws, f"'{plain(chosen[0])}'"))
+if len(chosen) > 1:
+    st.caption(plain(outside_note(outside)))
 
 variable = st.selectbox("Variable over time", list(charts.VARIABLE_TITLES), key="compare:variable")
 results = {n: runner.run(_valid(available[n], n)) for n in chosen}

@@ -17,6 +17,9 @@ import streamlit as st
 from ffsim import __version__
 from ffsim.app_pages import links, store
 from ffsim.core.errors import InputError
+from ffsim.core.parameters import PARAMETER_SPECS
+from ffsim.core.regions import REGIONS
+from ffsim.scenarios.levers import LEVER_SPECS
 from ffsim.scenarios.scenario import (
     SCENARIO_DIR,
     Scenario,
@@ -89,8 +92,43 @@ def changes() -> dict[str, dict[str, Any]]:
     return st.session_state[CHANGES]
 
 
+def _value(value: float, unit: str) -> str:
+    text = f"{value:.6g}"
+    return text if unit == "dimensionless" else f"{text} {unit}"
+
+
+def changes_text(c: Mapping[str, Mapping[str, Any]]) -> str:
+    """The changes ``c`` in the sliders' plain labels, in the sliders' order, e.g.
+    ``Border closure: timing = -12 months; Prevention at home: timing = -6 months``
+    (empty when there are none).
+    """
+    out = [
+        f"{spec.label} = {_value(c['levers'][spec.name], spec.unit)}"
+        for spec in LEVER_SPECS.values()
+        if spec.name in c.get("levers", {})
+    ]
+    region_names = {r.id: r.name for r in REGIONS}
+    for spec in PARAMETER_SPECS:
+        value = c.get("parameters", {}).get(spec.name)
+        if value is None:
+            continue
+        if isinstance(value, Mapping):
+            out += [
+                f"{spec.label}, {region_names.get(r, r)} = {_value(v, spec.unit)}"
+                for r, v in value.items()
+            ]
+        else:
+            out.append(f"{spec.label} = {_value(value, spec.unit)}")
+    return "; ".join(out)
+
+
 def current() -> Scenario:
-    """The base with the user's changes applied (invalid changes are dropped with a notice)."""
+    """The base with the user's changes applied (invalid changes are dropped with a notice).
+
+    When there are changes, the name says "(edited)" and the description, the base's, ends
+    with what was changed (:func:`changes_text`), so that a file saved or downloaded from it
+    says so; without changes the base's texts are kept as they are.
+    """
     b, c = base(), changes()
     try:
         edited = apply_changes(b, c, "changes")
@@ -98,9 +136,13 @@ def current() -> Scenario:
         notice(f"Changes could not be applied and were reset: {exc}")
         st.session_state[CHANGES] = {"levers": {}, "parameters": {}}
         return b
+    if not (c["levers"] or c["parameters"]):
+        return edited
+    said = f"Changed here: {changes_text(c)}."
     return replace(
         edited,
-        name=f"{b.name} (edited)" if (c["levers"] or c["parameters"]) else b.name,
+        name=f"{b.name} (edited)",
+        description=f"{b.description.rstrip()} {said}" if b.description.strip() else said,
     )
 
 

@@ -59,15 +59,33 @@ def scenario_list() -> str:
     return "\n\n".join(out)
 
 
+COMPARE_DRAWS = 200
+"""Posterior draws of the generated outcome tables (``ffsim compare``'s default)."""
+
+COMPARE_COLUMNS = ("cumulative_arrivals", "peak_in_theatre", "killed", "returned", "intercepted")
+"""The outcomes of the generated tables (with the month of the peak), as ``ffsim compare``
+names them."""
+
+
 def compare_table() -> str:
-    """Outcomes by the end of 2018 for every shipped scenario: best fit and 90% interval."""
-    from ffsim.scenarios.compare import compare
+    """Outcomes by the end of 2018 for every shipped scenario: best fit and 90% interval; then
+    the difference of each from the first (As reported) at the best fit, with its paired 90%
+    interval, marked when the best-fit difference lies outside it.
+    """
+    from ffsim.scenarios.compare import (
+        OUTSIDE_MARK,
+        compare,
+        outside_note,
+        reading,
+        signed,
+    )
 
     shipped = _shipped()
-    c = compare([s for _, s in shipped], draws=200)
-    cols = ("cumulative_arrivals", "peak_in_theatre", "killed", "returned", "intercepted")
+    c = compare([s for _, s in shipped], draws=COMPARE_DRAWS)
+    cols = COMPARE_COLUMNS
     head = "| scenario | " + " | ".join(cols) + " | peak month |"
-    rows = [head, "|---" * (len(cols) + 2) + "|"]
+    rule = "|---" * (len(cols) + 2) + "|"
+    rows = [head, rule]
     for i, name in enumerate(c.names):
         cells = []
         for col in cols:
@@ -76,4 +94,32 @@ def compare_table() -> str:
         rows.append(
             f"| {name} | " + " | ".join(cells) + f" | {c.month_label(c.best['peak_month'][i])} |"
         )
-    return "\n".join(rows)
+    diffs = [head.replace("| peak month |", "| peak month (months) |"), rule]
+    outside = 0
+    for i, name in enumerate(c.names[1:], start=1):
+        cells = []
+        for col in (*cols, "peak_month"):
+            low, _, high = c.difference(col)[i]
+            off = bool(c.difference_outside(col)[i])
+            outside += off
+            mark = f" {OUTSIDE_MARK}" if off else ""
+            cells.append(
+                f"{signed(c.best_difference(col)[i])} ({signed(low)} to {signed(high)}){mark}"
+            )
+        diffs.append(f"| {name} | " + " | ".join(cells) + " |")
+    note = outside_note(outside).replace(OUTSIDE_MARK, "\\" + OUTSIDE_MARK, 1)
+    return "\n".join(
+        [
+            reading(COMPARE_DRAWS, f"'{c.names[0]}'"),
+            "",
+            "Outcomes, at the best fit (90% interval):",
+            "",
+            *rows,
+            "",
+            f"Difference from '{c.names[0]}', at the best fit (paired 90% interval):",
+            "",
+            *diffs,
+            "",
+            note,
+        ]
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,14 @@ from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
 from ffsim.core.simulate import Settings
 from ffsim.scenarios.attribution import BALANCES, explain
-from ffsim.scenarios.compare import OUTCOMES, compare
+from ffsim.scenarios.compare import (
+    OUTCOMES,
+    OUTSIDE_MARK,
+    compare,
+    outside_note,
+    reading,
+    signed,
+)
 from ffsim.scenarios.scenario import (
     Scenario,
     baseline_scenario,
@@ -48,7 +56,12 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="N",
         help=f"posterior draws, 1 to those stored (default {COMPARE_DRAWS} or all stored)",
     )
-    c.add_argument("--out", metavar="FILE.csv", help="write the table as tidy CSV")
+    c.add_argument(
+        "--out",
+        metavar="FILE.csv",
+        help="write the table as tidy CSV: scenario, content_hash, outcome, statistic, value "
+        "(statistics: " + ", ".join(COMPARE_STATISTICS) + ")",
+    )
     add_artifact_option(c)
     v = sub.add_parser("validate", help="check scenario files; exit 1 listing every problem")
     v.add_argument("files", nargs="+", metavar="FILE.toml")
@@ -82,8 +95,26 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.2g}"
 
 
+COMPARE_STATISTICS = (
+    "best_fit",
+    "p05",
+    "p50",
+    "p95",
+    "difference_best_fit",
+    "difference_p05",
+    "difference_p50",
+    "difference_p95",
+)
+"""The statistics of ``ffsim compare --out``, one row each per scenario and outcome: the
+outcome at the best fit and its quantiles over the posterior draws; the difference from the
+first scenario at the best fit and the quantiles of the difference taken draw by draw
+(docs/scenarios.md, "Comparing scenarios")."""
+
+
 def compare_command(args: argparse.Namespace) -> int:
-    """``ffsim compare``: outcomes of each scenario with 90% intervals, paired differences."""
+    """``ffsim compare``: outcomes of each scenario at the best fit with 90% intervals, and
+    differences from the first at the best fit with paired 90% intervals.
+    """
     out = checks.output_file("--out", args.out, inputs=(*args.scenarios, active_artifact()))
     stored = len(read_artifact()["posterior_sample"]["values"])
     if args.draws is not None:
@@ -91,12 +122,12 @@ def compare_command(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(p) for p in args.scenarios]
     draws = _compare_draws(args.draws, stored, len(scenarios), scenarios[0].settings.n_months)
     c = compare(scenarios, draws=draws)
-    print(f"{len(scenarios)} scenarios, {draws} posterior draws each; 90% intervals;")
-    print(f"differences are paired by draw, against {c.names[0]!r}.")
-    rows = []
+    print(textwrap.fill(f"{len(scenarios)} scenarios. " + reading(draws, repr(c.names[0])), 96))
+    rows, outside = [], 0
     for outcome, label in OUTCOMES.items():
         print(f"\n{label}")
         q, d = c.quantiles(outcome), c.difference(outcome)
+        best_d, off = c.best_difference(outcome), c.difference_outside(outcome)
         for i, name in enumerate(c.names):
             best = c.best[outcome][i]
             if outcome == "peak_month":
@@ -105,22 +136,21 @@ def compare_command(args: argparse.Namespace) -> int:
                 )
             else:
                 text = f"{_fmt(best):>10}  [{_fmt(q[i, 0])} to {_fmt(q[i, 2])}]"
+            unit = " months" if outcome == "peak_month" else ""
+            mark = f" {OUTSIDE_MARK}" if off[i] else ""
+            outside += int(off[i])
             diff = (
                 ""
                 if i == 0
-                else f"   difference {_fmt(d[i, 1])} [{_fmt(d[i, 0])} to {_fmt(d[i, 2])}]"
+                else f"   difference {signed(best_d[i])}{unit} "
+                f"[{signed(d[i, 0])} to {signed(d[i, 2])}]{mark}"
             )
             print(f"  {name[:48]:<48} {text}{diff}")
-            for stat, value in (
-                ("best_fit", best),
-                ("p05", q[i, 0]),
-                ("p50", q[i, 1]),
-                ("p95", q[i, 2]),
-                ("difference_p05", d[i, 0]),
-                ("difference_p50", d[i, 1]),
-                ("difference_p95", d[i, 2]),
-            ):
+            values = (best, *q[i], best_d[i], *d[i])
+            for stat, value in zip(COMPARE_STATISTICS, values, strict=True):
                 rows.append((name, c.hashes[i], outcome, stat, float(value)))
+    if len(scenarios) > 1:
+        print("\n" + textwrap.fill(outside_note(outside), 96))
     if out is not None:
         try:
             with out.open("w", newline="", encoding="utf-8") as fh:

@@ -1,8 +1,14 @@
 """Compare scenarios: key outcomes with posterior 90% intervals, and paired differences.
 
-Every scenario runs the same posterior draws (the calibration artifact's), so a difference is
-taken draw by draw and its interval reflects the uncertainty of the difference itself, not of
-two independent outcomes. Parameters a scenario sets explicitly override the draws.
+Every scenario runs at its best fit and over the same posterior draws (the calibration
+artifact's); parameters a scenario sets explicitly override the draws. An outcome is reported at
+the best fit with the 5% to 95% quantiles of its values over the draws. A difference from the
+first scenario is reported the same way: at the best fit (the difference of the two best fits,
+:meth:`Comparison.best_difference`), with the 5% to 95% quantiles of the difference taken draw
+by draw (:meth:`Comparison.difference`), so that its interval reflects the uncertainty of the
+difference itself, not of two independent outcomes. In a skewed posterior the paired interval
+need not contain the best-fit difference (:meth:`Comparison.difference_outside` tells), and
+the median of the paired differences is not the best-fit difference.
 """
 
 from __future__ import annotations
@@ -72,14 +78,83 @@ class Comparison:
         return np.quantile(self.draws[outcome], q, axis=1).T
 
     def difference(self, outcome: str, q: tuple[float, ...] = (0.05, 0.5, 0.95)) -> np.ndarray:
-        """Paired difference from the first scenario: (n_scenarios, len(q)) quantiles."""
+        """Quantiles of the paired difference from the first scenario: (n_scenarios, len(q)).
+
+        Each draw's outcome minus the first scenario's outcome on the same draw (persons; months
+        for ``peak_month``), then the quantiles ``q`` over the draws. The median is not the
+        best-fit difference (:meth:`best_difference`).
+        """
         d = self.draws[outcome] - self.draws[outcome][:1]
         return np.quantile(d, q, axis=1).T
+
+    def best_difference(self, outcome: str) -> np.ndarray:
+        """The difference from the first scenario at the best fit: (n_scenarios,).
+
+        Each scenario's best-fit outcome minus the first scenario's (persons; months for
+        ``peak_month``): the difference of the best-fit column, row by row.
+        """
+        return self.best[outcome] - self.best[outcome][0]
+
+    def difference_outside(self, outcome: str) -> np.ndarray:
+        """Whether the best-fit difference lies outside its paired 90% interval: (n_scenarios,).
+
+        It can, when the posterior of the difference is skewed away from the best fit (or
+        when there are few draws); False for the first scenario, whose differences are zero.
+        """
+        low, _, high = self.difference(outcome).T
+        best = self.best_difference(outcome)
+        return (best < low) | (best > high)
 
     def month_label(self, month: float) -> str:
         """The month-end date of a month count from the start (1 = first month)."""
         i = round(month) - 1
         return f"{self.dates[min(max(i, 0), len(self.dates) - 1)]:%Y-%m}"
+
+
+OUTSIDE_MARK = "*"
+"""How the CLI, the Compare page and docs/scenarios.md mark a best-fit difference that lies
+outside its paired 90% interval."""
+
+
+def reading(draws: int, reference: str) -> str:
+    """How to read a comparison, in the words of ``ffsim compare``, the Compare page and
+    docs/scenarios.md.
+
+    Parameters
+    ----------
+    draws : int
+        Posterior draws each scenario runs.
+    reference : str
+        How the first scenario is named (already quoted or escaped for where it is shown).
+    """
+    return (
+        "Each outcome is given at the best fit, with the 5% to 95% of its values over the "
+        f"{draws} posterior draws (a 90% interval). A difference is the scenario minus "
+        f"{reference} at the best fit (the difference of the best-fit values), with the 5% to "
+        "95% of the difference taken draw by draw (both scenarios run every draw: a paired 90% "
+        "interval). Persons; months for the month of the peak. Every number is rounded on its "
+        "own, so a difference can differ by one from that of the rounded values."
+    )
+
+
+def signed(x: float) -> str:
+    """A difference as the CLI, the Compare page and docs/scenarios.md show it: a whole number
+    with its sign and thousands separated (``+11,007``, ``-3``), and ``0`` unsigned.
+    """
+    whole = round(float(x))
+    return f"{whole:+,d}" if whole else "0"
+
+
+def outside_note(count: int) -> str:
+    """What the mark :data:`OUTSIDE_MARK` means, with how many differences carry it."""
+    if count == 0:
+        return "Every best-fit difference lies inside its paired 90% interval."
+    return (
+        f"{OUTSIDE_MARK} {count} best-fit difference{'s' if count > 1 else ''} "
+        f"lie{'' if count > 1 else 's'} outside {'their' if count > 1 else 'its'} paired 90% "
+        "interval: over the posterior draws the difference is skewed away from its value at "
+        "the best fit (or there are few draws)."
+    )
 
 
 @lru_cache(maxsize=4)

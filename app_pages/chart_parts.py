@@ -1,15 +1,17 @@
-"""Pieces shared by the chart builders: a variable's series and unit, the common layout, and the
-shaded posterior band. Pure functions, no Streamlit.
+"""Pieces shared by the chart builders: a variable's series and unit, the common layout, the
+shaded posterior band and the marks of reported figures. Pure functions, no Streamlit.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
+from ffsim.core.drivers import months_since
 from ffsim.core.regions import REGIONS
 from ffsim.core.results import Result
 from ffsim.core.variables import VARIABLES
@@ -75,76 +77,164 @@ def band_traces(
 
 
 FIGURE_MEASURES = {
+    "cumulative_arrivals": "cumulative_arrivals",
+    "cumulative_departures": "cumulative_departures",
     "in_theatre": "in_theatre",
     "returned": "returned",
     "killed": "killed",
-    "cumulative_departures": "cumulative_departures",
     "arrivals_per_month": "arrivals",
     "arrivals_total": "arrivals",
+    "arrivals_peak_month": "arrivals",
 }
-"""The chart variable each measure of a reported figure is drawn on (stocks at their dates,
-flows per month over their periods)."""
+"""The chart variable each measure of a reported figure is drawn on: a stock at its date, a
+flow over its period at its monthly rate (a total over a period at its monthly average; the
+highest month of a period at that month's rate, across the period)."""
+
+NOT_DRAWN = {
+    "arrivals_ratio": "ratios of arrivals in two periods",
+    "in_theatre_fall_from_peak": "a fall from a peak",
+    "killed_all_fighters_total": "fighters killed with the local ones",
+    "fighting_abroad": "those fighting abroad (in theatre or moved on)",
+}
+"""Measures no monthly chart can show (neither a stock at a date nor a flow per month), in
+words; the Calibration page shows them."""
+
+MARK_STYLES = {
+    "fit": {"name": "Reported figures (counted in the score)", "color": "#d62728", "open": False},
+    "validation": {
+        "name": "Later figures (validation, never fitted)",
+        "color": "#7f7f7f",
+        "open": True,
+    },
+}
+"""How the figures of each ``use`` are drawn: fitted ones red and filled, the validation
+figures (``data/validation.csv``, published later) grey and hollow."""
 
 _SYMBOLS = {"lower_bound": "triangle-up", "upper_bound": "triangle-down"}
 
 
-def figure_traces(figures: Sequence[Any], variable: str, region: str = "total") -> list[dict]:
-    """Reported figures (``Observation``) drawn where they belong on ``variable``'s chart: a
-    stock as a marker at its date, a flow as a segment at its monthly rate over its period.
-    Only figures of ``region`` (the chart's regions), fitted or held out for validation.
-    A bound is a triangle pointing the open way; a range its middle, the range as error bars.
+def reported_text(o: Any) -> str:
+    """What figure ``o`` (``Observation``) reports, in words with its unit, e.g. "at most
+    30,000 over the period (2,502 a month on average)".
     """
-    points: dict[str, list] = {"x": [], "y": [], "lo": [], "hi": [], "text": [], "symbol": []}
-    segments: dict[str, list] = {"x": [], "y": [], "text": []}
-    for o in figures:
-        if FIGURE_MEASURES.get(o.measure or "") != variable or o.region != region:
-            continue
-        if o.use not in ("fit", "validation"):
-            continue
-        low, high = o.reported_low, o.reported_high
-        mid = high if low == 0 else low if high == float("inf") else (low * high) ** 0.5
-        months = max((o.ref_end - o.ref_start).days / 30.4375, 1.0)
-        per = months if o.measure == "arrivals_total" else 1.0
-        text = f"{o.label}<br>reported: {mid / per:,.0f}{' a month' if per != 1 else ''} ({o.id})"
-        if VARIABLES[variable].kind == "flow":
-            segments["x"] += [o.ref_start.isoformat(), o.ref_end.isoformat(), None]
-            segments["y"] += [mid / per, mid / per, None]
-            segments["text"] += [text, text, None]
-        else:
-            points["x"].append(o.ref_end.isoformat())
-            points["y"].append(mid)
-            points["lo"].append(mid - low if o.form == "range" else 0.0)
-            points["hi"].append(high - mid if o.form == "range" else 0.0)
-            points["text"].append(text)
-            points["symbol"].append(_SYMBOLS.get(o.form, "diamond"))
-    style = {"type": "scatter", "name": "Reported figures", "hoverinfo": "text"}
+    low, high = o.reported_low, o.reported_high
+    if o.form == "range":
+        value = f"{low:,.0f} to {high:,.0f}"
+    elif o.form == "lower_bound":
+        value = f"at least {low:,.0f}"
+    elif o.form == "upper_bound":
+        value = f"at most {high:,.0f}"
+    else:
+        value = f"{'roughly ' if o.form == 'roughly' else ''}{low:,.0f}"
+    if o.measure == "arrivals_total":
+        return f"{value} over the period ({_mark_value(o):,.0f} a month on average)"
+    if o.measure == "arrivals_peak_month":
+        return f"{value} in the highest month of the period"
+    return f"{value} a month" if o.measure == "arrivals_per_month" else value
+
+
+def _months(o: Any) -> float:
+    """Months from the start of the figure's first day to the end of its last, as
+    ``ffsim.calibration.measures`` counts them.
+    """
+    return months_since(o.ref_start, o.ref_end + dt.timedelta(days=1))
+
+
+def _mark_value(o: Any) -> float:
+    """Where the mark sits: a bound at the bound, a range at its geometric middle, a total over
+    a period at its monthly average.
+    """
+    low, high = o.reported_low, o.reported_high
+    mid = high if low == 0 else low if high == float("inf") else (low * high) ** 0.5
+    return mid / _months(o) if o.measure == "arrivals_total" else mid
+
+
+def figure_traces(figures: Sequence[Any], variable: str, region: str = "total") -> list[dict]:
+    """Reported figures (``Observation``) drawn where they belong on ``variable``'s chart.
+
+    Only figures of ``region`` (the chart's regions) whose measure is drawn on ``variable``
+    (:data:`FIGURE_MEASURES`), of use ``fit`` or ``validation``, each use in its own style
+    (:data:`MARK_STYLES`); which fitted figures to pass is the caller's choice. Every figure is
+    a mark: a stock at its date, a flow at the middle of its period, with a bar across the
+    period at its monthly rate (dotted for the highest month of a period). The mark is a
+    triangle pointing the open way for a bound, a diamond with whiskers across a range, a
+    diamond for a value.
+    """
     out: list[dict] = []
-    if points["x"]:
-        out.append(
-            {
-                **style,
-                "x": points["x"],
-                "y": points["y"],
-                "hovertext": points["text"],
-                "mode": "markers",
-                "marker": {"symbol": points["symbol"], "size": 10, "color": "#d62728"},
-                "error_y": {
-                    "type": "data",
-                    "symmetric": False,
-                    "array": points["hi"],
-                    "arrayminus": points["lo"],
-                },
-            }
-        )
-    if segments["x"]:
-        out.append(
-            {
-                **style,
-                "x": segments["x"],
-                "y": segments["y"],
-                "hovertext": segments["text"],
-                "mode": "lines",
-                "line": {"color": "#d62728", "width": 4},
-            }
-        )
+    for use, look in MARK_STYLES.items():
+        chosen = [
+            o
+            for o in figures
+            if o.use == use
+            and o.region == region
+            and FIGURE_MEASURES.get(o.measure or "") == variable
+        ]
+        if chosen:
+            out += _marks(chosen, look)
+    return out
+
+
+def _marks(figures: list[Any], look: dict[str, Any]) -> list[dict]:
+    marks: dict[str, list] = {"x": [], "y": [], "lo": [], "hi": [], "text": [], "symbol": []}
+    bars: dict[str, dict[str, list]] = {"solid": {}, "dot": {}}
+    for o in figures:
+        y = _mark_value(o)
+        text = f"{o.label}<br>reported: {reported_text(o)}<br>{o.outlet}, {o.published} ({o.id})"
+        if o.reading:
+            text += f"<br>read as {o.reading} (statement {o.reading_of})"
+        if o.use == "validation":
+            text += "<br>published later, never fitted"
+        if o.ref_start == o.ref_end:
+            x = o.ref_end
+        else:
+            x = o.ref_start + (o.ref_end - o.ref_start) / 2
+            bar = bars["dot" if o.measure == "arrivals_peak_month" else "solid"]
+            bar.setdefault("x", []).extend([o.ref_start.isoformat(), o.ref_end.isoformat(), None])
+            bar.setdefault("y", []).extend([y, y, None])
+        marks["x"].append(x.isoformat())
+        marks["y"].append(y)
+        marks["lo"].append(y - o.reported_low if o.form == "range" else 0.0)
+        marks["hi"].append(o.reported_high - y if o.form == "range" else 0.0)
+        marks["text"].append(text)
+        symbol = _SYMBOLS.get(o.form, "diamond")
+        marks["symbol"].append(f"{symbol}-open" if look["open"] else symbol)
+    group = {"legendgroup": look["name"], "name": look["name"]}
+    out: list[dict] = [
+        {
+            "type": "scatter",
+            **group,
+            "x": marks["x"],
+            "y": marks["y"],
+            "hovertext": marks["text"],
+            "hoverinfo": "text",
+            "mode": "markers",
+            "marker": {
+                "symbol": marks["symbol"],
+                "size": 10,
+                "color": look["color"],
+                "line": {"width": 2, "color": look["color"]},
+            },
+            "error_y": {
+                "type": "data",
+                "symmetric": False,
+                "array": marks["hi"],
+                "arrayminus": marks["lo"],
+                "color": look["color"],
+            },
+        }
+    ]
+    for dash, bar in bars.items():
+        if bar:
+            out.append(
+                {
+                    "type": "scatter",
+                    **group,
+                    "x": bar["x"],
+                    "y": bar["y"],
+                    "mode": "lines",
+                    "line": {"color": look["color"], "width": 3, "dash": dash},
+                    "hoverinfo": "skip",
+                    "showlegend": False,
+                }
+            )
     return out

@@ -63,10 +63,12 @@ def regional_figure(
     band
         Optional (2, n_months) 5% and 95% of the total over posterior draws.
     figures
-        Reported figures (``Observation``); those of the world total that measure ``variable``
-        are drawn where they belong (``chart_parts.figure_traces``).
+        Reported figures (``Observation``) to mark: of those dated within the run, the world
+        totals drawn on ``variable``'s chart, fitted ones and validation ones each in their
+        style (``chart_parts.figure_traces``). The Explore page passes the fitted figures its
+        score counts and the validation figures.
 
-    This figure is redrawn six times on every slider move, so it is built from plain dicts
+    This figure is redrawn seven times on every slider move, so it is built from plain dicts
     without plotly's per-property validation (``_validate=False``: half the build time,
     benchmarks/app_speed.py); a test validates its output through the public constructor.
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ffsim import __version__
-from ffsim.app_pages import charts, runner, sankey, state, widgets
+from ffsim.app_pages import chart_parts, charts, runner, sankey, state, widgets
 from ffsim.core.variables import VARIABLES
 from ffsim.scenarios.scenario import baseline_scenario
 
@@ -14,9 +14,7 @@ st.caption(
     f"ffsim {__version__}. A stock-and-flow model of the recruitment pipeline by source region, "
     "calibrated against figures reported in five news articles (2015-2017). The dashed line on "
     "every chart is the calibrated baseline; the grey band is the 90% range over posterior draws "
-    "of the estimated parameters, with the settings shown. Red marks are the world figures "
-    "reported: a stock at its date, a flow per month over its period (a triangle is a bound). "
-    "Slider help gives units and sources."
+    "of the estimated parameters, with the settings shown. Slider help gives units and sources."
 )
 start = state.current()
 with st.sidebar:
@@ -32,8 +30,8 @@ result = runner.run(scenario)
 baseline = runner.reference(scenario)  # the baseline over the scenario's span and step
 bands = runner.bands(scenario)
 
-within, n, loglik = runner.fit_score(scenario)
-base_within, _, base_loglik = runner.fit_score(baseline_scenario())
+score = runner.fit_score(scenario)
+base_score = runner.fit_score(baseline_scenario())
 end = result.dates[-1]
 
 
@@ -44,12 +42,15 @@ def versus_baseline(difference: float, text: str) -> str | None:
 
 cols = st.columns(5)
 cols[0].metric(
-    "Reported figures matched (within one sigma)",
-    f"{within} of {n}",
-    versus_baseline(within - base_within, f"{within - base_within:+d}"),
+    "Within one sigma",
+    f"{score.within} of {score.counted}",
+    versus_baseline(score.within - base_score.within, f"{score.within - base_score.within:+d}"),
     delta_color="off",
-    help="Reported figures from the articles (docs/calibration.md) that this run meets within "
-    f"one sigma of their uncertainty. Log-likelihood {loglik:.1f} (baseline {base_loglik:.1f}).",
+    help="Reported figures from the articles that this run meets within one sigma of their "
+    "uncertainty, of those the fit counts: each figure read one way, and of a statement read "
+    "in several ways the rows of its most probable reading for this run (docs/calibration.md; "
+    "the Calibration page gives the same count at the calibrated baseline). Log-likelihood "
+    f"{score.log_likelihood:.1f} (baseline {base_score.log_likelihood:.1f}).",
 )
 for col, name in zip(
     cols[1:], ("cumulative_departures", "in_theatre", "returned", "killed"), strict=True
@@ -63,7 +64,17 @@ for col, name in zip(
         delta_color="off",
     )
 
-reported = (*runner.all_observations(), *runner.validation())  # drawn where each belongs
+not_drawn = ", ".join(chart_parts.NOT_DRAWN.values())
+st.caption(
+    "Red marks are the world figures from the articles that the score counts: a stock at its "
+    "date; a flow at the middle of its period, with a bar across the period at its monthly rate "
+    "(a total over a period at its monthly average; dotted, the highest month within the "
+    "period). A triangle is a bound, pointing the open way; whiskers span a range. Grey hollow "
+    "marks are world figures published later (data/validation.csv), never fitted: a check of "
+    f"the model, not its input. Not on these charts: figures of a region or group of regions, "
+    f"{not_drawn} (the Calibration page shows every fitted figure)."
+)
+reported = (*score.figures, *runner.validation())  # each drawn where it belongs
 left, right = st.columns(2)
 for i, variable in enumerate(runner.BAND_VARIABLES):
     with left if i % 2 == 0 else right:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import streamlit as st
 
 from ffsim.calibration.baseline import active_artifact, read_artifact
+from ffsim.calibration.fit_count import fit_count
 from ffsim.calibration.forecast import (
     Vintage,
     forecast_vintage,
@@ -49,6 +50,7 @@ time budget (benchmarks/app_speed.py, README "Speed")."""
 
 BAND_VARIABLES = (
     "in_theatre",
+    "cumulative_arrivals",
     "cumulative_departures",
     "departures",
     "arrivals",
@@ -118,21 +120,44 @@ def _observations() -> tuple[tuple[Observation, ...], tuple[Statement, ...]]:
     return rows, statements(rows)
 
 
+class FitScore(NamedTuple):
+    """A run scored against the fitted figures, as the calibration scores its mode."""
+
+    within: int
+    """Counted figures the run meets within one sigma."""
+    counted: int
+    """Figures that count (``ffsim.calibration.fit_count``)."""
+    log_likelihood: float
+    """The calibration's log-likelihood of the run (mixtures over readings)."""
+    figures: tuple[Observation, ...]
+    """The counted figures themselves, in the order of data/observations.csv."""
+
+
 @st.cache_data(max_entries=256, show_spinner="Scoring the run against the reported figures...")
-def _fit(params_json: str, drivers_json: str, settings_json: str) -> tuple[int, int, float]:
+def _fit(params_json: str, drivers_json: str, settings_json: str) -> FitScore:
     result = _run(params_json, drivers_json, settings_json)
     rows, readings = _observations()
     z = np.array([float(z_score(measure(result, o), o)) for o in rows])
-    return int(np.sum(np.abs(z) <= 1.0)), len(z), float(log_likelihood(z, readings))
+    count = fit_count(z, readings)
+    return FitScore(
+        count.n_within,
+        count.n_fitted,
+        float(log_likelihood(z, readings)),
+        tuple(rows[i] for i in count.rows),
+    )
 
 
-def fit_score(scenario: Scenario) -> tuple[int, int, float]:
-    """(figures within one sigma, figures fitted, log-likelihood) of the scenario's run.
+def fit_score(scenario: Scenario) -> FitScore:
+    """The scenario's run scored against the fitted figures (cached).
 
-    The log-likelihood is the calibration's (``ffsim.calibration.likelihood.log_likelihood``):
-    a statement read in several ways counts as a mixture of its readings. The figures are dated
-    within the calibration's span, so the fit is computed over that span (at the scenario's
-    step), whatever span the scenario's settings give its run.
+    What counts is what the calibration counts (``ffsim.calibration.fit_count``): every figure
+    read one way, and of a statement read in several ways the rows of its most probable
+    reading, here at this run's residuals; at the calibrated baseline this is the artifact's
+    ``n_within`` of ``n_fitted``. The log-likelihood is the calibration's
+    (``ffsim.calibration.likelihood.log_likelihood``): a statement read in several ways counts
+    as a mixture of its readings. The figures are dated within the calibration's span, so the
+    fit is computed over that span (at the scenario's step), whatever span the scenario's
+    settings give its run.
     """
     span = DEFAULT_SETTINGS.model_copy(update={"dt": scenario.settings.dt})
     return _fit(

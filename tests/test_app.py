@@ -67,14 +67,14 @@ def trace_names(at: AppTest) -> list[str]:
 
 
 def test_explore_renders_charts_band_sankey_and_a_widget_per_lever_and_assumption(app):
-    assert len(app.get("plotly_chart")) == 7  # six stocks and flows, and the ledger Sankey
+    assert len(app.get("plotly_chart")) == 8  # seven stocks and flows, and the ledger Sankey
     assumptions = [s for s in PARAMETER_SPECS if s.category == "assumption"]
     n = len(LEVER_SPECS) + sum(len(s.default) if s.regional else 1 for s in assumptions)
     assert len(app.slider) == n
     names = trace_names(app)
-    assert names.count("Baseline, all regions") == 6
-    assert names.count("90% posterior band (all regions)") == 6
-    assert "within one sigma" in app.metric[0].label
+    assert names.count("Baseline, all regions") == 7
+    assert names.count("90% posterior band (all regions)") == 7
+    assert app.metric[0].label == "Within one sigma"  # short enough to show whole
     assert all(not m.delta for m in app.metric)  # the baseline: no "+0 vs baseline"
 
 
@@ -321,10 +321,12 @@ def test_the_apps_fit_score_is_the_calibrations_likelihood_and_its_bands_the_lib
     from ffsim.scenarios.scenario import baseline_scenario
 
     scenario = baseline_scenario()
-    within, n, loglik = runner.fit_score(scenario)
-    fit = read_artifact()["fit"]
+    within, n, loglik, figures = runner.fit_score(scenario)
+    artifact = read_artifact()
+    fit = artifact["fit"]
     assert loglik == pytest.approx(fit["log_likelihood"], rel=1e-9, abs=1e-9)
-    assert 0 < within <= n == fit["n_rows"]
+    assert (within, n) == (fit["n_within"], fit["n_fitted"])  # what the calibration counts
+    assert [o.id for o in figures] == [o["id"] for o in artifact["observations"] if o["counted"]]
     members = posterior_members(scenario.parameters, runner.BAND_DRAWS)
     ensemble = simulate_ensemble(members, scenario.drivers, DEFAULT_SETTINGS)
     bands = runner.bands(scenario)
@@ -944,21 +946,38 @@ def test_reported_world_figures_are_drawn_where_they_belong_on_the_explore_chart
 
     result = simulate(baseline_parameters())
     figures = (*load_observations(), *load_validation())
+    by_id = {o.id: o for o in figures}
 
-    def reported(variable: str) -> list[dict]:
+    def marks(variable: str) -> dict[str, list[dict]]:
         fig = regional_figure(result, result, variable, None, figures)
         go.Figure(fig.to_dict())  # valid through the public constructor
-        return [t for t in fig.to_dict()["data"] if t.get("name") == "Reported figures"]
+        out: dict[str, list[dict]] = {}
+        for t in fig.to_dict()["data"]:
+            if t.get("legendgroup"):
+                out.setdefault(t["name"], []).append(t)
+        return out
 
-    (flows,) = reported("arrivals")  # per month over their periods: segments
-    assert flows["mode"] == "lines" and None in list(flows["x"])
-    by_id = {o.id: o for o in figures}
+    fitted, later = (
+        "Reported figures (counted in the score)",
+        "Later figures (validation, never fitted)",
+    )
+    arrivals = marks("arrivals")[fitted]  # per month over their periods: a mark and a bar
+    points = next(t for t in arrivals if t["mode"] == "markers")
+    bars = [t for t in arrivals if t["mode"] == "lines"]
     per_month = by_id["total_arrivals_per_month_2015_09"]
-    assert per_month.ref_start.isoformat() in list(flows["x"])
-    (stocks,) = reported("returned")  # the world's returned at its date: a marker
+    assert per_month.ref_start.isoformat() in [x for t in bars for x in t["x"]]
+    assert {t["line"]["dash"] for t in bars} == {"solid", "dot"}  # the peak month is dotted
+    paraphrase = list(points["hovertext"]).index(
+        next(h for h in points["hovertext"] if "total_departures_past_year_2015_09" in h)
+    )
+    assert list(points["marker"]["symbol"])[paraphrase] == "triangle-down"  # a bound on a flow
+    returned = marks("returned")  # the world's returned: validation figures only, hollow
+    assert set(returned) == {later}
+    (stocks,) = returned[later]
     assert stocks["mode"] == "markers"
     assert by_id["world_returned_soufan_2017_10"].ref_end.isoformat() in list(stocks["x"])
-    assert reported("in_theatre") == []  # France's figure is not the world's
+    assert all(s.endswith("-open") for s in stocks["marker"]["symbol"])
+    assert marks("in_theatre") == {}  # France's figure is not the world's
 
 
 SENSITIVITY = "app_pages/sensitivity.py"
@@ -969,6 +988,10 @@ def test_changing_the_output_changes_the_tornado(app):
     assert not app.exception, [e.message for e in app.exception]
     before = chart_data(app)
     assert len(before) == 1  # the tornado; Sobol waits for its button
+    from ffsim.cli.main import build_parser
+
+    cli = build_parser().parse_args(["sensitivity"])  # the page opens on the command's output
+    assert app.selectbox(key="sensitivity:output").value == cli.output == "in_theatre"
     app.selectbox(key="sensitivity:output").set_value("returned").run()
     assert not app.exception, [e.message for e in app.exception]
     assert chart_data(app) != before

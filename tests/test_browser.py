@@ -113,7 +113,7 @@ def app_url():
 FIRST_CHART = "() => JSON.stringify(document.querySelector('.js-plotly-plot').data.map(t => t.y))"
 SETTLED = (
     "() => !document.querySelector('[data-testid=stStatusWidget]') && "
-    "document.querySelectorAll('.js-plotly-plot').length === 7"
+    "document.querySelectorAll('.js-plotly-plot').length === 8"
 )
 
 

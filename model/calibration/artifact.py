@@ -19,6 +19,7 @@ import numpy as np
 from ffsim import __version__
 from ffsim.calibration.artifact_checks import ARTIFACT_FORMAT
 from ffsim.calibration.calibrate import Calibrator
+from ffsim.calibration.fit_count import fit_count
 from ffsim.calibration.likelihood import reading_probabilities
 from ffsim.calibration.platform_info import platform_fingerprint
 from ffsim.core.jit import kernel_hash
@@ -88,7 +89,8 @@ def build_artifact(
     best_z = problem.z(best_values[None])[0]
     sample_values = problem.model_values(cal.sample_theta_)
     sample_z = problem.z(sample_values)
-    counted = set(cal.counted_rows())
+    count = fit_count(best_z, problem.statements)  # the rows cal.counted_rows() gives
+    counted = set(count.rows)
 
     ends = np.array([problem.theta(s[1]) for s in cal.starts_])
     spread = np.max(
@@ -182,9 +184,9 @@ def build_artifact(
     fit = {
         "central_estimate": "posterior mode (log-likelihood plus log prior, in the unit cube, "
         "linear in the value or in its logarithm)",
-        "n_fitted": len(rows),
+        "n_fitted": count.n_fitted,
         "n_rows": len(problem.observations),
-        "n_within": int(np.sum(np.abs(cz) <= 1.0)),
+        "n_within": count.n_within,
         "share_within": float(np.mean(np.abs(cz) <= 1.0)),
         "share_within_2sigma": float(np.mean(np.abs(cz) <= 2.0)),
         "log_posterior": float(cal.best_log_likelihood_),

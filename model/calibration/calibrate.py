@@ -17,7 +17,7 @@ from typing import Any
 import emcee
 import numpy as np
 
-from ffsim.calibration.likelihood import reading_probabilities
+from ffsim.calibration.fit_count import counted_rows
 from ffsim.calibration.optimise import optimise
 from ffsim.calibration.problem import Problem
 from ffsim.core.parameters import Parameters
@@ -140,12 +140,9 @@ class Calibrator:
         rows of its most probable reading at the mode.
         """
         problem = self.problem
-        z = problem.z(problem.model_values(self.best_theta_[None]))[0]
-        skip: set[int] = set()
-        for st in problem.statements:
-            best = int(np.argmax(reading_probabilities(z, st)))
-            skip |= {i for k, r in enumerate(st.readings) if k != best for i in r.rows}
-        return tuple(i for i in range(len(problem.observations)) if i not in skip)
+        return counted_rows(
+            problem.z(problem.model_values(self.best_theta_[None]))[0], problem.statements
+        )
 
     def _tensions(self) -> list[dict[str, Any]]:
         """What each misfit costs the rest of the data, and how declared conflicts resolve.

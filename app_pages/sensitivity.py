@@ -59,7 +59,11 @@ months = [f"{d:%Y-%m}" for d in month_ends]
 
 left, middle, right = st.columns(3)
 output = left.selectbox(
-    "Output", list(OUTPUTS), format_func=variable_title, key="sensitivity:output"
+    "Output",
+    list(OUTPUTS),
+    index=list(OUTPUTS).index("in_theatre"),  # as `ffsim sensitivity`'s default
+    format_func=variable_title,
+    key="sensitivity:output",
 )
 region = middle.selectbox(
     "Region",

@@ -42,11 +42,20 @@ def variable_unit(variable: str) -> str:
     return VARIABLES[variable].unit
 
 
+HOVER_FORMAT = ",.4~r"
+"""How a hover shows a value: four significant digits, thousands separated, no exponent
+(25,350; 120.1; 0.6744), rather than every digit of the float."""
+
+
 def layout(fig: go.Figure, title: str, yaxis: str, height: int = 380) -> go.Figure:
-    """Apply the common layout: title, y-axis title, unified hover, legend below."""
+    """Apply the common layout: title, y-axis title, unified hover with rounded values and
+    whole trace names, legend below.
+    """
     fig.update_layout(
         title=title,
         yaxis_title=yaxis,
+        yaxis_hoverformat=HOVER_FORMAT,
+        hoverlabel_namelength=-1,
         hovermode="x unified",
         legend={"orientation": "h", "y": -0.15},
         margin=MARGIN,

@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ffsim.app_pages.chart_parts import (
+    HOVER_FORMAT,
     MARGIN,
     REGION_NAMES,
     band_traces,
@@ -103,7 +104,8 @@ def regional_figure(
     )
     fig_layout = {
         "title": {"text": variable_title(variable)},
-        "yaxis": {"title": {"text": variable_unit(variable)}},
+        "yaxis": {"title": {"text": variable_unit(variable)}, "hoverformat": HOVER_FORMAT},
+        "hoverlabel": {"namelength": -1},
         "hovermode": "x unified",
         "legend": {"orientation": "h", "y": -0.15},
         "margin": {**MARGIN},

@@ -58,9 +58,20 @@ def slider_label(label: str, unit: str) -> str:
     return label if unit == "dimensionless" else f"{label} ({unit})"
 
 
+def plain_number(x: float) -> str:
+    """A number as a label reads it: three significant digits, thousands separated, never an
+    exponent (1,710; 7,560; 0.0127).
+    """
+    if abs(x) >= 1000:
+        return f"{float(f'{x:.3g}'):,.0f}"
+    return f"{x:.3g}"
+
+
 def _range_text(ranges: dict[str, Any], name: str) -> str:
     p = ranges.get(name)
-    return f" (calibrated 90%: {p['p05']:.3g} to {p['p95']:.3g})" if p else " (not estimated)"
+    if not p:
+        return " (not estimated)"
+    return f" (calibrated 90%: {plain_number(p['p05'])} to {plain_number(p['p95'])})"
 
 
 def lever_widgets(scenario: Scenario) -> None:

@@ -1055,3 +1055,27 @@ def test_a_data_dir_naming_no_user_is_a_notice_and_saving_fails_plainly(monkeypa
     save_as(at, "kept")
     assert not at.exception, [e.message for e in at.exception]
     assert not Path("~ffsim-no-such-user-8c1f").exists()  # nothing written where it was not asked
+
+
+def test_explore_hovers_round_values_and_show_whole_names(app):
+    """Hovers read 25,350 or 0.6744, not every digit of a float, and name each trace whole."""
+    for chart in app.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)["layout"]
+        if spec.get("hovermode") != "x unified":
+            continue
+        assert spec["yaxis"]["hoverformat"] == ",.4~r"
+        assert spec["hoverlabel"]["namelength"] == -1
+
+
+def test_slider_labels_give_calibrated_ranges_without_exponents(app):
+    """A persons parameter's range reads 1,710 to 7,560, not 1.71e+03 to 7.56e+03."""
+    from ffsim.app_pages.widgets import plain_number
+
+    assert [plain_number(x) for x in (1705.3, 7560.1, 0.01267, 2.5)] == [
+        "1,710",
+        "7,560",
+        "0.0127",
+        "2.5",
+    ]
+    labels = [s.label for s in app.slider if "calibrated 90%" in s.label]
+    assert labels and not any("e+" in label or "e-" in label for label in labels)

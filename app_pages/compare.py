@@ -7,6 +7,7 @@ import streamlit as st
 
 from ffsim.app_pages import charts, guard, runner, saved, state, widgets
 from ffsim.app_pages.links import plain
+from ffsim.app_pages.sensitivity_charts import input_label
 from ffsim.core.errors import InputError
 from ffsim.scenarios.attribution import BALANCES, explain
 from ffsim.scenarios.compare import (
@@ -69,6 +70,16 @@ def _compare(texts: tuple[str, ...], labels: tuple[str, ...], artifact_key: str)
 
 
 @st.cache_data(max_entries=32, show_spinner="Explaining the difference (every mix of changes)...")
+def component_label(name: str) -> str:
+    """A component of an explanation (``levers.x``, ``parameters.x``, ``drivers.x``) as the
+    sliders and charts name it.
+    """
+    part, _, field = name.partition(".")
+    if part == "drivers":
+        return f"{field.replace('_', ' ')} (driver series)"
+    return input_label(field)
+
+
 def _explain(a: str, b: str, outcome: str):  # noqa: ANN202
     return explain(_valid(a, "A"), _valid(b, "B"), outcome)
 
@@ -154,14 +165,14 @@ if len(chosen) > 1:
         widgets.chart(
             cols[0],
             charts.attribution_figure(
-                list(e.components),
+                [component_label(n) for n in e.components],
                 list(e.shapley),
                 "By what changed (Shapley values; they sum to the difference)",
             ),
             key="compare:shapley",
         )
         pairs = zip(e.components, e.one_at_a_time, strict=True)
-        one_at_a_time = ", ".join(f"{n} {v:+,.0f}" for n, v in pairs)
+        one_at_a_time = ", ".join(f"{component_label(n)} {v:+,.0f}" for n, v in pairs)
         cols[0].caption(f"One at a time: {one_at_a_time}; interaction {e.interaction:+,.0f}.")
         widgets.chart(
             cols[1],

@@ -174,6 +174,11 @@ def test_saved_scenarios_are_offered_on_compare(app):
     ).run()
     assert not app.exception
     assert len(app.get("plotly_chart")) >= 3  # overlay, difference, attribution
+    # the attribution names what changed as the sliders do, not by its identifier
+    shapley = app.get("plotly_chart")[-2]
+    bars = json.loads(shapley.proto.spec)["data"][0]["y"]
+    assert bars == ["Prevention at home: timing"], bars
+    assert any("Prevention at home: timing" in c.value for c in app.caption)
 
 
 def test_chart_builder_is_pure_and_draws_baseline():

@@ -52,9 +52,7 @@ def posterior_ensemble(
     path: Path | None = None,
 ) -> Result:
     """Simulate every stored posterior draw (one ensemble call)."""
-    artifact = read_artifact(path)
-    base = base or Parameters.model_validate(artifact["best_fit_parameters"])
-    return simulate_ensemble(posterior_packed(base, artifact), drivers, settings)
+    return simulate_ensemble(_all_draws(base, path), drivers, settings)
 
 
 def posterior_outputs(
@@ -65,9 +63,16 @@ def posterior_outputs(
     path: Path | None = None,
 ) -> Outputs:
     """Simulate every stored posterior draw, keeping only the outputs ``selection`` names."""
+    return simulate_outputs(_all_draws(base, path), selection, drivers, settings)
+
+
+def _all_draws(base: Parameters | None, path: Path | None) -> np.ndarray:
+    """Every stored posterior draw of the artifact at ``path`` (the active one by default) as
+    packed members around ``base`` (its best fit by default).
+    """
     artifact = read_artifact(path)
     base = base or Parameters.model_validate(artifact["best_fit_parameters"])
-    return simulate_outputs(posterior_packed(base, artifact), selection, drivers, settings)
+    return posterior_packed(base, artifact)
 
 
 def band(

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: app test lint typecheck bench docs lock clean vintages check-vintages check-installed
+.PHONY: app test test-slow lint typecheck bench docs lock clean vintages check-vintages
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "ffsim needs Python >= 3.11"'
@@ -16,24 +16,29 @@ $(STAMP): requirements.lock pyproject.toml
 app: $(STAMP)
 	STREAMLIT_BROWSER_GATHER_USAGE_STATS=false $(BIN)/streamlit run app.py
 
+# The layers and who may import streamlit: import-linter's contracts (pyproject.toml) on the real
+# import graph.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
-# mypy reads packages from folders named like them; the code's folder is model/ and the app's
-# app_pages/, mapped to ffsim and ffsim.app_pages by pyproject.toml. A tree of links under
-# build/typecheck/ffsim gives mypy the installed layout.
+# mypy reads the package where it lives: model/ is the source root (pyproject.toml, mypy_path).
 typecheck: $(STAMP)
-	rm -rf build/typecheck && mkdir -p build/typecheck/ffsim
-	for entry in model/*; do ln -s ../../../$$entry build/typecheck/ffsim/; done
-	ln -s ../../../app_pages build/typecheck/ffsim/app_pages
-	cd build/typecheck && ../../$(BIN)/mypy --config-file ../../pyproject.toml ffsim
+	$(BIN)/mypy
 
+# Two tiers. `make test` is the fast tier: every test not marked slow (under 5 minutes on two
+# cores). `make test-slow` is the slow tier (the full calibration from the installed wheel, the
+# twin experiment, the browser); CI runs it once, after `make test`.
 # pytest exits 5 when it collects no tests; make treats any non-zero exit as failure.
 # Coverage of the package is reported (numba-compiled kernels run outside Python and are not
 # counted as covered).
 test: lint typecheck
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider --cov=ffsim --cov-report=term:skip-covered
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not slow" --durations=15 \
+		--cov=ffsim --cov-report=term:skip-covered
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m slow --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
@@ -51,19 +56,6 @@ vintages: $(STAMP)
 # minute a vintage. CI runs it after the suite; the suite itself re-runs the baseline's check.
 check-vintages: $(STAMP)
 	for d in $(VINTAGE_DATES); do $(BIN)/ffsim calibrate --as-of $$d --check || exit 1; done
-
-# The wheel, installed in a fresh environment (its dependencies from .venv), re-runs the shipped
-# calibration from an unrelated folder: `ffsim calibrate --check` finds its config, data and
-# artifact as package resources. CI runs it after the suite.
-check-installed: $(STAMP)
-	rm -rf build/installed && mkdir -p build/installed/elsewhere
-	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w build/installed/dist .
-	$(BIN)/python -m venv --without-pip build/installed/venv
-	$(BIN)/python -c 'import sys; print([p for p in sys.path if p.endswith("site-packages")][0])' \
-		> $$(echo build/installed/venv/lib/python*/site-packages)/deps.pth
-	$(BIN)/python -m pip install --quiet --no-deps \
-		--target $$(echo build/installed/venv/lib/python*/site-packages) build/installed/dist/ffsim-*.whl
-	cd build/installed/elsewhere && ../venv/bin/python -m ffsim calibrate --check
 
 docs: $(STAMP)
 	$(BIN)/python -m ffsim.cli.docs

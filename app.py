@@ -1,8 +1,8 @@
 """ffsim explorer: ``streamlit run app.py`` (``make app``); installed, ``ffsim app``.
 
-The routing lives in the package (``app_pages/app.py``, installed as ``ffsim.app_pages.app``).
+The routing lives in the package (``model/ffsim/app/main.py``, installed as ``ffsim.app.main``).
 """
 
-from ffsim.app_pages.app import main
+from ffsim.app.main import main
 
 main()

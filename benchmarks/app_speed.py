@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 def server_ms(repeat: int = 15) -> float:
     from streamlit.testing.v1 import AppTest
 
-    from ffsim.app_pages.state import widget_key
+    from ffsim.app.state import widget_key
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()

@@ -67,7 +67,7 @@ def calibration_seconds(repeat: int) -> tuple[float, float]:
     from ffsim.calibration.config import DEFAULT_CONFIG, load_config
     from ffsim.calibration.observations import DEFAULT_PATH, fitted, load_observations
     from ffsim.calibration.problem import Problem
-    from ffsim.cli.calibrate import run_calibration
+    from ffsim.cli.calibrate_command import run_calibration
 
     config = load_config()
     problem = Problem(config, fitted(load_observations()), Parameters())
@@ -128,7 +128,7 @@ def bands_seconds(repeat: int) -> float:
 
     # The app's cached functions warn that no Streamlit server runs; here none is needed.
     logging.getLogger("streamlit.runtime.caching.cache_data_api").disabled = True
-    from ffsim.app_pages.runner import BAND_SELECTION, BAND_VARIABLES
+    from ffsim.app.runner import BAND_SELECTION, BAND_VARIABLES
     from ffsim.calibration.baseline import baseline_parameters
     from ffsim.calibration.uncertainty import band
     from ffsim.scenarios.compare import posterior_members
@@ -180,7 +180,7 @@ def main() -> int:
         csv_path = os.path.join(where, "run.csv")
         run_out = command_seconds(["run", "--out", csv_path], repeat=9, cold=False)
     bands = bands_seconds(repeat=30)
-    from ffsim.app_pages.runner import BAND_VARIABLES
+    from ffsim.app.runner import BAND_VARIABLES
 
     point, whole = calibration_seconds(repeat=calibration_repeat)
     comparing = compare_seconds(repeat=9)

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from streamlit.testing.v1 import AppTest
 
 from ffsim import __version__
-from ffsim.app_pages.charts import regional_figure
-from ffsim.app_pages.forecast_charts import forecast_band_figure, forecast_strip_figure
-from ffsim.app_pages.state import widget_key
+from ffsim.app.charts import regional_figure
+from ffsim.app.forecast_charts import forecast_band_figure, forecast_strip_figure
+from ffsim.app.state import widget_key
 from ffsim.calibration.baseline import baseline_parameters
 from ffsim.core.parameters import PARAMETER_SPECS
 from ffsim.core.simulate import simulate
@@ -25,13 +25,13 @@ from ffsim.scenarios.levers import LEVER_SPECS
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = [
-    "app_pages/compare.py",
-    "app_pages/calibration.py",
-    "app_pages/forecasts.py",
-    "app_pages/model_page.py",
-    "app_pages/scenarios_io.py",
-    "app_pages/learn.py",
-    "app_pages/sensitivity.py",
+    "model/ffsim/app/pages/compare_page.py",
+    "model/ffsim/app/pages/calibration_page.py",
+    "model/ffsim/app/pages/forecasts_page.py",
+    "model/ffsim/app/pages/model_page.py",
+    "model/ffsim/app/pages/scenarios_io_page.py",
+    "model/ffsim/app/pages/learn_page.py",
+    "model/ffsim/app/pages/sensitivity_page.py",
 ]
 
 
@@ -106,14 +106,14 @@ def test_a_lever_changes_the_run_and_reset_restores_the_base(app):
 def test_changes_survive_a_visit_to_another_page(app):
     app.slider(key=widget_key("lever", "air_campaign_strength")).set_value(0.0).run()
     changed = chart_data(app)
-    app.switch_page("app_pages/model_page.py").run()
-    app.switch_page("app_pages/explore.py").run()
+    app.switch_page("model/ffsim/app/pages/model_page.py").run()
+    app.switch_page("model/ffsim/app/pages/explore_page.py").run()
     assert chart_data(app) == changed
 
 
 def test_a_bad_upload_shows_an_error_and_keeps_the_previous_scenario(app):
     app.slider(key=widget_key("lever", "border_closure_shift")).set_value(-6).run()
-    app.switch_page("app_pages/scenarios_io.py").run()
+    app.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     bad = b'name = "x"\n[levers]\nair_campaign_strength = 7\n'
     app.file_uploader[0].set_value(("bad.toml", bad, "application/toml")).run()
     assert not app.exception
@@ -127,11 +127,11 @@ def test_a_bad_upload_shows_an_error_and_keeps_the_previous_scenario(app):
 
 def test_a_good_upload_becomes_the_base_of_explore(app):
     before = chart_data(app)
-    app.switch_page("app_pages/scenarios_io.py").run()
+    app.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     good = (ROOT / "scenarios" / "no_border_tightening.toml").read_bytes()
     app.file_uploader[0].set_value(("good.toml", good, "application/toml")).run()
     assert not app.exception and not app.error
-    app.switch_page("app_pages/explore.py").run()
+    app.switch_page("model/ffsim/app/pages/explore_page.py").run()
     assert app.slider(key=widget_key("lever", "border_closure_strength")).value == 0.0
     assert chart_data(app) != before
 
@@ -163,11 +163,11 @@ def test_a_bad_url_gives_a_notice_and_the_baseline():
 
 def test_saved_scenarios_are_offered_on_compare(app):
     app.slider(key=widget_key("lever", "prevention_shift")).set_value(-12).run()
-    app.switch_page("app_pages/scenarios_io.py").run()
+    app.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     app.text_input(key="io:name").input("prevention earlier").run()
     app.button(key="io:save").click().run()
     assert any("Saved `'prevention earlier'`" in m.value for m in app.success)
-    app.switch_page("app_pages/compare.py").run()
+    app.switch_page("model/ffsim/app/pages/compare_page.py").run()
     assert "Saved: prevention earlier" in app.multiselect(key="compare:chosen").options
     app.multiselect(key="compare:chosen").set_value(
         ["As reported (calibrated baseline)", "Saved: prevention earlier"]
@@ -199,7 +199,7 @@ def test_regional_chart_without_a_band_has_regions_and_baseline_only():
     assert len(fig.data) == len(baseline.regions) + 1
 
 
-FORECASTS = "app_pages/forecasts.py"
+FORECASTS = "model/ffsim/app/pages/forecasts_page.py"
 
 
 def _metric(at: AppTest, label: str):
@@ -318,7 +318,7 @@ def test_forecast_chart_builders_are_pure():
 
 
 def test_the_apps_fit_score_is_the_calibrations_likelihood_and_its_bands_the_librarys():
-    from ffsim.app_pages import runner
+    from ffsim.app import runner
     from ffsim.calibration.baseline import read_artifact
     from ffsim.calibration.uncertainty import band
     from ffsim.core.simulate import DEFAULT_SETTINGS, simulate_ensemble
@@ -340,7 +340,7 @@ def test_the_apps_fit_score_is_the_calibrations_likelihood_and_its_bands_the_lib
 
 
 def test_the_ledger_sankey_labels_its_nodes_from_the_table_of_variables():
-    from ffsim.app_pages.sankey import LEDGER_LINKS, ledger_sankey
+    from ffsim.app.sankey import LEDGER_LINKS, ledger_sankey
     from ffsim.core.variables import VARIABLES
 
     result = simulate(baseline_parameters())
@@ -479,7 +479,7 @@ def test_repeated_unknown_and_too_many_keys_are_notices():
 
 def read_through(query: dict[str, list[str]], version: str = __version__):
     """A link read as the app reads it: its form, then the scenario's own checks."""
-    from ffsim.app_pages.links import read_link
+    from ffsim.app.links import read_link
     from ffsim.scenarios.scenario import apply_each_change, baseline_scenario
 
     link = read_link(query, version, ["territory_held"])
@@ -559,7 +559,7 @@ def test_reading_any_link_never_raises_and_keeps_only_values_within_bounds(key, 
 
 
 def save_as(at: AppTest, name: str) -> AppTest:
-    at.switch_page("app_pages/scenarios_io.py").run()
+    at.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     at.text_input(key="io:name").input(name).run()
     at.button(key="io:save").click().run()
     assert not at.exception, [e.message for e in at.exception]
@@ -592,9 +592,9 @@ def test_saved_scenarios_and_an_uploaded_base_survive_a_reload(app, own_data_dir
     assert not reloaded.warning
     assert "My upload" in reloaded.sidebar.caption[0].value
     assert reloaded.slider(key=widget_key("lever", "border_closure_strength")).value == 0.0
-    reloaded.switch_page("app_pages/compare.py").run()
+    reloaded.switch_page("model/ffsim/app/pages/compare_page.py").run()
     assert "Saved: kept" in reloaded.multiselect(key="compare:chosen").options
-    reloaded.switch_page("app_pages/scenarios_io.py").run()
+    reloaded.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     assert any(m.value == "kept" for m in reloaded.markdown)
     assert str(own_data_dir / "saved_scenarios") in " ".join(c.value for c in reloaded.caption)
 
@@ -608,7 +608,7 @@ def test_a_link_to_a_base_not_kept_here_is_a_notice():
 def test_saving_under_an_existing_name_asks_before_replacing(app, own_data_dir):
     save_as(app, "mine")
     first = saved_files(own_data_dir)["mine"]
-    app.switch_page("app_pages/explore.py").run()
+    app.switch_page("model/ffsim/app/pages/explore_page.py").run()
     app.slider(key=widget_key("lever", "prevention_shift")).set_value(-12).run()
     save_as(app, "mine")
     assert any("already called `'mine'`" in w.value for w in app.warning)
@@ -636,13 +636,13 @@ def test_a_name_with_control_characters_is_saved_as_valid_toml_and_can_be_used(
     app.slider(key=widget_key("lever", "prevention_shift")).set_value(-6).run()
     save_as(app, name)
     assert saved_files(own_data_dir).keys() == {name}  # valid TOML, the name read back whole
-    app.switch_page("app_pages/explore.py").run()
+    app.switch_page("model/ffsim/app/pages/explore_page.py").run()
     app.button[0].click().run()  # reset to the base
-    app.switch_page("app_pages/scenarios_io.py").run()
+    app.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     app.button(key="io:use:0").click().run()
     assert not app.exception and not app.error
     assert any("is now the base" in m.value for m in app.success)
-    app.switch_page("app_pages/explore.py").run()
+    app.switch_page("model/ffsim/app/pages/explore_page.py").run()
     assert app.slider(key=widget_key("lever", "prevention_shift")).value == -6
 
 
@@ -665,10 +665,10 @@ def test_a_damaged_store_is_a_notice_and_kept_aside_and_an_invalid_entry_says_wh
     assert (folder / "binary.toml.corrupt").exists() and (folder / "broken.toml.corrupt").exists()
     at.run()
     assert not at.warning  # said once
-    at.switch_page("app_pages/compare.py").run()
+    at.switch_page("model/ffsim/app/pages/compare_page.py").run()
     assert not at.exception
     assert any("Too strong" in c.value and "not offered" in c.value for c in at.caption)
-    at.switch_page("app_pages/scenarios_io.py").run()
+    at.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     at.button(key="io:use:0").click().run()
     assert not at.exception
     assert any("cannot be used" in e.value and "air_campaign_strength" in e.value for e in at.error)
@@ -693,7 +693,7 @@ BAD_UPLOADS = {
 
 def test_every_bad_upload_is_a_clean_error_and_the_previous_state_is_kept(app):
     app.slider(key=widget_key("lever", "border_closure_shift")).set_value(-6).run()
-    app.switch_page("app_pages/scenarios_io.py").run()
+    app.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     for name, data in BAD_UPLOADS.items():
         app.file_uploader[0].set_value((name, data, "application/toml")).run()
         assert not app.exception, (name, [e.message for e in app.exception])
@@ -704,7 +704,7 @@ def test_every_bad_upload_is_a_clean_error_and_the_previous_state_is_kept(app):
 
 
 def test_an_upload_with_a_byte_order_mark_is_read(app):
-    app.switch_page("app_pages/scenarios_io.py").run()
+    app.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     app.file_uploader[0].set_value(("bom.toml", b"\xef\xbb\xbf" + MINE, "application/toml")).run()
     assert not app.exception and not app.error
     assert "My upload" in app.session_state["base"]["label"]
@@ -735,13 +735,13 @@ def test_the_app_honours_the_scenarios_settings_in_the_export_charts_and_compare
     import pandas as pd
 
     one_month = b'name = "One month"\n[settings]\nend = "2012-01"\n'
-    app.switch_page("app_pages/scenarios_io.py").run()
+    app.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     app.file_uploader[0].set_value(("short.toml", one_month, "application/toml")).run()
     assert not app.exception and not app.error
     csv = downloads["ffsim_run.csv"]
     table = pd.read_csv(io.BytesIO(csv if isinstance(csv, bytes) else csv.encode()))
     assert list(table["date"].unique()) == ["2012-01-31"]  # as `ffsim run` gives
-    app.switch_page("app_pages/explore.py").run()
+    app.switch_page("model/ffsim/app/pages/explore_page.py").run()
     assert not app.exception
     data = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
     assert len(data[0]["x"]) == 1
@@ -750,7 +750,7 @@ def test_the_app_honours_the_scenarios_settings_in_the_export_charts_and_compare
     n = len(base64.b64decode(y["bdata"])) // 8 if isinstance(y, dict) else len(y)
     assert n == 1  # the baseline over the same span, not over 2012-2018
     assert all(not m.delta for m in app.metric)  # the same run as the baseline: no delta
-    app.switch_page("app_pages/compare.py").run()
+    app.switch_page("model/ffsim/app/pages/compare_page.py").run()
     app.multiselect(key="compare:chosen").set_value(
         ["Current (from Explore)", "As reported (calibrated baseline)"]
     ).run()
@@ -764,7 +764,7 @@ def test_the_app_honours_the_scenarios_settings_in_the_export_charts_and_compare
 def test_every_cached_computation_shows_a_spinner_with_text():
     import re
 
-    for path in sorted((ROOT / "app_pages").glob("*.py")):
+    for path in sorted((ROOT / "model" / "ffsim" / "app").rglob("*.py")):
         text = path.read_text("utf-8")
         for call in re.findall(r"@st\.cache_data\((.*?)\)\ndef", text, flags=re.S):
             assert re.search(r'show_spinner=\s*"[^"]+', call), (path.name, call)
@@ -794,7 +794,11 @@ def test_a_missing_or_damaged_baseline_is_said_plainly_on_every_page(
     own_active_artifact._active[0] = path
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
-    for page in ("app_pages/explore.py", "app_pages/calibration.py", "app_pages/compare.py"):
+    for page in (
+        "model/ffsim/app/pages/explore_page.py",
+        "model/ffsim/app/pages/calibration_page.py",
+        "model/ffsim/app/pages/compare_page.py",
+    ):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.message for e in at.exception])
         errors = " ".join(e.value for e in at.error)
@@ -813,7 +817,7 @@ def test_a_damaged_part_only_the_calibration_page_reads_is_said_there(
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     assert not at.exception and not at.error  # Explore does not need it
-    at.switch_page("app_pages/calibration.py").run()
+    at.switch_page("model/ffsim/app/pages/calibration_page.py").run()
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert "baseline.json is damaged" in errors and "central_estimate" in errors
@@ -831,7 +835,7 @@ def test_a_store_that_cannot_be_written_keeps_the_scenario_for_the_session(tmp_p
     at.file_uploader[0].set_value(("mine.toml", MINE, "application/toml")).run()
     assert not at.exception and not at.error
     assert any("a reload will start from the calibrated baseline" in n for n in notices(at))
-    at.switch_page("app_pages/compare.py").run()
+    at.switch_page("model/ffsim/app/pages/compare_page.py").run()
     assert not at.exception
     assert "Saved: here only" in at.multiselect(key="compare:chosen").options
 
@@ -839,10 +843,10 @@ def test_a_store_that_cannot_be_written_keeps_the_scenario_for_the_session(tmp_p
 def test_no_page_shows_a_stray_string_through_streamlits_magic():
     import ast
 
-    from ffsim.app_pages.app import PAGES
+    from ffsim.app.main import PAGES
 
-    for name, _ in PAGES:
-        tree = ast.parse((ROOT / "app_pages" / name).read_text("utf-8"))
+    for name, _, _ in PAGES:
+        tree = ast.parse((ROOT / "model" / "ffsim" / "app" / "pages" / name).read_text("utf-8"))
         strays = [
             node.lineno
             for node in tree.body[1:]  # the module docstring is not shown
@@ -859,7 +863,7 @@ def test_the_toolbar_has_no_deploy_button_however_the_app_is_started(app, monkey
 
     from streamlit import config
 
-    from ffsim.cli import app as cli_app
+    from ffsim.cli import app_command as cli_app
 
     assert config.get_option("client.toolbarMode") == "minimal"  # set by every run
     with open(ROOT / ".streamlit" / "config.toml", "rb") as f:  # `streamlit run app.py`
@@ -878,7 +882,7 @@ def test_the_toolbar_has_no_deploy_button_however_the_app_is_started(app, monkey
 
 
 def test_the_fit_chart_draws_a_model_value_of_zero_at_the_log_axis_floor():
-    from ffsim.app_pages.calibration_charts import ZERO_TEXT, fit_figure
+    from ffsim.app.calibration_charts import ZERO_TEXT, fit_figure
 
     def row(id_: str, value: float, p05: float) -> dict:
         return {
@@ -923,9 +927,11 @@ def test_every_chart_offers_its_download_as_png_or_svg(app):
     assert formats(app) == {"png"}
     app.segmented_control(key="chart:image_format").set_value("SVG").run()
     assert formats(app) == {"svg"}
-    app.switch_page("app_pages/calibration.py").run()
+    app.switch_page("model/ffsim/app/pages/calibration_page.py").run()
     assert formats(app) == {"svg"}  # the choice holds on every page
-    for path in (ROOT / "app_pages").glob("*.py"):  # every chart goes through the one helper
+    for path in (ROOT / "model" / "ffsim" / "app").rglob(
+        "*.py"
+    ):  # every chart goes through the one helper
         calls = re.findall(r"\.plotly_chart\(", path.read_text(encoding="utf-8"))
         assert not calls or path.name == "widgets.py", path.name
 
@@ -985,7 +991,7 @@ def test_reported_world_figures_are_drawn_where_they_belong_on_the_explore_chart
     assert marks("in_theatre") == {}  # France's figure is not the world's
 
 
-SENSITIVITY = "app_pages/sensitivity.py"
+SENSITIVITY = "model/ffsim/app/pages/sensitivity_page.py"
 
 
 def test_changing_the_output_changes_the_tornado(app):
@@ -1016,7 +1022,7 @@ def test_the_sobol_button_computes_the_indices(app):
 def test_sensitivity_builders_are_pure_and_label_inputs_plainly():
     import datetime as dt
 
-    from ffsim.app_pages.sensitivity_charts import input_label, sobol_figure, tornado_figure
+    from ffsim.app.sensitivity_charts import input_label, sobol_figure, tornado_figure
     from ffsim.scenarios.sensitivity import SobolResult, TornadoBar
 
     bars = [
@@ -1077,7 +1083,7 @@ def test_explore_hovers_round_values_and_show_whole_names(app):
 
 def test_slider_labels_give_calibrated_ranges_without_exponents(app):
     """A persons parameter's range reads 1,710 to 7,560, not 1.71e+03 to 7.56e+03."""
-    from ffsim.app_pages.widgets import plain_number
+    from ffsim.app.widgets import plain_number
 
     assert [plain_number(x) for x in (1705.3, 7560.1, 0.01267, 2.5)] == [
         "1,710",

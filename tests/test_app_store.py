@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ffsim.app_pages import store
+from ffsim.app import store
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-IO = "app_pages/scenarios_io.py"
+IO = "model/ffsim/app/pages/scenarios_io_page.py"
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +79,7 @@ def test_two_files_carrying_one_name_are_listed_apart_and_each_is_used_and_delet
     for file, text in texts.items():
         (folder / file).write_text(text, "utf-8")
     at = started()
-    at.switch_page("app_pages/compare.py").run()
+    at.switch_page("model/ffsim/app/pages/compare_page.py").run()
     offered = at.multiselect(key="compare:chosen").options
     assert {"Saved: twin (a.toml)", "Saved: twin (b.toml)"} <= set(offered)
     at.switch_page(IO).run()
@@ -118,7 +118,7 @@ def test_saving_twice_under_one_name_asks_and_replaces_the_names_own_file(own_da
     (folder / "copy.toml").write_text(scenario("mine", -6), "utf-8")
     at = save_as(started(), "mine")
     own = store.saved_path("mine").name
-    at.switch_page("app_pages/explore.py").run()
+    at.switch_page("model/ffsim/app/pages/explore_page.py").run()
     at.slider(key="lever:prevention_shift").set_value(-12).run()
     save_as(at, "mine")
     assert any(f"already called `'mine'` (in {own})" in w.value for w in at.warning)
@@ -139,13 +139,13 @@ def test_a_scenario_kept_for_the_session_beside_a_stored_one_of_its_name_is_list
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(store, "write_text", refused)
-    at.switch_page("app_pages/explore.py").run()
+    at.switch_page("model/ffsim/app/pages/explore_page.py").run()
     at.slider(key="lever:prevention_shift").set_value(-12).run()
     save_as(at, "mine")
     clicked(at, "io:confirm")
     assert any("for this session only" in s.value for s in at.success)
     assert rows(at) == [f"mine ({own})", "mine (this session only)"]
-    at.switch_page("app_pages/compare.py").run()
+    at.switch_page("model/ffsim/app/pages/compare_page.py").run()
     offered = at.multiselect(key="compare:chosen").options
     assert {f"Saved: mine ({own})", "Saved: mine (this session only)"} <= set(offered)
 

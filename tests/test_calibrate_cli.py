@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ffsim.cli import calibrate as calibrate_cli
-from ffsim.cli.calibrate import TimedProgress
+from ffsim.cli import calibrate_command as calibrate_cli
+from ffsim.cli.calibrate_command import TimedProgress
 from ffsim.cli.main import main
 
 ARTIFACT = {"fit": {"n_within": 1}, "provenance": {"wall_time_s": 1.5}}
@@ -333,7 +333,7 @@ def test_the_fit_table_marks_the_rows_the_count_leaves_out():
     says which 5 are not, so that its last line adds up.
     """
     from ffsim.calibration.baseline import read_artifact
-    from ffsim.cli.calibrate import fit_table
+    from ffsim.cli.calibrate_command import fit_table
 
     artifact = read_artifact()
     lines = fit_table(artifact).splitlines()

@@ -15,7 +15,7 @@ from ffsim.calibration.statistical import (
     quantile_bounds,
     statistical_criteria,
 )
-from ffsim.cli import calibrate as calibrate_cli
+from ffsim.cli import calibrate_command as calibrate_cli
 from ffsim.cli.main import main
 from ffsim.core.errors import InputError
 

@@ -59,10 +59,10 @@ def _refuse_work(name: str) -> Callable[..., None]:
 
 
 WORK = {
-    "ffsim.cli.run": ("simulate",),
-    "ffsim.cli.scenarios": ("compare", "explain", "tornado"),
-    "ffsim.cli.forecast": ("forecast_all",),
-    "ffsim.cli.calibrate": ("Calibrator",),
+    "ffsim.cli.run_command": ("simulate",),
+    "ffsim.cli.scenario_commands": ("compare", "explain", "tornado"),
+    "ffsim.cli.forecast_command": ("forecast_all",),
+    "ffsim.cli.calibrate_command": ("Calibrator",),
     "os": ("execve",),
 }
 """The first step of each command's work, replaced by WorkStarted in the battery."""
@@ -734,7 +734,7 @@ def test_forecast_skill_refuses_a_corrupt_vintage(corrupt, monkeypatch):
 def test_calibrate_check_refuses_a_corrupt_artifact_or_reports_the_mismatch(
     place, corrupt, monkeypatch
 ):
-    import ffsim.cli.calibrate as calibrate_cli
+    import ffsim.cli.calibrate_command as calibrate_cli
 
     shipped = json.loads(BASELINE_PATH.read_text())
     monkeypatch.setattr(calibrate_cli, "run_calibration", lambda *a, **k: copy.deepcopy(shipped))

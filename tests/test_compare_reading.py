@@ -23,7 +23,7 @@ from ffsim.scenarios.scenario import SCENARIO_DIR, load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-IO = "app_pages/scenarios_io.py"
+IO = "model/ffsim/app/pages/scenarios_io_page.py"
 REPORTED = SCENARIO_DIR / "as_reported.toml"
 BORDER = SCENARIO_DIR / "border_closed_year_earlier.toml"
 SCENARIOS_MD = ROOT / "docs" / "scenarios.md"
@@ -126,7 +126,7 @@ def test_the_cli_marks_a_best_fit_difference_outside_its_interval(capsys):
 def test_the_compare_page_shows_the_best_fit_difference_and_says_what_it_is(pair, tmp_path):
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
-    at.switch_page("app_pages/compare.py").run()
+    at.switch_page("model/ffsim/app/pages/compare_page.py").run()
     at.multiselect(key="compare:chosen").set_value(list(pair.names)).run()
     assert not at.exception, [e.message for e in at.exception]
     table = at.dataframe[0].value
@@ -273,7 +273,7 @@ def test_a_loaded_scenario_saved_unchanged_keeps_its_description_exactly(own_dat
     assert tomllib.loads(text)["description"] == tomllib.loads(original)["description"]
     assert tomllib.loads(_text(downloads["again.toml"]))["description"] == description
     # A change made afterwards is named, in the regional slider's label.
-    at.switch_page("app_pages/explore.py").run()
+    at.switch_page("model/ffsim/app/pages/explore_page.py").run()
     at.slider(key="param:radicalisation_rate:france").set_value(25.0).run()
     downloads.clear()
     at.switch_page(IO).run()

@@ -45,11 +45,11 @@ def test_stock_and_flow_diagram_names_every_stock_and_flow():
     nodes = {n.id for n in STOCK_FLOW_NODES}
     ledger_stocks = layout.REGIONAL_STOCK_NAMES[: layout.INTERCEPTED + 1]
     for name in (*ledger_stocks, *layout.GLOBAL_STOCK_NAMES):
-        assert name in nodes, f"stock {name} missing from model/teaching/diagram.py"
+        assert name in nodes, f"stock {name} missing from model/ffsim/teaching/diagram.py"
     labels = " ".join(link.label for link in STOCK_FLOW_LINKS)
     for name in FLOWS:
         word = {"interceptions": "stopped_at_border"}.get(name, name)
-        where = "model/teaching/diagram.py"
+        where = "model/ffsim/teaching/diagram.py"
         assert re.search(rf"\b{word}\b", labels), f"flow {name} missing from {where}"
     for link in STOCK_FLOW_LINKS:
         assert {link.source, link.target} <= nodes

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ffsim.app_pages import chart_parts
-from ffsim.app_pages.state import widget_key
+from ffsim.app import chart_parts
+from ffsim.app.state import widget_key
 from ffsim.calibration.baseline import baseline_parameters, read_artifact
 from ffsim.calibration.fit_count import counted_rows, fit_count
 from ffsim.calibration.likelihood import z_score

@@ -264,7 +264,7 @@ def test_forecast_skill_command_prints_the_table_and_one_vintage(capsys, tmp_pat
 
 
 def test_check_of_a_vintage_file_re_runs_it_as_of_its_own_date(tmp_path, monkeypatch):
-    from ffsim.cli import calibrate as calibrate_cli
+    from ffsim.cli import calibrate_command as calibrate_cli
 
     seen = {}
 

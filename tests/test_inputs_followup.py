@@ -28,7 +28,7 @@ from ffsim.calibration.config import (
     CalibrationConfig,
     load_config,
 )
-from ffsim.cli import calibrate as calibrate_cli
+from ffsim.cli import calibrate_command as calibrate_cli
 from ffsim.cli.main import main
 from ffsim.resources import CALIBRATION_DIR, SCENARIO_DIR
 from ffsim.scenarios.scenario import TOP_LEVEL_KEYS
@@ -348,7 +348,11 @@ def test_the_app_says_which_part_of_the_record_is_damaged_on_every_page(
     own_active_artifact._active[0] = path
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
-    for page in ("app_pages/explore.py", "app_pages/calibration.py", "app_pages/compare.py"):
+    for page in (
+        "model/ffsim/app/pages/explore_page.py",
+        "model/ffsim/app/pages/calibration_page.py",
+        "model/ffsim/app/pages/compare_page.py",
+    ):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.message for e in at.exception])
         errors = " ".join(e.value for e in at.error)

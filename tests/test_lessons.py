@@ -63,7 +63,7 @@ def _each_lesson_answered():
     """
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
-    at.switch_page("app_pages/learn.py").run()
+    at.switch_page("model/ffsim/app/pages/learn_page.py").run()
     assert not at.exception
     for i, lesson in enumerate(LESSONS):
         at.radio(key="learn:lesson").set_value(at.radio(key="learn:lesson").options[i]).run()

@@ -1,1 +1,0 @@
-"""Package data (installed as ``ffsim._calibration``): calibration configs and artifacts."""

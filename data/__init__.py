@@ -1,1 +1,0 @@
-"""Package data (installed as ``ffsim._data``): reported figures with provenance."""

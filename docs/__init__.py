@@ -1,1 +1,0 @@
-"""Package data (installed as ``ffsim._docs``): the documentation the explorer shows."""

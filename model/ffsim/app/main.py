@@ -1,0 +1,88 @@
+"""The explorer's routing: the pages and what runs around every page.
+
+``streamlit run app.py`` (the repository's script) and ``ffsim app`` (installed) both run
+:func:`main`. Pages are the files in ``pages/``, named by absolute path so that they are found
+wherever ffsim is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from ffsim.app import guard, saved, state, store, widgets
+from ffsim.calibration.baseline import ENV_ARTIFACT, baseline_parameters, use_artifact
+from ffsim.core.errors import InputError
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("explore_page.py", "Explore", "explore"),
+    ("compare_page.py", "Compare", "compare"),
+    ("sensitivity_page.py", "Sensitivity", "sensitivity"),
+    ("calibration_page.py", "Calibration", "calibration"),
+    ("forecasts_page.py", "Forecasts", "forecasts"),
+    ("model_page.py", "Model", "model_page"),
+    ("learn_page.py", "Learn", "learn"),
+    ("scenarios_io_page.py", "Scenarios in and out", "scenarios_io"),
+)
+"""Page files (in ``pages/``), titles and URL paths, in the order of the navigation; the first is
+the default. The URL paths are those of the earlier file names, so that saved links still open."""
+
+MAX_NOTICES = 8
+"""Notices shown at the top of a page; the rest are counted."""
+
+TOOLBAR_MODE = "minimal"
+"""The toolbar shows no "Deploy" button: set here for every run, passed by ``ffsim app`` on its
+command line and in ``.streamlit/config.toml`` beside the repository's ``app.py`` (the first
+page of a session is drawn before this script sets it)."""
+
+ENV_TIMING_LOG = "FFSIM_TIMING_LOG"
+"""When set, each script run appends its duration in seconds to this file (benchmarks/load.py)."""
+
+
+def main() -> None:
+    """Set up the page, route to the chosen page, keep the URL in step with the state."""
+    start = time.perf_counter()
+    st.set_option("client.toolbarMode", TOOLBAR_MODE)
+    st.set_page_config(page_title="ffsim explorer", layout="wide")
+    try:
+        if os.environ.get(ENV_ARTIFACT):  # `ffsim app --artifact PATH`
+            use_artifact(Path(os.environ[ENV_ARTIFACT]))
+        baseline_parameters()
+        problem = guard.problem()
+    except InputError as exc:
+        problem = str(exc)
+    if problem:
+        st.error(f"The explorer cannot start: {guard.message(problem)}")
+        st.stop()
+    state.init()
+    store_problem = store.data_dir_problem()
+    if store_problem:
+        state.notice(store_problem)
+    st.query_params.from_dict(state.to_query())  # a link's unusable keys do not outlive a reload
+    page = st.navigation(
+        [
+            st.Page(PAGES_DIR / name, title=title, url_path=url, default=i == 0)
+            for i, (name, title, url) in enumerate(PAGES)
+        ]
+    )
+    widgets.image_format_choice()  # what every chart's camera button saves: PNG or SVG
+    saved.entries()  # reads the local store: a damaged file's notice shows on this run
+    notices = state.pop_notices()
+    for text in notices[:MAX_NOTICES]:
+        st.warning(text)
+    if len(notices) > MAX_NOTICES:
+        st.warning(f"... and {len(notices) - MAX_NOTICES} more notices like these.")
+    page.run()
+    st.query_params.from_dict(state.to_query())
+    if os.environ.get(ENV_TIMING_LOG):
+        with open(os.environ[ENV_TIMING_LOG], "a", encoding="utf-8") as log:
+            log.write(f"{time.perf_counter() - start:.6f}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The explorer's pages: each file is one page script, run by Streamlit's navigation."""

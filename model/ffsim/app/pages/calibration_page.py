@@ -1,0 +1,127 @@
+"""Calibration: every reported figure against the model, residuals, posteriors, identifiability."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ffsim.app import calibration_charts, guard, runner, widgets
+
+
+def page(artifact: dict) -> None:
+    """Draw the page from the calibration artifact."""
+    st.title("Calibration against the reported figures")
+    fit = artifact["fit"]
+    st.caption(
+        "Method, data and what the model cannot reconcile: docs/calibration.md. Figures: "
+        "data/observations.csv, one row per number in the five articles (and per reading of a "
+        "number that admits several), with its source."
+    )
+    st.markdown(
+        f"**Central estimate**: the {fit['central_estimate']}, under priors from the evidence of "
+        f"the time (calibration/config.toml). All {len(fit['optimiser_starts'])} optimiser starts "
+        f"reach it within {fit['optimiser_starts_max_relative_spread']:.1e} relative. "
+        "`calibration/articles_only.toml` runs the same calibration with flat priors."
+    )
+    cols = st.columns(4)
+    cols[0].metric("Within one sigma (counted)", f"{fit['n_within']} of {fit['n_fitted']}")
+    cols[1].metric("Within two sigma", f"{fit['share_within_2sigma']:.0%}")
+    cols[2].metric("Log-space RMSE", f"{fit['rmse_log']:.3f}")
+    cols[3].metric("Posterior draws stored", f"{len(artifact['posterior_sample']['values'])}")
+
+    observations = artifact["observations"]
+    st.caption(
+        "Each row is one reported figure. Black: what was reported (a tick at a value, a bar "
+        "across a range, a bound to its open side). Dot: the model at the best fit, blue within "
+        "one sigma of the report, red outside; light blue bar: the model's 90% posterior band."
+    )
+    widgets.chart(st, calibration_charts.fit_figure(observations), key="calibration:fit")
+    widgets.chart(st, calibration_charts.residual_figure(observations), key="calibration:residuals")
+
+    st.subheader("One statement, several readings")
+    st.caption(
+        "A figure that admits several readings (as paraphrased or as its primary source gave it; "
+        "which Europe) enters the fit as a mixture over its readings. The probabilities say which "
+        "reading the other figures support; the fit counts the rows of the most probable one."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "statement": stmt["statement"],
+                    "reading": r["reading"],
+                    "figures": ", ".join(r["rows"]),
+                    "prior weight": r["prior_weight"],
+                    "probability at the mode": round(r["probability_at_mode"], 2),
+                    "posterior probability": round(r["posterior_probability"], 2),
+                }
+                for stmt in artifact["readings"]
+                for r in stmt["readings"]
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+    st.subheader("What the figures pin down, and what they do not")
+    rows = [
+        {
+            "parameter": name,
+            "mode": f"{p['estimate']:.4g}",
+            "posterior 90%": f"{p['p05']:.4g} to {p['p95']:.4g}",
+            "prior": f"{p['prior']} [{p['prior_lower']:g}, {p['prior_upper']:g}]",
+            "prior source": p["prior_source"],
+            "posterior width / prior width": round(p["posterior_width_vs_prior"], 2),
+            "pinned down": "yes" if p["pinned_down"] else "no",
+            "mode at prior edge": "yes" if p["at_prior_edge"] else "",
+        }
+        for name, p in artifact["parameters"].items()
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(artifact["identifiability"]["rule"])
+
+    st.subheader("Posterior draws of each estimated parameter (red: the mode)")
+    names = artifact["posterior_sample"]["names"]
+    values = np.asarray(artifact["posterior_sample"]["values"])
+    grid = st.columns(3)
+    for j, name in enumerate(names):
+        p = artifact["parameters"][name]
+        widgets.chart(
+            grid[j % 3],
+            calibration_charts.posterior_figure(
+                values[:, j],
+                name,
+                (p["prior_lower"], p["prior_upper"]),
+                p["estimate"],
+                p["prior"] in ("loguniform", "lognormal"),
+            ),
+            key=f"calibration:posterior:{name}",
+        )
+
+    st.subheader("Tensions between sources")
+    misfits = [t for t in artifact["tensions"] if t["kind"] == "misfit"]
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "figure": t["id"],
+                    "z at the mode": round(t["z_at_best_fit"], 2),
+                    "z when left out": round(t["z_when_left_out"], 2),
+                    "gain of the other figures": round(t["gain_in_rest_log_posterior"], 2),
+                    "improve most when left out": ", ".join(
+                        b["id"] for b in t["figures_that_improve_most"]
+                    ),
+                }
+                for t in misfits
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+try:
+    page(runner.artifact())
+except guard.BAD_CONTENT as exc:  # a damaged part of the artifact: say so, name the file
+    guard.damaged(exc)

@@ -1,0 +1,158 @@
+"""The parameter schema: one pydantic model holding default, bounds, unit, description, source.
+
+Everything else (the packed vector the kernel reads, the app's widgets, the policy levers that
+set parameters, the calibration bounds, the parameter table in docs/model.md) is derived from
+:class:`Parameters`; nothing is written twice. Its fields come in groups, one module each:
+recruitment (``ffsim.core.recruitment_parameters``), the journey and the theatre
+(``ffsim.core.theatre_parameters``), and here the policy levers and the regional parameters.
+How a field is declared and read back is in ``ffsim.core.parameter_fields``. Rates are per
+month; stocks and flows count persons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from pydantic import ConfigDict, ValidationError
+
+from ffsim.core import layout
+from ffsim.core.errors import InputError, format_validation_error
+from ffsim.core.parameter_fields import (
+    ParameterSpec,
+    parameter_field,
+    regional_field,
+    regional_model,
+    specs_of,
+)
+from ffsim.core.recruitment_parameters import RecruitmentParameters
+from ffsim.core.regions import REGION_IDS, REGIONS
+from ffsim.core.theatre_parameters import TheatreParameters
+
+__all__ = ["PARAMETER_SPECS", "REGIONAL_FIELDS", "SPECS_BY_NAME", "ParameterSpec", "Parameters"]
+
+RadicalisationRate = regional_model(
+    "RadicalisationRate", 0.0, 5000.0, {r.id: r.radicalisation_rate for r in REGIONS}, __name__
+)
+ReturnPropensity = regional_model(
+    "ReturnPropensity", 0.2, 3.0, {r.id: r.return_propensity for r in REGIONS}, __name__
+)
+EarlyWave = regional_model("EarlyWave", 0.0, 1.0, {r.id: r.early_wave for r in REGIONS}, __name__)
+
+
+# pydantic orders inherited fields from the last base to the first: recruitment, then theatre.
+class Parameters(TheatreParameters, RecruitmentParameters):
+    """Every parameter of the model. Rates are per month; people are persons.
+
+    Construct with keyword arguments to override defaults, or use :meth:`with_overrides` with a
+    mapping (as read from a scenario file) for a clear :class:`InputError` on bad input.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    # --- policy levers (``ffsim.scenarios.levers.Levers`` takes them from here) --------------
+    counter_messaging: float = parameter_field(
+        0.0,
+        0.0,
+        1.0,
+        "dimensionless",
+        "Counter-messaging and disruption: share of the network effect removed.",
+        "Policy lever; 0 as reported.",
+        "lever",
+        label="Counter-messaging",
+    )
+    reintegration_offer: float = parameter_field(
+        0.0,
+        0.0,
+        1.0,
+        "dimensionless",
+        "Programmes for returnees: relative increase of the return hazard.",
+        "Policy lever; 0 as reported.",
+        "lever",
+        label="Programmes for returnees",
+    )
+    # --- regional ----------------------------------------------------------------------------
+    radicalisation_rate: RadicalisationRate = regional_field(  # type: ignore[valid-type]
+        RadicalisationRate,
+        "persons/month",
+        "Persons a month joining the region's pool of would-be recruits.",
+        "Order of magnitude from the regional counts (model/ffsim/core/data/regions.toml); "
+        "calibrated.",
+        label="Joining the pool of would-be recruits",
+    )
+    return_propensity: ReturnPropensity = regional_field(  # type: ignore[valid-type]
+        ReturnPropensity,
+        "dimensionless",
+        "Regional multiplier on the return hazard.",
+        "DOMAIN.md: return hazards differ by region; 1 by default.",
+        label="Regional return multiplier",
+    )
+    early_wave: EarlyWave = regional_field(  # type: ignore[valid-type]
+        EarlyWave,
+        "dimensionless",
+        "Share of the early-wave lead in the war's salience (1: the region's salience rises "
+        "early_wave_lead months before the others).",
+        "DOMAIN.md (ICSR, December 2013): Europeans and Tunisians were early; "
+        "model/ffsim/core/data/regions.toml.",
+        label="Part of the early wave",
+    )
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Parameters:
+        """Return a copy with ``overrides`` applied.
+
+        A regional parameter's values may be given in part, as a mapping
+        (``{"radicalisation_rate": {"france": 60.0}}``, as in a scenario file) or by dotted name
+        (``{"radicalisation_rate.france": 60.0}``, as in the calibration artifact).
+
+        Raises
+        ------
+        InputError
+            Naming every bad field, its value and what is allowed.
+        """
+        data = self.model_dump()
+        problems = []
+        for key, value in overrides.items():
+            name, dot, region = key.partition(".")
+            if dot and name in REGIONAL_FIELDS:
+                current = data[name] if isinstance(data[name], Mapping) else {}
+                data[name] = {**current, region: value}
+            elif dot and name in SPECS_BY_NAME:
+                problems.append(
+                    f"parameters.{key}: {name} is not regional; regional parameters: "
+                    f"{', '.join(sorted(REGIONAL_FIELDS))}"
+                )
+            elif key in REGIONAL_FIELDS and isinstance(value, Mapping):
+                data[key] = {**data[key], **value}
+            else:
+                data[key] = value
+        try:
+            parameters = Parameters.model_validate(data)
+        except ValidationError as exc:
+            problems.append(
+                format_validation_error(
+                    exc, "parameters", SPECS_BY_NAME, {n: REGION_IDS for n in REGIONAL_FIELDS}
+                )
+            )
+        if problems:
+            raise InputError("\n".join(problems))
+        return parameters
+
+    def pack(self) -> np.ndarray:
+        """The flat float vector the kernel reads, in the order of ``ffsim.core.layout``."""
+        glob = [getattr(self, name) for name in layout.GLOBAL_PARAMETERS]
+        reg = [
+            getattr(getattr(self, n), rid) for n in layout.REGIONAL_PARAMETERS for rid in REGION_IDS
+        ]
+        return np.array(glob + reg, dtype=np.float64)
+
+
+PARAMETER_SPECS: tuple[ParameterSpec, ...] = specs_of(Parameters)
+SPECS_BY_NAME: dict[str, ParameterSpec] = {s.name: s for s in PARAMETER_SPECS}
+REGIONAL_FIELDS: frozenset[str] = frozenset(s.name for s in PARAMETER_SPECS if s.regional)
+
+if (
+    tuple(s.name for s in PARAMETER_SPECS if not s.regional) != layout.GLOBAL_PARAMETERS
+    or tuple(s.name for s in PARAMETER_SPECS if s.regional) != layout.REGIONAL_PARAMETERS
+):
+    raise ImportError("ffsim.core.layout parameter order does not match ffsim.core.parameters")

@@ -1,1 +1,0 @@
-"""Package data (installed as ``ffsim._scenarios``): the shipped scenario files."""

@@ -30,9 +30,10 @@ FAMILY_ALPHA = 0.0027
 that of a single test at 3 standard errors. An artifact stores 78 quantiles (26 parameters x 3),
 so the chance is spread over them (Bonferroni), each getting ``FAMILY_ALPHA / 78``. Until 2026-11
 each quantile was allowed 3 normal standard errors: on 1,000 pairs of independent samples of one
-posterior of the shipped size, that rule failed 233 pairs, this one 3 (``tests/test_check.py``).
-A re-run on another CPU shares the seed and diverges only gradually, so it failed less often,
-but it did fail (a vintage's p05 of ``combat_mortality`` in CI, 2026-11-22)."""
+posterior of the shipped size, that rule failed 233 pairs, this one 3
+(``tests/calibration/test_artifact_check.py``). A re-run on another CPU shares the seed and
+diverges only gradually, so it failed less often, but it did fail (a vintage's p05 of
+``combat_mortality`` in CI, 2026-11-22)."""
 
 
 def _get(artifact: dict[str, Any], *keys: str) -> Any:

@@ -9,7 +9,8 @@ drivers are referred to by name; their values, units and documentation come from
 (``ffsim.core.parameters``) and the driver series, in :mod:`ffsim.exchange.xmile`.
 
 Two tests hold it to the kernel: the evaluated derivatives equal ``rhs`` at random states, and
-the XMILE export run by PySD equals ``ffsim.core.euler.simulate_euler`` (``tests/test_xmile.py``).
+the XMILE export run by PySD equals ``ffsim.core.euler.simulate_euler``
+(``tests/exchange/test_xmile.py``).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ import pytest
 
 pytestmark = pytest.mark.slow  # the slow tier: `make test-slow`, once in CI
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",

@@ -22,7 +22,7 @@ from ffsim.core.parameters import PARAMETER_SPECS
 from ffsim.core.simulate import simulate
 from ffsim.scenarios.levers import LEVER_SPECS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGES = [
     "model/ffsim/app/pages/compare_page.py",

@@ -21,7 +21,7 @@ from ffsim.cli.main import main
 from ffsim.scenarios.compare import OUTCOMES, OUTSIDE_MARK, compare, outside_note, signed
 from ffsim.scenarios.scenario import SCENARIO_DIR, load_scenario, parse_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 IO = "model/ffsim/app/pages/scenarios_io_page.py"
 REPORTED = SCENARIO_DIR / "as_reported.toml"

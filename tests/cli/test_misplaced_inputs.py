@@ -33,7 +33,7 @@ from ffsim.cli.main import main
 from ffsim.resources import CALIBRATION_DIR, SCENARIO_DIR
 from ffsim.scenarios.scenario import TOP_LEVEL_KEYS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 SHIPPED_ARTIFACTS = sorted(CALIBRATION_DIR.rglob("*.json"))
 

@@ -12,7 +12,7 @@ from ffsim.scenarios.scenario import baseline_scenario
 from ffsim.teaching.diagram import LOOPS, STOCK_FLOW_LINKS, STOCK_FLOW_NODES
 from ffsim.teaching.lessons import LESSONS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 TEACHING = ROOT / "docs" / "teaching.md"
 SCENARIOS = ROOT / "scenarios"

@@ -27,7 +27,7 @@ from ffsim.exchange.xmile import NAMESPACE, element_name, write_xmile
 from ffsim.scenarios.scenario import Scenario, baseline_scenario, load_scenario
 from ffsim.teaching.diagram import STOCK_FLOW_LINKS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
 TOLERANCE = 1e-6
 """Largest relative difference allowed between PySD and ffsim's Euler (one person floor)."""

@@ -26,7 +26,7 @@ from ffsim.calibration.observations import (
 )
 from ffsim.core.simulate import simulate
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 FITTED = "Reported figures (counted in the score)"
 LATER = "Later figures (validation, never fitted)"

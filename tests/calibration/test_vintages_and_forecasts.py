@@ -133,7 +133,7 @@ def test_vintage_posterior_mode_reproduces_its_shipped_estimates(vintage):
     # The optimiser stage of `ffsim calibrate --as-of DATE --check`, under its rule for the
     # best fit (1e-4 relative). The whole check, sampler included, takes about a minute a
     # vintage; CI runs it after the suite (`make check-vintages`), and the baseline's whole
-    # check is in tests/test_calibration.py.
+    # check is in tests/calibration/test_parameter_recovery_and_artifact.py.
     shipped = read_artifact(vintage.path)
     config = load_config(DEFAULT_CONFIG)
     problem = Problem(config, rows_as_of(OBSERVATIONS, vintage.date), Parameters())

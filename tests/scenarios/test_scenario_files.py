@@ -91,7 +91,7 @@ def test_shipped_hashes_do_not_change_between_processes():
         "from ffsim.scenarios.scenario import load_scenario;"
         "print(load_scenario('scenarios/territory_held.toml').content_hash())"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert out.stdout.strip() == load_scenario(SCENARIO_DIR / "territory_held.toml").content_hash()
 

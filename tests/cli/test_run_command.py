@@ -212,7 +212,7 @@ def test_the_readme_scenario_example_is_valid_and_runs(tmp_path):
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
     example = re.search(r"```toml\n(.*?)```", readme, flags=re.S)
     assert example, "README has no TOML example"
     path = tmp_path / "example.toml"

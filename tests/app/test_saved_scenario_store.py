@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from ffsim.app import store
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 IO = "model/ffsim/app/pages/scenarios_io_page.py"
 

@@ -1,6 +1,7 @@
 """Benchmarks of the simulator. Prints a Markdown table of medians; never part of the tests.
 
-Usage: ``python benchmarks/run.py [N]`` (or ``make bench``; N whole calibrations, default 3).
+Usage: ``python benchmarks/run.py [N]`` (or ``make bench``; N whole calibrations, default 3);
+``python benchmarks/run.py single`` times only one run against its kernel (a few seconds).
 Machines are shared and noisy, so every figure is the median of repeated runs after a warm-up,
 and ratios to the targets are given; the selected-output ensemble is timed interleaved with the
 compute floor (nothing stored), so both see the same load.
@@ -20,7 +21,7 @@ import numba
 import numpy as np
 
 from ffsim.core.drivers import DEFAULT_DRIVERS
-from ffsim.core.integrate import integrate_ensemble
+from ffsim.core.integrate import integrate_batch, integrate_ensemble
 from ffsim.core.outputs import Selection
 from ffsim.core.parameters import Parameters
 from ffsim.core.regions import REGION_IDS
@@ -30,6 +31,7 @@ from ffsim.core.simulate import (
     simulate,
     simulate_ensemble,
     simulate_outputs,
+    single_run_inputs,
 )
 
 THREE_OUTPUTS = Selection.of(("in_theatre", "killed", "returned"))
@@ -105,6 +107,36 @@ def nothing_stored(packed: np.ndarray) -> None:
     )
 
 
+def single_run_against_kernel(repeat: int = 2000) -> tuple[float, float]:
+    """Median seconds of one ``simulate(params)`` and of its kernel alone, interleaved.
+
+    The kernel alone is :func:`~ffsim.core.integrate.integrate_batch` called with inputs made
+    beforehand (packed parameters, driver table, state buffer): the floor of one run. What
+    ``simulate`` adds is the Python around it (packing, looking up the driver table, the buffer,
+    the Result).
+    """
+    params = Parameters()
+    settings = DEFAULT_SETTINGS
+    packed, table, states = single_run_inputs(params, None, settings)
+    columns = packed[:, None]
+    channels = np.arange(states.shape[2], dtype=np.int64)[:, None]
+    boundaries = np.arange(settings.n_months + 1, dtype=np.int64)
+    args = (settings.dt, settings.steps_per_month, settings.n_months, len(REGION_IDS))
+
+    def kernel() -> None:
+        integrate_batch(columns, table, *args, channels, boundaries, states)
+
+    whole, alone = [], []
+    for func in (kernel, lambda: simulate(params)):
+        func()  # warm-up
+    for _ in range(repeat):
+        for times, func in ((whole, lambda: simulate(params)), (alone, kernel)):
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
+    return statistics.median(whole), statistics.median(alone)
+
+
 def command_seconds(args: list[str], repeat: int, cold: bool) -> float:
     """Median wall time of ``ffsim ARGS`` as a whole command in a new process; ``cold`` with an
     empty compile cache each time (compilation included), else with the cache warm."""
@@ -142,11 +174,24 @@ def bands_seconds(repeat: int) -> float:
     return median_seconds(bands, repeat)
 
 
+def print_single(whole: float, alone: float) -> None:
+    print(
+        f"| one run through `simulate`, against its kernel alone interleaved (kernel "
+        f"{alone * 1e3:.3f} ms) | {whole / alone:.3f}x | 1.3x | {whole / alone / 1.3:.2f} |"
+    )
+
+
 def main() -> int:
+    if sys.argv[1:] == ["single"]:
+        print("| benchmark | median | target | ratio to target |")
+        print("|---|---|---|---|")
+        print_single(*single_run_against_kernel())
+        return 0
     calibration_repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     params = Parameters()
     packed = np.tile(params.pack(), (10_000, 1))
     single = median_seconds(lambda: simulate(params), repeat=500)
+    single_whole, single_alone = single_run_against_kernel()
     buffer = np.empty(THREE_OUTPUTS.shape(10_000, DEFAULT_SETTINGS.n_months))
     # Interleaved, so that load from other work on the machine falls on all three alike.
     three: list[float] = []
@@ -195,6 +240,7 @@ def main() -> int:
         f"| one run, 2012-01 to 2018-12, dt = 0.25 | {single * 1e3:.3f} ms | 0.15 ms | "
         f"{single / 0.15e-3:.2f} |"
     )
+    print_single(single_whole, single_alone)
     print(
         f"| 10,000 members, three totals stored (every month, reused buffer) | {three_s:.3f} s "
         f"| 0.45 s | {three_s / 0.45:.2f} |"

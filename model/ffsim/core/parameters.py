@@ -140,11 +140,13 @@ class Parameters(TheatreParameters, RecruitmentParameters):
 
     def pack(self) -> np.ndarray:
         """The flat float vector the kernel reads, in the order of ``ffsim.core.layout``."""
-        glob = [getattr(self, name) for name in layout.GLOBAL_PARAMETERS]
-        reg = [
-            getattr(getattr(self, n), rid) for n in layout.REGIONAL_PARAMETERS for rid in REGION_IDS
-        ]
-        return np.array(glob + reg, dtype=np.float64)
+        # Read from the validated fields' dictionaries (a fifth of the time of getattr).
+        fields = self.__dict__
+        values = [fields[name] for name in layout.GLOBAL_PARAMETERS]
+        for name in layout.REGIONAL_PARAMETERS:
+            regional = fields[name].__dict__
+            values.extend([regional[rid] for rid in REGION_IDS])
+        return np.array(values, dtype=np.float64)
 
 
 PARAMETER_SPECS: tuple[ParameterSpec, ...] = specs_of(Parameters)

@@ -35,6 +35,12 @@ LAST_MONTH = "2040-12"
 MIN_DT = 1 / 128
 """Smallest integration step (month)."""
 
+N_REGIONS = len(REGION_IDS)
+"""Source regions of every run."""
+
+N_STATE = layout.n_state(N_REGIONS)
+"""Length of the state vector."""
+
 MAX_STEPS = 12_000
 """Most integration steps in a run (months x steps per month): bounds time and memory."""
 
@@ -134,6 +140,35 @@ def _month_ends(settings: Settings) -> tuple[dt.date, ...]:
 
 
 @lru_cache(maxsize=64)
+def _span(settings: Settings) -> tuple[int, int]:
+    """``(n_months, steps_per_month)`` of ``settings``, computed once per settings value."""
+    return settings.n_months, settings.steps_per_month
+
+
+_RECENT_TABLES: dict[int, tuple[Drivers, Settings, np.ndarray]] = {}
+"""Driver tables of the driver sets used last, by the identity of the (immutable) driver set.
+
+Hashing a driver set to look it up in :func:`driver_table`'s cache walks every knot (about
+14 us, a twentieth of one run); most callers pass the same object again (``DEFAULT_DRIVERS``,
+a scenario's drivers), which this finds by identity. Holding the object keeps its id unique."""
+
+MAX_RECENT_TABLES = 8
+"""Driver sets kept in :data:`_RECENT_TABLES`."""
+
+
+def _table_of(drivers: Drivers, settings: Settings) -> np.ndarray:
+    """:func:`driver_table`, first looked up by the identity of ``drivers`` and ``settings``."""
+    hit = _RECENT_TABLES.get(id(drivers))
+    if hit is not None and hit[0] is drivers and hit[1] is settings:
+        return hit[2]
+    table = driver_table(drivers, settings)
+    if len(_RECENT_TABLES) >= MAX_RECENT_TABLES:
+        _RECENT_TABLES.clear()
+    _RECENT_TABLES[id(drivers)] = (drivers, settings, table)
+    return table
+
+
+@lru_cache(maxsize=64)
 def driver_table(drivers: Drivers, settings: Settings) -> np.ndarray:
     """Kernel inputs at every half step: shape (2 * steps + 1, N_INPUTS, 1), read-only.
 
@@ -187,8 +222,8 @@ def single_run_inputs(
     N_INPUTS, 1) and an empty state buffer (1, n_months + 1, n_state); defaults when omitted.
     """
     packed = (params or Parameters()).pack()
-    table = driver_table(drivers or DEFAULT_DRIVERS, settings)
-    states = np.empty((1, settings.n_months + 1, layout.n_state(len(REGION_IDS))))
+    table = _table_of(drivers or DEFAULT_DRIVERS, settings)
+    states = np.empty((1, _span(settings)[0] + 1, N_STATE))
     return packed, table, states
 
 
@@ -205,15 +240,16 @@ def _integrate(
     ``integrate_ensemble``) over :data:`REGION_IDS` at ``settings``' step, recording
     ``channels`` at month ``boundaries`` (every boundary when omitted) into ``out``.
     """
+    n_months, steps_per_month = _span(settings)
     kernel(
         packed_columns,
         table,
         settings.dt,
-        settings.steps_per_month,
-        settings.n_months,
-        len(REGION_IDS),
+        steps_per_month,
+        n_months,
+        N_REGIONS,
         channels,
-        _every_boundary(settings.n_months) if boundaries is None else boundaries,
+        _every_boundary(n_months) if boundaries is None else boundaries,
         out,
     )
 
@@ -237,7 +273,7 @@ def _ensemble_inputs(
             f"{layout.n_parameters(len(REGION_IDS))}"
         )
     if drivers is None or isinstance(drivers, Drivers):
-        table = driver_table(drivers or DEFAULT_DRIVERS, settings)
+        table = _table_of(drivers or DEFAULT_DRIVERS, settings)
     else:
         if len(drivers) != packed.shape[0]:
             raise ValueError(f"{len(drivers)} driver sets for {packed.shape[0]} members")

@@ -6,9 +6,12 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
+from scipy.special import logsumexp
 
 from ffsim.calibration.likelihood import (
     log_likelihood,
+    reading_probabilities,
     z_difference,
     z_lower_bound,
     z_point,
@@ -16,7 +19,7 @@ from ffsim.calibration.likelihood import (
     z_score,
     z_upper_bound,
 )
-from ffsim.calibration.observations import load_observations
+from ffsim.calibration.observations import Reading, Statement, load_observations, statements
 
 
 def test_point_is_log_normal_and_symmetric_in_ratio():
@@ -70,3 +73,56 @@ def test_every_fitted_form_is_zero_at_the_reported_value():
 def test_log_likelihood_sums_over_observations():
     z = np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 0.0]])
     np.testing.assert_allclose(log_likelihood(z), [-2.5, -4.5])
+
+
+# --- mixtures over readings, against an explicit logsumexp with scipy.stats ------------------
+
+
+def _component(z: np.ndarray, rows: tuple[int, ...]) -> np.ndarray:
+    """A reading's log-likelihood: the normal log density of its rows' residuals, relative to
+    its peak (a reading the model matches exactly scores 0), from scipy.stats."""
+    return (stats.norm.logpdf(z[..., list(rows)]) - stats.norm.logpdf(0.0)).sum(axis=-1)
+
+
+def _explicit(z: np.ndarray, found: tuple[Statement, ...]) -> np.ndarray:
+    mixed = {i for s in found for r in s.readings for i in r.rows}
+    singles = [i for i in range(z.shape[-1]) if i not in mixed]
+    total = _component(z, tuple(singles))
+    for s in found:
+        terms = [np.log(r.weight) + _component(z, r.rows) for r in s.readings]
+        total = total + logsumexp(np.stack(terms, axis=-1), axis=-1)
+    return total
+
+
+UNEVEN = (
+    Statement("a", (Reading("low", 0.8, (1, 2)), Reading("high", 0.2, (3,)))),
+    Statement("b", (Reading("x", 0.1, (4,)), Reading("y", 0.6, (5,)), Reading("z", 0.3, (6,)))),
+)
+
+
+def test_a_mixture_is_the_logsumexp_of_log_weight_plus_each_readings_log_likelihood():
+    rng = np.random.default_rng(7)
+    z = rng.normal(0.0, 2.0, size=(50, 8))
+    np.testing.assert_allclose(log_likelihood(z, UNEVEN), _explicit(z, UNEVEN), rtol=1e-12)
+
+
+def test_the_shipped_readings_mix_with_their_prior_weights():
+    observations = load_observations()
+    found = statements(observations)
+    assert found  # (their weights are even today: a mixture without them is off by a constant)
+    z = np.random.default_rng(11).normal(0.0, 1.5, size=(40, len(observations)))
+    np.testing.assert_allclose(log_likelihood(z, found), _explicit(z, found), rtol=1e-12)
+
+
+def test_a_model_matching_every_reading_exactly_scores_the_weights_that_sum_to_one():
+    # Every reading met exactly: each term is log(weight); the mixture is log(sum) = 0, and the
+    # posterior probability of each reading is its prior weight.
+    z = np.zeros((1, 8))
+    assert log_likelihood(z, UNEVEN)[0] == pytest.approx(0.0, abs=1e-12)
+    for s in UNEVEN:
+        np.testing.assert_allclose(reading_probabilities(z, s)[0], [r.weight for r in s.readings])
+    # The weights decide between two readings met equally well: one missed by z = 1 each.
+    one_off = np.zeros((1, 8))
+    one_off[0, 3] = 1.0  # the less probable reading of "a" missed
+    expected = logsumexp([np.log(0.8), np.log(0.2) - 0.5])
+    assert log_likelihood(one_off, UNEVEN[:1])[0] == pytest.approx(expected, rel=1e-12)

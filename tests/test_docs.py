@@ -16,9 +16,12 @@ ROOT = Path(__file__).resolve().parents[1]
 MODEL_MD = ROOT / "docs" / "model.md"
 CALIBRATION_MD = ROOT / "docs" / "calibration.md"
 SCENARIOS_MD = ROOT / "docs" / "scenarios.md"
+ARCHITECTURE_MD = ROOT / "docs" / "architecture.md"
 
 
-@pytest.mark.parametrize("path", [MODEL_MD, CALIBRATION_MD, SCENARIOS_MD], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [MODEL_MD, CALIBRATION_MD, SCENARIOS_MD, ARCHITECTURE_MD], ids=lambda p: p.name
+)
 def test_generated_tables_are_current(path):
     text = path.read_text("utf-8")
     assert render(text) == text, f"{path.name} is stale: run `make docs`"

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from ffsim import __version__
 from ffsim.app.charts import regional_figure
 from ffsim.app.forecast_charts import forecast_band_figure, forecast_strip_figure
+from ffsim.app.main import PAGES as NAVIGATION
 from ffsim.app.state import widget_key
 from ffsim.calibration.baseline import baseline_parameters
 from ffsim.core.parameters import PARAMETER_SPECS
@@ -24,15 +25,8 @@ from ffsim.scenarios.levers import LEVER_SPECS
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
-PAGES = [
-    "model/ffsim/app/pages/compare_page.py",
-    "model/ffsim/app/pages/calibration_page.py",
-    "model/ffsim/app/pages/forecasts_page.py",
-    "model/ffsim/app/pages/model_page.py",
-    "model/ffsim/app/pages/scenarios_io_page.py",
-    "model/ffsim/app/pages/learn_page.py",
-    "model/ffsim/app/pages/sensitivity_page.py",
-]
+# Every page of the navigation but the first (Explore, the default, which every test opens).
+PAGES = [f"model/ffsim/app/pages/{name}" for name, _, _ in NAVIGATION[1:]]
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -41,7 +43,33 @@ def test_every_lesson_highlights_real_diagram_elements(lesson):
     loop_nodes = {n for path in LOOPS.values() for n in path}
     known = nodes | flows | set(LOOPS) | loop_nodes | {"territory", "pay"}
     assert set(lesson.highlight) <= known, lesson.id
-    assert lesson.scenario() is not None  # the experiment is a valid scenario
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda x: x.id)
+def test_every_lesson_experiment_is_the_baseline_with_exactly_its_stated_changes(lesson):
+    # What the lesson's TOML says, read here with tomllib, against the scenario it builds: the
+    # named levers, parameters and drivers take the stated values; everything else is the
+    # calibrated baseline's.
+    base, scenario = baseline_scenario(), lesson.scenario()
+    stated = tomllib.loads(lesson.changes)
+    assert set(stated) <= {"levers", "parameters", "drivers"}, lesson.id
+    levers = stated.get("levers", {})
+    for name, value in base.levers.model_dump().items():
+        assert getattr(scenario.levers, name) == levers.get(name, value), (lesson.id, name)
+    params = stated.get("parameters", {})
+    ours = scenario.parameters.model_dump()
+    for name, value in base.parameters.model_dump().items():
+        assert ours[name] == params.get(name, value), (lesson.id, name)
+    drivers = stated.get("drivers", {})
+    for name, series in base.raw_drivers:
+        knots = [(k.date, k.value) for k in getattr(scenario.raw_drivers, name).knots]
+        want = [(k.date, k.value) for k in series.knots]
+        if name in drivers:
+            want = [(dt.date.fromisoformat(k["date"]), k["value"]) for k in drivers[name]]
+        assert knots == want, (lesson.id, name)
+    assert scenario.settings == base.settings
+    changed = scenario.content_hash() != base.content_hash()
+    assert changed == bool(stated), lesson.id  # a stated change is a change
 
 
 def test_border_closure_cuts_both_ways():

@@ -92,21 +92,55 @@ def test_every_parameter_is_in_the_equations():
         assert name in equations, f"parameter {name} missing from the equations"
 
 
+README_CHECK = """
+import json as _json
+import numpy as _np
+_single = result.stock("in_theatre")
+_lower = ffsim.simulate(changed).stock("in_theatre")
+print(_json.dumps({
+    "months": len(result.stock("in_theatre", "tunisia")),
+    "non_negative": bool((result.stock("in_theatre", "tunisia") >= 0).all()),
+    "tidy_columns": list(result.tidy().columns),
+    "departures_sum": float(result.flow("departures").sum()),
+    "set_out": float(result.stock("cumulative_departures")[-1]
+                     - result.initial("cumulative_departures")),
+    "changed_direction": float(_np.sign(_lower.max() - _single.max())),
+    "rate_direction": float(_np.sign(0.02 - ffsim.baseline_parameters().departure_rate)),
+    "shape": list(outputs.stock("in_theatre").shape),
+    "members_are_the_single_run": bool(_np.allclose(outputs.stock("in_theatre"), _single)),
+    "france_returned": bool(_np.allclose(
+        outputs.stock("returned", "france"), result.stock("returned", "france"))),
+}))
+"""
+
+
 def test_the_readmes_python_examples_run():
     """Every ```python block of the README runs as written (the project's own text, run in a
-    separate interpreter), and the ensemble example stores what it says.
+    separate interpreter), and the example computes what its comments say: monthly values, the
+    tidy table, a changed parameter moving the run, and an ensemble of identical members that
+    stores each member's copy of the single run.
     """
+    import json
     import subprocess
     import sys
 
     readme = (ROOT / "README.md").read_text("utf-8")
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
     assert blocks, "the README has no Python example"
+    checked = 0
     for block in blocks:
-        check = "\nprint(outputs.stock('in_theatre').shape)" if "simulate_outputs" in block else ""
+        check = README_CHECK if "simulate_outputs" in block else ""
         proc = subprocess.run(
             [sys.executable, "-c", block + check], capture_output=True, text=True, cwd=ROOT
         )
         assert proc.returncode == 0, proc.stderr
         if check:
-            assert proc.stdout.strip() == "(10000, 84)"
+            checked += 1
+            facts = json.loads(proc.stdout.strip().splitlines()[-1])
+            assert facts["months"] == 84 and facts["non_negative"]
+            assert facts["tidy_columns"] == ["date", "region", "variable", "value"]
+            assert facts["departures_sum"] == pytest.approx(facts["set_out"], rel=1e-9)
+            assert facts["changed_direction"] == facts["rate_direction"] != 0
+            assert facts["shape"] == [10_000, 84]  # the comment's "(10,000, 84)"
+            assert facts["members_are_the_single_run"] and facts["france_returned"]
+    assert checked == 1

@@ -208,7 +208,7 @@ def test_the_process_entry_tunes_the_collector_and_exits_with_the_code(monkeypat
     assert capsys.readouterr().err.startswith("ffsim: error: --draws x")
 
 
-def test_the_readme_scenario_example_is_valid_and_runs(tmp_path):
+def test_the_readme_scenario_example_is_valid_and_runs(tmp_path, default_csv):
     import re
     from pathlib import Path
 
@@ -219,7 +219,27 @@ def test_the_readme_scenario_example_is_valid_and_runs(tmp_path):
     path.write_text(example.group(1))
     out = tmp_path / "example.csv"
     assert main(["run", str(path), "--out", str(out)]) == 0
-    assert out.stat().st_size > 0
+    table = pd.read_csv(out)
+    assert list(table.columns) == ["date", "region", "variable", "value"]
+    # The numbers are the library's run of the scenario the example describes.
+    from ffsim.core.simulate import simulate
+    from ffsim.scenarios.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    assert scenario.parameters.combat_mortality == 0.012
+    assert scenario.parameters.radicalisation_rate.france == 30.0
+    expected = simulate(scenario.parameters, scenario.drivers, scenario.settings).tidy()
+    expected["date"] = expected["date"].astype(str)
+    pd.testing.assert_frame_equal(table, expected, check_exact=False, rtol=1e-7, atol=1e-5)
+
+    # ... and what its name says: a border closed earlier and more prevention at home mean fewer
+    # arrivals and more people stopped than in the run of the reported drivers.
+    def at_end(frame: pd.DataFrame, variable: str) -> float:
+        rows = frame[(frame["region"] == "total") & (frame["variable"] == variable)]
+        return float(rows.sort_values("date")["value"].iloc[-1])
+
+    assert at_end(table, "cumulative_arrivals") < at_end(default_csv, "cumulative_arrivals")
+    assert at_end(table, "intercepted") > at_end(default_csv, "intercepted")
 
 
 def test_run_out_writes_a_sidecar_that_says_where_the_numbers_came_from(tmp_path, capsys):

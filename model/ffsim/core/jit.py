@@ -16,7 +16,9 @@ from typing import Any
 
 import numba
 
-KERNEL_SOURCES = ("layout.py", "rhs.py", "integrate.py", "euler.py", "jit.py")
+KERNEL_SOURCES = ("structure.py", "layout.py", "rhs.py", "integrate.py", "euler.py", "jit.py")
+"""Files whose text the compiled kernels depend on (the layout's positions derive from the
+structure's order of stocks)."""
 
 
 def kernel_hash() -> str:

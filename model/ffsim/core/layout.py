@@ -16,25 +16,18 @@ from __future__ import annotations
 
 from numba.extending import register_jitable
 
-# Per-region stocks (persons). The first seven are the people ledger; the last three are
-# accumulators of flows, kept as stocks so that monthly flows are exact differences. The last one,
-# cumulative radicalisation, has a constant inflow (the region's radicalisation rate), so it is
-# closed-form, ``radicalisation_rate x months since the start``: it is computed on output
-# (``ffsim.core.results``) and not held in the state vector, whose regional blocks hold the first
-# ``N_REGIONAL_STOCKS`` names.
-REGIONAL_STOCK_NAMES: tuple[str, ...] = (
-    "pool",  # would-be recruits (sympathiser pool)
-    "in_transit",
-    "in_theatre",
-    "returned",
-    "killed",
-    "moved_on",
-    "intercepted",
-    "cumulative_departures",
-    "cumulative_arrivals",
-    "cumulative_radicalisation",
+from ffsim.core import structure
+
+# Per-region stocks (persons), named in ``ffsim.core.structure``. The first seven are the people
+# ledger; the last three are accumulators of flows, kept as stocks so that monthly flows are exact
+# differences. The last one, cumulative radicalisation, has a constant inflow (the region's
+# radicalisation rate), so it is closed-form, ``radicalisation_rate x months since the start``: it
+# is computed on output (``ffsim.core.results``) and not held in the state vector, whose regional
+# blocks hold the first ``N_REGIONAL_STOCKS`` names.
+REGIONAL_STOCK_NAMES: tuple[str, ...] = structure.stock_names(regional=True)
+CLOSED_FORM_STOCK_NAMES: tuple[str, ...] = tuple(
+    name for name in REGIONAL_STOCK_NAMES if structure.STOCKS[name].closed_form
 )
-CLOSED_FORM_STOCK_NAMES: tuple[str, ...] = ("cumulative_radicalisation",)
 """Regional stocks computed in closed form on output, never integrated (the last names)."""
 N_REGIONAL_STOCKS = len(REGIONAL_STOCK_NAMES) - len(CLOSED_FORM_STOCK_NAMES)
 """Regional stocks held in the state vector, per region (the integrated ones)."""
@@ -52,8 +45,8 @@ CUM_RADICALISATION = REGIONAL_STOCK_NAMES.index("cumulative_radicalisation")
 
 # Global stocks, after the regional block: perceived territory (index, the information delay
 # of the territory driver), local (Syrian and Iraqi) fighters and local fighters killed
-# (persons).
-GLOBAL_STOCK_NAMES: tuple[str, ...] = ("perceived_territory", "local_in_theatre", "local_killed")
+# (persons), named in ``ffsim.core.structure``.
+GLOBAL_STOCK_NAMES: tuple[str, ...] = structure.stock_names(regional=False)
 N_GLOBAL_STOCKS = len(GLOBAL_STOCK_NAMES)
 PERCEIVED_TERRITORY = GLOBAL_STOCK_NAMES.index("perceived_territory")
 LOCAL_IN_THEATRE = GLOBAL_STOCK_NAMES.index("local_in_theatre")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ffsim.core import layout
+from ffsim.core import layout, structure
 from ffsim.core.variables import VARIABLES, names
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: it costs a start of ``ffsim``
@@ -27,15 +27,9 @@ FLOWS: dict[str, int] = {
 THEATRE_STOCKS: tuple[str, ...] = names("stock", regional=False)
 """Stocks that belong to the theatre, not to a source region (region ``total`` only)."""
 
-LEDGER: tuple[str, ...] = (
-    "in_transit",
-    "in_theatre",
-    "returned",
-    "killed",
-    "moved_on",
-    "intercepted",
-)
-"""Stocks whose sum equals ``cumulative_departures``: where everyone who set out is now."""
+LEDGER: tuple[str, ...] = structure.PEOPLE_LEDGER
+"""Stocks whose sum equals ``cumulative_departures``: where everyone who set out is now (the
+stocks downstream of the pool, ``ffsim.core.structure.PEOPLE_LEDGER``)."""
 
 
 def closed_form(rates: np.ndarray, n_boundaries: int) -> np.ndarray:

@@ -4,7 +4,10 @@ Each entry gives the variable's kind, a short label (column headers, lists, the 
 a title (charts), and its unit. Everything that names a variable to a user derives from this
 table: the stocks and flows a :class:`ffsim.core.results.Result` reports and their order in the
 tidy table, the summary of ``ffsim run``, the outcomes of ``ffsim compare``, and the app's
-charts and headline numbers.
+charts and headline numbers. The stocks of the model, with their labels and titles, come from
+the table of its structure (``ffsim.core.structure``); the flows here are what results report:
+each the monthly change of one stock, which may gather several flows of the structure
+(``interceptions``: prevented at home and stopped at the border).
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ffsim.core import structure
+
 Kind = Literal["stock", "flow", "outcome"]
 
-PERSONS = "persons"
-PERSONS_PER_MONTH = "persons/month"
+PERSONS = structure.PERSONS
+PERSONS_PER_MONTH = structure.PERSONS_PER_MONTH
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,7 @@ class Variable:
         Whether it is reported for each source region (else for the theatre: the region
         ``total`` only).
     accumulates
-        For a flow: the regional stock in ``ffsim.core.layout`` whose monthly change it is.
+        For a flow: the regional stock of ``ffsim.core.structure`` whose monthly change it is.
     """
 
     name: str
@@ -56,8 +61,13 @@ class Variable:
         return self.label[:1].upper() + self.label[1:]
 
 
-def _stock(name: str, label: str, title: str, regional: bool = True) -> Variable:
-    return Variable(name, "stock", label, title, PERSONS, regional)
+def _stocks(regional: bool) -> tuple[Variable, ...]:
+    """The reported stocks of the structure, regional or of the theatre, in its order."""
+    return tuple(
+        Variable(s.name, "stock", s.label, s.title, s.unit, s.regional)
+        for s in structure.STOCKS.values()
+        if s.reported and s.regional == regional
+    )
 
 
 def _flow(name: str, label: str, title: str, accumulates: str) -> Variable:
@@ -68,19 +78,7 @@ VARIABLES: dict[str, Variable] = {
     v.name: v
     for v in (
         # Per-region stocks, in the order of the tidy table.
-        _stock("pool", "pool", "Would-be recruits (the pool)"),
-        _stock("in_transit", "in transit", "In transit to Syria or Iraq"),
-        _stock("in_theatre", "in theatre", "Foreign fighters in theatre"),
-        _stock("returned", "returned", "Returned (cumulative)"),
-        _stock("killed", "killed", "Killed (cumulative)"),
-        _stock("moved_on", "moved on", "Moved on to other theatres (cumulative)"),
-        _stock("intercepted", "intercepted", "Intercepted or prevented (cumulative)"),
-        _stock("cumulative_departures", "set out", "Everyone who has set out (cumulative)"),
-        _stock(
-            "cumulative_arrivals",
-            "arrived in Syria or Iraq",
-            "Everyone who has arrived (cumulative)",
-        ),
+        *_stocks(regional=True),
         # Per-region flows.
         _flow(
             "radicalisation",
@@ -100,22 +98,14 @@ VARIABLES: dict[str, Variable] = {
         _flow("returns", "returns", "Returns per month", "returned"),
         _flow("onward_moves", "onward moves", "Onward moves per month", "moved_on"),
         # Theatre stocks (all regions together).
-        _stock(
-            "local_in_theatre",
-            "local fighters in theatre",
-            "Local (Syrian and Iraqi) fighters in theatre",
-            regional=False,
-        ),
-        _stock(
-            "local_killed",
-            "local fighters killed",
-            "Local fighters killed (cumulative)",
-            regional=False,
-        ),
-        _stock(
+        *_stocks(regional=False),
+        # Not a stock of the structure: the sum of two of them.
+        Variable(
             "killed_all_fighters",
+            "stock",
             "all fighters killed",
             "All fighters killed, foreign and local (cumulative)",
+            PERSONS,
             regional=False,
         ),
         # Outcomes of a run.

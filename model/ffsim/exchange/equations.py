@@ -2,10 +2,10 @@
 
 This is the right-hand side of ``ffsim.core.rhs`` (and of ``docs/model.md``, "Equations")
 written as expressions (:mod:`ffsim.exchange.expressions`) that can be rendered as XMILE or
-evaluated. Which flow fills and drains which stock is not written here: it is read from the
-stock-and-flow diagram's single description (:data:`ffsim.teaching.diagram.STOCK_FLOW_LINKS`,
-each link naming its flow), plus the three counting stocks of :data:`COUNTERS`. Parameters and
-drivers are referred to by name; their values, units and documentation come from the schema
+evaluated. Only the expressions are written here: the stocks and flows, which flow fills and
+drains which stock, their units, documentation and whether they run per region are read from
+the table of the model's structure (:mod:`ffsim.core.structure`). Parameters and drivers are
+referred to by name; their values, units and documentation come from the schema
 (``ffsim.core.parameters``) and the driver series, in :mod:`ffsim.exchange.xmile`.
 
 Two tests hold it to the kernel: the evaluated derivatives equal ``rhs`` at random states, and
@@ -15,14 +15,13 @@ the XMILE export run by PySD equals ``ffsim.core.euler.simulate_euler``
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ffsim.core import layout
 from ffsim.core.drivers import LOSS_WINDOW
 from ffsim.core.rhs import NETWORK_FLOOR, PAY_REFERENCE_USD, SALIENCE_CLAMP
+from ffsim.core.structure import FLOWS, STOCKS
 from ffsim.core.variables import VARIABLES
 from ffsim.exchange.expressions import (
     Expr,
@@ -37,7 +36,6 @@ from ffsim.exchange.expressions import (
     sqrt,
     total,
 )
-from ffsim.teaching.diagram import STOCK_FLOW_LINKS, STOCK_FLOW_NODES
 
 Kind = Literal["stock", "flow", "aux"]
 
@@ -69,20 +67,9 @@ CONSTANTS: dict[str, tuple[float, str, str]] = {
 }
 """Constants of the kernel (name: value, unit, documentation), each read from its owner."""
 
-COUNTERS: dict[str, str] = {
-    "cumulative_departures": "departures",
-    "cumulative_arrivals": "arrivals",
-    "cumulative_radicalisation": "radicalisation",
-}
+COUNTERS: dict[str, str] = {s.name: s.counts for s in STOCKS.values() if s.counts}
 """Counting stocks (not drawn in the diagram) and the quantity each accumulates, through a flow
 named ``<quantity>_counted``: monthly flows are their differences, so they are exact."""
-
-STOCK_DOCS: dict[str, str] = {
-    "perceived_territory": "Territory held as perceived abroad: the territory driver seen "
-    "through a first-order information delay of perception_delay months (index, 1 = peak).",
-    "cumulative_radicalisation": "Everyone who has joined the region's pool (cumulative).",
-}
-"""Documentation of the stocks that the table of reported variables does not list."""
 
 
 @dataclass(frozen=True)
@@ -102,23 +89,6 @@ class Equation:
     regional: bool
     inflows: tuple[str, ...] = field(default=())
     outflows: tuple[str, ...] = field(default=())
-
-
-def _connections() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Inflows and outflows of every stock: from the diagram's links, and the counters."""
-    stocks = {n.id for n in STOCK_FLOW_NODES if n.shape == "stock"}
-    inflows: dict[str, list[str]] = defaultdict(list)
-    outflows: dict[str, list[str]] = defaultdict(list)
-    for link in STOCK_FLOW_LINKS:
-        if not link.flow:
-            continue
-        if link.source in stocks:
-            outflows[link.source].append(link.flow)
-        if link.target in stocks:
-            inflows[link.target].append(link.flow)
-    for stock, quantity in COUNTERS.items():
-        inflows[stock].append(f"{quantity}_counted")
-    return inflows, outflows
 
 
 def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
@@ -319,55 +289,25 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
             True,
         ),
     ]
-    flows: list[tuple[str, Expr, str, bool]] = [
-        ("radicalisation", r("radicalisation_rate"), "Joining the pool.", True),
-        ("disengagement", r("pool_exit_rate") * pool, "Leaving the pool without travel.", True),
-        ("prevented_at_home", r("prevention") * r("departures"), "Stopped at home.", True),
-        (
-            "entering_transit",
-            r("departures") - r("prevented_at_home"),
-            "Departures not prevented at home.",
-            True,
-        ),
-        (
-            "arrivals",
-            (1.0 - r("border_closure")) * r("transit_exit") * transit,
-            "Crossing into Syria or Iraq.",
-            True,
-        ),
-        (
-            "stopped_at_border",
-            r("border_closure") * r("transit_exit") * transit,
-            "Stopped at the Turkish border.",
-            True,
-        ),
-        ("deaths", r("foreign_death_hazard") * theatre, "Foreign fighters killed.", True),
-        (
-            "returns",
-            r("return_hazard") * r("return_propensity") * theatre,
-            "Returning home.",
-            True,
-        ),
-        ("onward_moves", r("onward_hazard") * theatre, "Moving on to other theatres.", True),
-        *(
-            (f"{q}_counted", r(q), f"{q} again, counted into {stock}.", True)
-            for stock, q in COUNTERS.items()
-        ),
-        (
-            "perception_adjustment",
-            (r("territory") - r("perceived_territory")) / r("perception_delay"),
-            "Change of perceived territory (index/month; either sign).",
-            False,
-        ),
-        (
-            "local_joining",
-            r("local_recruitment") * r("territory"),
-            "Local recruitment, proportional to territory held.",
-            False,
-        ),
-        ("local_deaths", r("combat_hazard") * local, "Local fighters killed.", False),
-        ("local_exits", r("local_exit_rate") * local, "Local fighters leaving.", False),
-    ]
+    # The flows' equations, each after what it uses; the rest of each flow is in the structure.
+    flows: dict[str, Expr] = {
+        "radicalisation": r("radicalisation_rate"),
+        "disengagement": r("pool_exit_rate") * pool,
+        "prevented_at_home": r("prevention") * r("departures"),
+        "entering_transit": r("departures") - r("prevented_at_home"),
+        "arrivals": (1.0 - r("border_closure")) * r("transit_exit") * transit,
+        "stopped_at_border": r("border_closure") * r("transit_exit") * transit,
+        "deaths": r("foreign_death_hazard") * theatre,
+        "returns": r("return_hazard") * r("return_propensity") * theatre,
+        "onward_moves": r("onward_hazard") * theatre,
+        **{f"{q}_counted": r(q) for q in COUNTERS.values()},
+        "perception_adjustment": (r("territory") - r("perceived_territory"))
+        / r("perception_delay"),
+        "local_joining": r("local_recruitment") * r("territory"),
+        "local_deaths": r("combat_hazard") * local,
+        "local_exits": r("local_exit_rate") * local,
+    }
+    assert flows.keys() == FLOWS.keys(), "every flow of the structure has one equation"
     seeded = r("initial_in_theatre") * r("initial_share")
     initial: dict[str, Expr] = {
         "pool": r("radicalisation_rate") / r("pool_exit_rate"),
@@ -377,26 +317,24 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
         "perceived_territory": r("territory"),
         "local_in_theatre": r("local_initial"),
     }
-    inflows, outflows = _connections()
     out = [
         Equation(name, "aux", expr, units, doc, regional)
         for name, expr, units, doc, regional in auxes
     ]
-    for name, expr, doc, regional in flows:
-        units = "index/month" if name == "perception_adjustment" else flow_units
-        out.append(Equation(name, "flow", expr, units, doc, regional))
-    for name in (*layout.REGIONAL_STOCK_NAMES, *layout.GLOBAL_STOCK_NAMES):
-        variable = VARIABLES.get(name)
+    for name, expr in flows.items():
+        flow = FLOWS[name]
+        out.append(Equation(name, "flow", expr, flow.unit, flow.doc, flow.regional))
+    for stock in STOCKS.values():
         out.append(
             Equation(
-                name,
+                stock.name,
                 "stock",
-                initial.get(name, Num(0.0)),
-                "index" if name == "perceived_territory" else persons,
-                variable.title if variable else STOCK_DOCS[name],
-                name in layout.REGIONAL_STOCK_NAMES,
-                tuple(inflows[name]),
-                tuple(outflows[name]),
+                initial.get(stock.name, Num(0.0)),
+                stock.unit,
+                stock.documentation,
+                stock.regional,
+                stock.inflows,
+                stock.outflows,
             )
         )
     return tuple(out)

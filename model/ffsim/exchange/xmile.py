@@ -1,8 +1,8 @@
 """The model as XMILE 1.0 (OASIS), for Stella, Vensim, PySD and other system-dynamics tools.
 
 Generated, never kept by hand, from three sources: the equations (:mod:`ffsim.exchange.equations`,
-whose stock-to-flow connections come from the diagram's description,
-:mod:`ffsim.teaching.diagram`), the parameter schema (``PARAMETER_SPECS``: value, unit,
+whose stocks, flows and stock-to-flow connections come from the table of the model's structure,
+:mod:`ffsim.core.structure`), the parameter schema (``PARAMETER_SPECS``: value, unit,
 meaning, source and range of every parameter) and the driver series (every knot, with its
 source). The file holds one parameter set and one set of drivers: the calibrated baseline or a
 scenario's.

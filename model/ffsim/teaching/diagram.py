@@ -1,9 +1,10 @@
 """The single description of the model's diagrams, and the Mermaid text generated from it.
 
-docs/model.md, the app's Model page and the Learn page's lessons all draw from here; a test
-fails when a stock or flow of the model is missing. Elements can be highlighted: stocks or
-variables by id, flows and causal links by the id of the node they leave and enter, loops by
-their id.
+docs/model.md, the app's Model page and the Learn page's lessons all draw from here. The
+stock-and-flow diagram draws the model's structure (``ffsim.core.structure``): its stocks and
+flows come from there, and only how they are drawn (clouds, notes) is written here. Elements
+can be highlighted: stocks or variables by id, flows and causal links by the id of the node
+they leave and enter, loops by their id.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from ffsim.core.structure import FLOWS, OUTSIDE, PERSONS_PER_MONTH, STOCKS, Flow
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,8 @@ class Node:
 class Link:
     """An arrow between two nodes: a flow (solid) or an influence (dashed).
 
-    ``flow`` names the flow of the stock-and-flow diagram that the arrow draws, as the model's
-    equations (:mod:`ffsim.exchange.equations`) and its XMILE export name it.
+    ``flow`` names the flow of the model's structure (``ffsim.core.structure.FLOWS``) that the
+    arrow draws, as its equations and its XMILE export name it.
     """
 
     source: str
@@ -37,50 +40,52 @@ class Link:
     flow: str = ""
 
 
-STOCK_FLOW_NODES: tuple[Node, ...] = (
-    Node("radicalisation_source", "radicalisation", "cloud"),
-    Node("pool", "pool<br>(would-be recruits)"),
-    Node("left_pool", "leave the pool", "cloud"),
-    Node("in_transit", "in_transit"),
-    Node("intercepted", "intercepted"),
-    Node("in_theatre", "in_theatre"),
-    Node("killed", "killed"),
-    Node("returned", "returned"),
-    Node("moved_on", "moved_on"),
-    Node("local_source", "local recruitment", "cloud"),
-    Node("local_in_theatre", "local_in_theatre<br>(theatre, all regions)"),
-    Node("local_killed", "local_killed"),
-    Node("local_left", "leave the ranks", "cloud"),
-    Node("territory_driver", "territory driver", "cloud"),
-    Node("perceived_territory", "perceived_territory"),
-)
+CLOUDS: dict[str, Node] = {
+    "radicalisation": Node("radicalisation_source", "radicalisation", "cloud"),
+    "disengagement": Node("left_pool", "leave the pool", "cloud"),
+    "local_joining": Node("local_source", "local recruitment", "cloud"),
+    "local_exits": Node("local_left", "leave the ranks", "cloud"),
+    "perception_adjustment": Node("territory_driver", "territory driver", "cloud"),
+}
+"""How the outside end of each drawn flow that has one is drawn, by the flow's name."""
 
-STOCK_FLOW_LINKS: tuple[Link, ...] = (
-    Link("radicalisation_source", "pool", "radicalisation", flow="radicalisation"),
-    Link("pool", "left_pool", "disengagement", flow="disengagement"),
-    Link("pool", "in_transit", "departures x (1 - prevention)", flow="entering_transit"),
-    Link(
-        "pool",
-        "intercepted",
-        "departures x prevention<br>(prevented_at_home)",
-        flow="prevented_at_home",
-    ),
-    Link("in_transit", "in_theatre", "arrivals", flow="arrivals"),
-    Link("in_transit", "intercepted", "stopped_at_border", flow="stopped_at_border"),
-    Link("in_theatre", "killed", "deaths", flow="deaths"),
-    Link("in_theatre", "returned", "returns", flow="returns"),
-    Link("in_theatre", "moved_on", "onward_moves", flow="onward_moves"),
-    Link("local_source", "local_in_theatre", "local recruitment", flow="local_joining"),
-    Link("local_in_theatre", "local_killed", "local deaths", flow="local_deaths"),
-    Link("local_in_theatre", "local_left", "local exits", flow="local_exits"),
-    Link(
-        "territory_driver",
-        "perceived_territory",
-        "information delay",
-        dashed=True,
-        flow="perception_adjustment",
-    ),
+NOTES: dict[str, str] = {
+    "pool": "would-be recruits",
+    "local_in_theatre": "theatre, all regions",
+}
+"""Words written under a stock's name on the stock-and-flow diagram."""
+
+DRAWN_FLOWS: tuple[Flow, ...] = tuple(
+    f for f in FLOWS.values() if not any(STOCKS[end].counts for end in f.ends)
 )
+"""The flows of the structure that the diagram draws, in its order: all but the counting ones
+(the counting stocks are not drawn)."""
+
+
+def _end(flow: Flow, end: str) -> Node:
+    """The node of one end of a drawn flow: its stock, or its cloud."""
+    if end == OUTSIDE:
+        return CLOUDS[flow.name]
+    note = NOTES.get(end)
+    return Node(end, f"{end}<br>({note})" if note else end)
+
+
+STOCK_FLOW_LINKS: tuple[Link, ...] = tuple(
+    Link(
+        _end(f, f.source).id,
+        _end(f, f.destination).id,
+        f.label.replace("\n", "<br>"),
+        dashed=f.unit != PERSONS_PER_MONTH,  # an information delay moves no one
+        flow=f.name,
+    )
+    for f in DRAWN_FLOWS
+)
+"""Every drawn flow as an arrow, from :data:`ffsim.core.structure.FLOWS`."""
+
+STOCK_FLOW_NODES: tuple[Node, ...] = tuple(
+    dict.fromkeys(_end(f, end) for f in DRAWN_FLOWS for end in (f.source, f.destination))
+)
+"""The stocks and clouds of the drawn flows, in the order their arrows first reach them."""
 
 LOOP_NODES: tuple[Node, ...] = (
     Node("territory", "territory held (driver)", "variable"),

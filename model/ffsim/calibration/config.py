@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import tomllib
 import types
@@ -48,6 +49,12 @@ class FreeParameter(BaseModel):
     median: float | None = Field(None, gt=0.0, allow_inf_nan=False, strict=True)
     sigma_log: float | None = Field(None, gt=0.0, allow_inf_nan=False, strict=True)
     source: str = ""
+    evidence_published: dt.date | None = Field(
+        None,
+        description="Publication date of the latest evidence the prior's centre and spread rest "
+        "on; none for a weakly informative prior. A calibration as of an earlier date uses "
+        "the weakly informative prior instead (:meth:`as_of`).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> FreeParameter:
@@ -82,7 +89,62 @@ class FreeParameter(BaseModel):
             )
         if needs and not self.source.strip():
             raise ValueError(f"{self.name}: an informative prior must name its source")
+        if self.evidence_published is not None and not needs:
+            raise ValueError(f"{self.name}: a flat prior rests on no evidence; drop the date")
+        if needs and self.evidence_published is None and not self.is_weakly_informative():
+            raise ValueError(
+                f"{self.name}: an informative prior that is not the weakly informative rule "
+                "needs evidence_published, the date its evidence was published"
+            )
         return self
+
+    def is_weakly_informative(self) -> bool:
+        """Whether this prior is the weakly informative rule's, to the config's 3 digits."""
+        weak = self.weakly_informative()
+        return weak.prior == self.prior and all(
+            math.isclose(getattr(self, k), getattr(weak, k), rel_tol=2e-3)
+            for k in ("mean", "sd", "median", "sigma_log")
+            if getattr(weak, k) is not None
+        )
+
+    def weakly_informative(self) -> FreeParameter:
+        """The weakly informative prior on the same bounds (the rule of calibration/config.toml's
+        header): normal centred in ``[lower, upper]`` with sd a quarter of the range, or, for a
+        log-scaled prior, lognormal at the geometric centre with sigma_log a quarter of the
+        log range; rounded as the config writes them (4 significant digits).
+        """
+        if self.log_scaled:
+            median = float(f"{math.sqrt(self.lower * self.upper):.4g}")
+            sigma = float(f"{math.log(self.upper / self.lower) / 4:.4g}")
+            centre = {"median": median, "sigma_log": sigma, "mean": None, "sd": None}
+            prior = "lognormal"
+        else:
+            mean = float(f"{(self.lower + self.upper) / 2:.4g}")
+            sd = float(f"{(self.upper - self.lower) / 4:.4g}")
+            centre = {"mean": mean, "sd": sd, "median": None, "sigma_log": None}
+            prior = "normal"
+        return self.model_copy(
+            update={
+                "prior": prior,
+                **centre,
+                "source": "weakly informative (no evidence of the time sizes it)",
+                "evidence_published": None,
+            }
+        )
+
+    def as_of(self, date: dt.date) -> FreeParameter:
+        """The prior of a calibration as of ``date``: this one when its evidence had been
+        published by then (or it rests on none), else the weakly informative prior.
+        """
+        if self.evidence_published is None or self.evidence_published <= date:
+            return self
+        weak = self.weakly_informative()
+        return weak.model_copy(
+            update={
+                "source": f"weakly informative: the evidence of the informative prior was "
+                f"published on {self.evidence_published.isoformat()}, after {date.isoformat()}"
+            }
+        )
 
     @property
     def log_scaled(self) -> bool:
@@ -190,6 +252,12 @@ class CalibrationConfig(BaseModel):
     def names(self) -> tuple[str, ...]:
         """The free parameters' names, in order (dotted for a region: ``rate.france``)."""
         return tuple(f.name for f in self.free)
+
+    def as_of(self, date: dt.date) -> CalibrationConfig:
+        """The set-up of a calibration as of ``date``: every prior whose evidence was published
+        after ``date`` replaced by the weakly informative prior (:meth:`FreeParameter.as_of`).
+        """
+        return self.model_copy(update={"free": tuple(f.as_of(date) for f in self.free)})
 
 
 SCENARIO_KEYS = ("motivation", "base", "levers", "parameters", "drivers", "settings")

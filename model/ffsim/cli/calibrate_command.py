@@ -81,7 +81,9 @@ def run_calibration(
         Use only the fitted figures published on or before this date (a vintage,
         :mod:`ffsim.calibration.vintages`); ``None`` for all of them. The artifact records the
         vintage's data date (the latest such figure's) as ``as_of``: dates with the same figures
-        give the same problem and the same artifact.
+        give the same problem and the same artifact. An informative prior whose evidence was
+        published after that date gives way to the weakly informative prior
+        (:meth:`~ffsim.calibration.config.CalibrationConfig.as_of`).
     """
     start = time.perf_counter()
     say = TimedProgress(progress) if progress is not None else None
@@ -91,6 +93,7 @@ def run_calibration(
     everything = load_observations(data_path)
     as_of = data_date(everything, as_of)
     observations = rows_as_of(everything, as_of)
+    config = config.as_of(as_of)  # informative priors only on evidence published by then
     seed = config.seed if seed is None else seed
     if say is not None:
         say(

@@ -33,6 +33,7 @@ from ffsim.scenarios.levers import LEVER_SPECS
 from ffsim.scenarios.scenario import (
     MAX_SCENARIO_BYTES,
     SCENARIO_DIR,
+    Scenario,
     apply_changes,
     baseline_scenario,
     check_scenario_file,
@@ -517,6 +518,36 @@ def _clean(problems: list[str]) -> None:
     assert not any("Traceback" in p for p in problems)
 
 
+SCALAR_PARAMETERS = {s.name for s in PARAMETER_SPECS if not s.regional}
+
+
+def _sound(scenario: Scenario, tables: dict[str, dict[str, Any]] | None = None) -> None:
+    """A scenario that came back is a usable one: its content hash is a SHA-256, it writes a
+    file that reads back to the same content, every value lies within its stated bounds, and
+    the levers and parameters it was given (``tables``, when known) hold the given values.
+    """
+    assert isinstance(scenario, Scenario)
+    assert re.fullmatch(r"[0-9a-f]{64}", scenario.content_hash())
+    again = parse_scenario(scenario_to_toml(scenario))
+    assert again.content_hash() == scenario.content_hash()
+    for name, spec in LEVER_SPECS.items():
+        assert spec.lower <= getattr(scenario.levers, name) <= spec.upper, name
+    params = scenario.parameters.model_dump()
+    for spec in PARAMETER_SPECS:
+        values = params[spec.name].values() if spec.regional else [params[spec.name]]
+        assert all(spec.lower <= v <= spec.upper for v in values), spec.name
+    for name, series in scenario.drivers:
+        assert all(series.lower <= k.value <= series.upper for k in series.knots), name
+    assert scenario.settings.start < scenario.settings.end
+    if tables is None:
+        return
+    for name, value in tables.get("levers", {}).items():
+        assert getattr(scenario.levers, name) == value, name
+    for name, value in tables.get("parameters", {}).items():
+        if name in SCALAR_PARAMETERS:
+            assert params[name] == value, name
+
+
 @given(changes())
 def test_wrong_values_in_every_field_give_a_scenario_or_clean_problems(tables):
     lines = ['name = "x"']
@@ -526,10 +557,53 @@ def test_wrong_values_in_every_field_give_a_scenario_or_clean_problems(tables):
     scenario, problems = check_scenario_text("\n".join(lines) + "\n", "g.toml")
     if scenario is None:
         _clean(problems)
+    else:
+        _sound(scenario, tables)
     try:
-        apply_changes(baseline_scenario(), tables)
+        applied = apply_changes(baseline_scenario(), tables)
     except InputError as exc:
         _clean(str(exc).splitlines())
+    else:
+        _sound(applied, tables)
+
+
+@st.composite
+def valid_changes(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
+    """Levers and world assumptions set to values within their bounds."""
+    levers: dict[str, Any] = {}
+    for name in draw(st.lists(st.sampled_from(sorted(LEVER_SPECS)), max_size=4, unique=True)):
+        spec = LEVER_SPECS[name]
+        whole = spec.unit == "months"
+        value = (
+            st.integers(int(spec.lower), int(spec.upper))
+            if whole
+            else st.floats(spec.lower, spec.upper)
+        )
+        levers[name] = draw(value)
+    assumptions = sorted(s.name for s in PARAMETER_SPECS if s.category == "assumption")
+    parameters = {
+        name: draw(st.floats(SPECS[name].lower, SPECS[name].upper))
+        for name in draw(st.lists(st.sampled_from(assumptions), max_size=4, unique=True))
+        if name in SCALAR_PARAMETERS
+    }
+    return {k: v for k, v in {"levers": levers, "parameters": parameters}.items() if v}
+
+
+SPECS = {s.name: s for s in PARAMETER_SPECS}
+
+
+@given(valid_changes())
+def test_values_within_bounds_give_a_scenario_holding_them(tables):
+    lines = ['name = "x"']
+    for section, fields in tables.items():
+        lines.append(f"[{section}]")
+        lines += [f"{name} = {_toml_value(v)}" for name, v in fields.items()]
+    scenario, problems = check_scenario_text("\n".join(lines) + "\n", "v.toml")
+    assert scenario is not None, problems
+    _sound(scenario, tables)
+    applied = apply_changes(baseline_scenario(), tables)
+    _sound(applied, tables)
+    assert applied.content_hash() == scenario.content_hash()
 
 
 TOMLISH = st.text(alphabet=string.printable + "\ufeff\x00\x7féü[]{}=\"'#.\\", max_size=300)
@@ -540,6 +614,8 @@ def test_random_toml_ish_text_gives_a_scenario_or_clean_problems(text):
     scenario, problems = check_scenario_text(text, "r.toml")
     if scenario is None:
         _clean(problems)
+    else:
+        _sound(scenario)
 
 
 @given(
@@ -552,6 +628,8 @@ def test_random_nesting_gives_a_scenario_or_clean_problems(tokens):
     scenario, problems = check_scenario_text(text, "n.toml")
     if scenario is None:
         _clean(problems)
+    else:
+        _sound(scenario)
 
 
 @given(st.binary(max_size=400))
@@ -561,10 +639,20 @@ def test_random_bytes_from_a_file_or_an_upload_give_clean_problems(tmp_path_fact
     scenario, problems = check_scenario_file(path)
     if scenario is None:
         _clean(problems)
+    else:
+        _sound(scenario)
     try:
-        check_scenario_text(scenario_text_from_bytes(data, "up.toml"), "up.toml")
+        uploaded, said = check_scenario_text(scenario_text_from_bytes(data, "up.toml"), "up.toml")
     except InputError as exc:
         _clean([str(exc)])
+    else:
+        # the same bytes give the same verdict, whether read from a file or uploaded
+        assert (uploaded is None) == (scenario is None)
+        if uploaded is None:
+            _clean(said)
+        else:
+            _sound(uploaded)
+            assert uploaded.content_hash() == scenario.content_hash()
 
 
 @pytest.mark.parametrize("month", ["2012-0\u0661", "2012-0\uff11", "\u0662012-01", "2012-1\u00b2"])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -133,16 +136,85 @@ def test_a_bad_out_exits_2_naming_the_option(tmp_path, inputs, capsys, no_calibr
     _one_line_error(capsys, f"--out {path}: ", what)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
-def test_an_unwritable_directory_is_refused(tmp_path, inputs, capsys, no_calibration):
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [
+        ("effective", ctypes.c_uint32),
+        ("permitted", ctypes.c_uint32),
+        ("inheritable", ctypes.c_uint32),
+    ]
+
+
+def _drop_permission_override() -> None:
+    """Give up CAP_DAC_OVERRIDE (root's licence to ignore file permissions) in this process,
+    so that a directory's permission bits bind root as they bind any user (capset(2))."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (_CapData * 2)()
+    if libc.capget(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capget")
+    cap_dac_override = 1
+    data[0].effective &= ~(1 << cap_dac_override)
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset")
+
+
+def _in_a_child_bound_by_permissions(work) -> dict:
+    """Run ``work()`` in a forked child that has given up CAP_DAC_OVERRIDE; its result (a
+    JSON-able value) or its exception, as the parent sees it. The test process keeps its rights.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.close(read_end)
+            _drop_permission_override()
+            answer = {"result": work()}
+        except BaseException as exc:  # handed to the parent, which fails the test
+            answer = {"error": repr(exc)}
+        with os.fdopen(write_end, "w") as fh:
+            fh.write(json.dumps(answer))
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as fh:
+        text = fh.read()
+    os.waitpid(pid, 0)
+    return json.loads(text)
+
+
+def test_an_unwritable_directory_is_refused(tmp_path, inputs, no_calibration):
+    # Runs as root too (CI is root): the check runs in a child without CAP_DAC_OVERRIDE, so the
+    # directory's mode 0o500 binds it; the child first shows that it cannot write there itself.
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
+
+    def attempt() -> dict:
+        try:
+            (locked / "probe").write_text("x")
+            writable = True
+        except PermissionError:
+            writable = False
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = main(_args(inputs, **{"--out": str(locked / "x.json")}))
+        return {"writable": writable, "code": code, "err": err.getvalue()}
+
     try:
-        assert main(_args(inputs, **{"--out": str(locked / "x.json")})) == 2
+        answer = _in_a_child_bound_by_permissions(attempt)
     finally:
         locked.chmod(0o700)
-    _one_line_error(capsys, "--out ", "cannot write in directory")
+    assert "result" in answer, answer
+    result = answer["result"]
+    assert result["writable"] is False  # the directory really is closed to the check
+    assert result["code"] == 2
+    err = result["err"]
+    assert err.startswith("ffsim: error: --out ") and err.count("\n") == 1, err
+    assert f"cannot write in directory {locked}: Permission denied" in err
+    assert not (locked / "x.json").exists()
 
 
 def test_a_directory_where_nothing_can_be_written_is_refused(

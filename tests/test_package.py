@@ -3,6 +3,7 @@ user's own `model.py` cannot shadow, and the layers as docs/architecture.md draw
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -224,42 +225,90 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_installed_app_starts_and_serves(installed):
+APP_TEST = """
+import json
+from streamlit.testing.v1 import AppTest
+from ffsim.cli.app_command import app_script
+script = app_script()
+at = AppTest.from_file(str(script), default_timeout=120)
+at.run()
+print(json.dumps({
+    "script": str(script),
+    "exceptions": [e.message for e in at.exception],
+    "errors": [e.value for e in at.error],
+    "charts": len(at.get("plotly_chart")),
+    "captions": [c.value for c in at.sidebar.caption],
+}))
+"""
+"""The installed explorer's entry script (the one ``ffsim app`` hands to Streamlit), run once
+headless by the installed interpreter: what a first visitor's session runs."""
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return r.status, r.read()
+
+
+def test_installed_app_starts_and_serves(installed, tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.Popen(
-        [
-            str(installed["python"]),
-            "-m",
-            "ffsim",
-            "app",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-        ],
-        cwd=installed["cwd"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    env["FFSIM_DATA_DIR"] = str(tmp_path / "data")
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                str(installed["python"]),
+                "-m",
+                "ffsim",
+                "app",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+            ],
+            cwd=installed["cwd"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_stcore/health", timeout=2
-                ) as r:
-                    if r.status == 200:
-                        break
+                health = _get(f"{base}/_stcore/health")
+                break
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail("ffsim app did not answer within 90 s")
+            pytest.fail("ffsim app did not answer within 90 s: " + log.read_text()[-2000:])
+        assert health == (200, b"ok")
+        status, page = _get(f"{base}/")
+        assert status == 200
+        assert b"<title>Streamlit</title>" in page and b'<div id="root">' in page
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+    said = log.read_text()
+    assert "Traceback" not in said and "Error" not in said, said[-2000:]
+    assert f"{port}" in said  # the server said where it listens
+
+    # The page script itself, as the installed package ships it, run headless.
+    done = subprocess.run(
+        [str(installed["python"]), "-c", APP_TEST],
+        cwd=installed["cwd"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    ran = json.loads(done.stdout.strip().splitlines()[-1])
+    assert Path(ran["script"]).is_relative_to(installed["site"]), ran["script"]
+    assert ran["exceptions"] == [] and ran["errors"] == [], ran
+    assert ran["charts"] > 0  # the Explore page drew its charts
+    assert any("Calibrated baseline" in c for c in ran["captions"]), ran["captions"]
 
 
 def test_architecture_doc_names_every_module_and_nothing_else():

@@ -126,3 +126,16 @@ def test_a_model_matching_every_reading_exactly_scores_the_weights_that_sum_to_o
     one_off[0, 3] = 1.0  # the less probable reading of "a" missed
     expected = logsumexp([np.log(0.8), np.log(0.2) - 0.5])
     assert log_likelihood(one_off, UNEVEN[:1])[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_figure_outside_its_stated_range_says_so_even_within_one_sigma():
+    from ffsim.calibration.fit_count import beyond_stated
+
+    # "up to 31,000" met by 37,500 lies 21% above the bound; z may still be within one.
+    assert beyond_stated(37_500, 0, 31_000) == "above the stated bound by 21%"
+    assert beyond_stated(31_000, 0, 31_000) == ""
+    assert beyond_stated(35, 50, None) == "below the stated bound by 30%"
+    assert beyond_stated(40_000, 27_000, 30_000) == "above the stated range by 33%"
+    assert beyond_stated(20_000, 27_000, 30_000) == "below the stated range by 26%"
+    assert beyond_stated(28_000, 27_000, 30_000) == ""
+    assert beyond_stated(900, 1000, 1000) == ""  # a point figure has no stated range

@@ -91,12 +91,18 @@ class FreeParameter(BaseModel):
             raise ValueError(f"{self.name}: an informative prior must name its source")
         if self.evidence_published is not None and not needs:
             raise ValueError(f"{self.name}: a flat prior rests on no evidence; drop the date")
-        if needs and self.evidence_published is None and not self.is_weakly_informative():
-            raise ValueError(
-                f"{self.name}: an informative prior that is not the weakly informative rule "
-                "needs evidence_published, the date its evidence was published"
-            )
         return self
+
+    @property
+    def undated(self) -> bool:
+        """Whether this is an informative prior, other than the weakly informative rule's,
+        without the publication date of its evidence (a config file must give it).
+        """
+        return (
+            self.informative
+            and self.evidence_published is None
+            and not self.is_weakly_informative()
+        )
 
     def is_weakly_informative(self) -> bool:
         """Whether this prior is the weakly informative rule's, to the config's 3 digits."""
@@ -394,9 +400,19 @@ def load_config(path: Path = DEFAULT_CONFIG, option: str = "") -> CalibrationCon
     if not_config:
         raise InputError(f"{where}: {not_config}")
     try:
-        return CalibrationConfig.model_validate(raw)
+        config = CalibrationConfig.model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors()
+    else:
+        undated = [
+            f"free #{i + 1} ({f.name}): an informative prior that is not the weakly informative "
+            "rule needs evidence_published, the date its evidence was published (YYYY-MM-DD)"
+            for i, f in enumerate(config.free)
+            if f.undated
+        ]
+        if undated:
+            raise InputError("\n".join(f"{where}: {p}" for p in undated))
+        return config
     # A list left short only because its entries failed is reported through those entries.
     problems = [
         _problem(err, raw)

@@ -75,3 +75,26 @@ def fit_count(z: np.ndarray, statements: tuple[Statement, ...]) -> FitCount:
     rows = counted_rows(z, statements)
     within = int(np.sum(np.abs(np.asarray(z, dtype=float)[list(rows)]) <= WITHIN))
     return FitCount(rows, within)
+
+
+def beyond_stated(model: float, low: float | None, high: float | None) -> str:
+    """Where the model lies against a reported range or bound, when outside it: ``"bound
+    exceeded by 21%"`` above an upper end, ``"below the lower end by 30%"`` under a lower one;
+    ``""`` inside it, or for a point figure (``low == high``). A figure outside its range can
+    still lie within one sigma: the fit table says both.
+
+    Parameters
+    ----------
+    model
+        The model's value of the figure.
+    low, high
+        The reported range as the artifact stores it: ``high`` is ``None`` for a lower bound and
+        ``low`` is 0 for an upper bound.
+    """
+    if low is not None and high is not None and low == high:
+        return ""
+    if high is not None and model > high:
+        return f"above the stated {'bound' if not low else 'range'} by {model / high - 1:.0%}"
+    if low and model < low:
+        return f"below the stated {'bound' if high is None else 'range'} by {1 - model / low:.0%}"
+    return ""

@@ -58,6 +58,8 @@ def outputs_read(obs: Observation) -> tuple[Output, ...]:
         return (Output("in_theatre", regions), Output("moved_on", regions))
     if m.startswith("arrivals_"):
         return (Output("cumulative_arrivals", regions),)
+    if m == "departures_per_month":
+        return (Output("cumulative_departures", regions),)
     if m == "in_theatre_fall_from_peak":
         return (Output("in_theatre", regions),)
     return (Output(m, regions),)
@@ -70,14 +72,27 @@ def value_at(trajectory: np.ndarray, t: float) -> np.ndarray:
     return (1.0 - w) * trajectory[..., k] + w * trajectory[..., k + 1]
 
 
-def _arrivals_between(result: Result | Outputs, regions: tuple[str, ...], a: dt.date, b: dt.date):  # noqa: ANN202
-    cum = regional_sum(result, layout.CUM_ARRIVALS, regions)
+def _between(  # noqa: ANN202
+    result: Result | Outputs, index: int, regions: tuple[str, ...], a: dt.date, b: dt.date
+):
+    cum = regional_sum(result, index, regions)
     ta, tb = time_at(result, a, end_of_day=False), time_at(result, b)
     return value_at(cum, tb) - value_at(cum, ta), tb - ta
 
 
+def _arrivals_between(result: Result | Outputs, regions: tuple[str, ...], a: dt.date, b: dt.date):  # noqa: ANN202
+    return _between(result, layout.CUM_ARRIVALS, regions, a, b)
+
+
 def measure(result: Result | Outputs, obs: Observation) -> np.ndarray:
-    """The model's value of the quantity that observation ``obs`` reports."""
+    """The model's value of the quantity that observation ``obs`` reports, times the share of
+    it the figure counts (``obs.counted_share``: the fighters among everyone who travelled).
+    """
+    value = _model_value(result, obs)
+    return value if obs.counted_share == 1.0 else value * obs.counted_share
+
+
+def _model_value(result: Result | Outputs, obs: Observation) -> np.ndarray:
     regions = obs.regions
     m = obs.measure
     if m in ("cumulative_arrivals", "cumulative_departures", "in_theatre", "returned", "killed"):
@@ -97,6 +112,9 @@ def measure(result: Result | Outputs, obs: Observation) -> np.ndarray:
         return _arrivals_between(result, regions, obs.ref_start, obs.ref_end)[0]
     if m == "arrivals_per_month":
         total, months = _arrivals_between(result, regions, obs.ref_start, obs.ref_end)
+        return total / months
+    if m == "departures_per_month":
+        total, months = _between(result, layout.CUM_DEPARTURES, regions, obs.ref_start, obs.ref_end)
         return total / months
     if m == "arrivals_ratio":
         assert obs.base_start is not None and obs.base_end is not None

@@ -30,6 +30,7 @@ Measure = Literal[
     "fighting_abroad",
     "arrivals_total",
     "arrivals_per_month",
+    "departures_per_month",
     "arrivals_peak_month",
     "arrivals_ratio",
     "killed_all_fighters_total",
@@ -38,6 +39,19 @@ Measure = Literal[
     "killed",
 ]
 Use = Literal["fit", "driver_input", "not_used", "validation"]
+Population = Literal["", "fighters", "travellers", "involved"]
+Stage = Literal["", "attempted", "departed", "arrived", "present", "killed", "returned", "driver"]
+Theatre = Literal["", "syria_iraq", "syria", "abroad", "unclear"]
+
+FIGHTERS_SHARE = 0.83
+"""Share of men among the people who travelled: ICCT (van Ginkel & Entenmann, eds., *The Foreign
+Fighters Phenomenon in the European Union*, April 2016): 17% of EU travellers were women. The
+model's stocks count everyone who travelled; a figure that counts fighters is set against the
+model's value times this share (``counted_share``). Minors are not counted apart there, so the
+share of adult men is lower still."""
+
+RATIO_MEASURES = frozenset({"arrivals_ratio"})
+"""Measures that are ratios of two counts of the same people: the share cancels."""
 
 DEFAULT_PATH = OBSERVATIONS_PATH
 """The articles' figures (``data/observations.csv``)."""
@@ -50,6 +64,13 @@ class Observation(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     source_file: str
+    locator_start: int | None = Field(
+        None, ge=0, description="Offset of the stating sentence's first character in the seed."
+    )
+    locator_end: int | None = Field(None, ge=0, description="Offset just after its last.")
+    locator_sha256: str = Field(
+        "", pattern=r"^([0-9a-f]{64})?$", description="SHA-256 of the sentence, UTF-8."
+    )
     outlet: str
     published: dt.date
     ref_start: dt.date
@@ -62,6 +83,17 @@ class Observation(BaseModel):
     high: float | None = Field(None, allow_inf_nan=False)
     form: Form
     groups: str
+    population: Population = ""
+    stage: Stage = ""
+    theatre: Theatre = ""
+    counted_share: float = Field(
+        1.0,
+        gt=0.0,
+        le=1.0,
+        allow_inf_nan=False,
+        description="Share of the model's quantity (everyone who travelled) that the figure "
+        "counts: 1, or FIGHTERS_SHARE for a count of fighters.",
+    )
     sigma_log: float | None = Field(None, gt=0.0, le=2.0, allow_inf_nan=False)
     use: Use
     base_start: dt.date | None = None
@@ -94,6 +126,14 @@ class Observation(BaseModel):
             raise ValueError("reading_of, reading and reading_weight go together (all or none)")
         if self.reading and self.use != "fit":
             raise ValueError("only fitted rows can be readings of a statement")
+        located = (self.locator_start, self.locator_end, self.locator_sha256)
+        if any(located) or self.locator_start == 0:
+            if self.locator_start is None or self.locator_end is None or not self.locator_sha256:
+                raise ValueError("locator_start, locator_end and locator_sha256 go together")
+            if self.locator_end <= self.locator_start:
+                raise ValueError("locator_end must be after locator_start")
+        if self.counted_share != 1.0 and self.measure in RATIO_MEASURES:
+            raise ValueError("a ratio's share cancels: counted_share must be 1")
         if self.use not in ("fit", "validation"):
             return self
         if self.measure is None or self.sigma_log is None:
@@ -215,8 +255,18 @@ def parse_observations(text: str, label: str = "observations.csv") -> tuple[Obse
     out, problems = [], []
     for line, raw in enumerate(rows, start=2):
         cleaned = {k: (v if v != "" else None) for k, v in raw.items()}
-        for key in ("conflicts_with", "reading_of", "reading"):
+        for key in (
+            "conflicts_with",
+            "reading_of",
+            "reading",
+            "population",
+            "stage",
+            "theatre",
+            "locator_sha256",
+        ):
             cleaned[key] = raw.get(key) or ""
+        if cleaned.get("counted_share") is None:
+            cleaned.pop("counted_share", None)  # 1: the figure counts what the model counts
         if None in raw:
             problems.append(f"{label} line {line}: more fields than the header has columns")
             continue

@@ -20,6 +20,7 @@ from ffsim.calibration.baseline import BASELINE_PATH
 from ffsim.calibration.calibrate import Calibrator
 from ffsim.calibration.check import check_artifact
 from ffsim.calibration.config import DEFAULT_CONFIG, load_config
+from ffsim.calibration.fit_count import beyond_stated
 from ffsim.calibration.observations import DEFAULT_PATH, data_hash, load_observations
 from ffsim.calibration.problem import Problem
 from ffsim.calibration.vintages import data_date, parse_as_of, rows_as_of, vintage_path
@@ -127,9 +128,10 @@ def fit_table(artifact: dict[str, Any]) -> str:
             reported = f"{_num(lo)}-{_num(hi)}"
         band = f"{_num(o['model_p05'])}-{_num(o['model_p95'])}"
         counted = "" if o.get("counted", True) else "  (not counted)"
+        outside = beyond_stated(o["model_value"], lo, hi)
         lines.append(
             f"{o['id']:<46}{reported:>17}{_num(o['model_value']):>10}{band:>20}{o['z']:>7.2f}  "
-            f"{'yes' if o['within'] else 'no'}{counted}"
+            f"{'yes' if o['within'] else 'no'}{f'; {outside}' if outside else ''}{counted}"
         )
     fit = artifact["fit"]
     lines.append(

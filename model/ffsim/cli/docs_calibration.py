@@ -5,6 +5,7 @@ the estimates and the tensions. Figures are in their ``measure``'s units (people
 
 from __future__ import annotations
 
+from ffsim.calibration.fit_count import beyond_stated
 from ffsim.cli.markdown import cell, number
 
 
@@ -53,6 +54,9 @@ def fit_table() -> str:
         )
         reading = f"{o['reading_of']}: {o['reading']}" if o["reading"] else "only"
         within = "yes" if o["within"] else "**no**"
+        outside = beyond_stated(o["model_value"], lo, hi)
+        if outside:
+            within += f"; {outside}"
         if not o["counted"]:
             within += " (not counted)"
         rows.append(

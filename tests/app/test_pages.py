@@ -255,7 +255,7 @@ def test_a_missing_or_corrupt_vintage_artifact_shows_an_error_naming_the_file(
     joined = " ".join(errors)
     assert "as-of-2015-09-27.json, is missing" in joined
     assert "as-of-2016-06-26.json: not a calibration artifact" in joined
-    assert "format = None" in joined  # the first thing wrong with it
+    assert "format: missing" in joined  # the first thing wrong with it
     skill = at.dataframe[-1].value  # the vintages whose artifacts are sound are still scored
     assert list(skill["vintage"]) == [
         "as of 2016-09-11",

@@ -210,7 +210,8 @@ def _corrupt_artifacts(where: Path) -> dict[str, Path]:
         "p95_nan": broken(set_(("parameters", first, "p95"), float("nan"))),
         "observation_not_object": broken(set_(("observations",), [1, 2])),
     }
-    for key in baseline.REQUIRED:
+    parts = ("best_fit_parameters", "posterior_sample", "parameters", "observations", "fit")
+    for key in (*parts, "config", "provenance"):  # the parts every command reads
         texts[f"no_{key}"] = broken(lambda a, key=key: a.pop(key))
         texts[f"{key}_wrong_type"] = broken(set_((key,), "text"))
     paths = {}

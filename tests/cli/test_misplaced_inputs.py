@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ffsim.calibration import baseline
-from ffsim.calibration.artifact_checks import check_metadata
+from ffsim.calibration.artifact_model import artifact_problem
 from ffsim.calibration.baseline import BASELINE_PATH, read_artifact
 from ffsim.calibration.config import (
     DEFAULT_CONFIG,
@@ -320,7 +320,7 @@ def test_a_damaged_record_of_the_fit_is_refused_naming_field_value_and_what_is_a
 @pytest.mark.parametrize("path", SHIPPED_ARTIFACTS, ids=lambda p: p.name)
 def test_every_shipped_artifact_passes_the_checks_on_read(path):
     artifact = read_artifact(path)
-    assert check_metadata(artifact, tuple(artifact["free_parameters"])) == ""
+    assert artifact_problem(artifact) == ""
 
 
 def test_check_refuses_an_unreadable_as_of_naming_out_before_the_calibration(tmp_path, monkeypatch):
@@ -482,8 +482,8 @@ def test_a_bad_artifact_is_refused_in_one_line_by_a_separate_process(tmp_path):
     )
 
 
-def test_metadata_checks_leave_a_valid_artifact_unchanged():
+def test_the_artifact_checks_leave_a_valid_artifact_unchanged():
     artifact = json.loads(BASELINE_PATH.read_text("utf-8"))
     before = copy.deepcopy(artifact)
-    assert check_metadata(artifact, tuple(artifact["free_parameters"])) == ""
+    assert artifact_problem(artifact) == ""
     assert artifact == before

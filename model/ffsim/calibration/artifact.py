@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ffsim import __version__
-from ffsim.calibration.artifact_checks import ARTIFACT_FORMAT
+from ffsim.calibration.artifact_model import ARTIFACT_FORMAT
 from ffsim.calibration.calibrate import Calibrator
 from ffsim.calibration.fit_count import fit_count
 from ffsim.calibration.likelihood import reading_probabilities

@@ -13,13 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ffsim.calibration.artifact_checks import (
-    ARTIFACT_FORMAT,
-    REQUIRED,
-    check_parts,
-    json_kind,
-    parse_json,
-)
+from ffsim.calibration.artifact_model import checked_artifact, parse_json
 from ffsim.core.errors import InputError
 from ffsim.core.files import MAX_ARTIFACT_BYTES, missing_target, read_input_text
 from ffsim.core.parameters import Parameters
@@ -43,14 +37,15 @@ def _where(path: Path, option: str) -> str:
 
 
 def read_artifact(path: Path | None = None, option: str = "") -> dict[str, Any]:
-    """Read and check a calibration artifact (the active one by default).
+    """Read and check a calibration artifact (the active one by default), as JSON gives it.
 
     Raises
     ------
     InputError
         In one line naming the file (and ``option`` when given): it is missing, not a small
-        regular text file, not JSON, not an object, lacks a part of :data:`REQUIRED`, or a part
-        the commands read is malformed (:func:`check_parts`).
+        regular text file, not JSON, or not a calibration artifact of this version's format
+        (:func:`ffsim.calibration.artifact_model.checked_artifact` names the field, the value
+        and what is needed).
     """
     path = active_artifact() if path is None else Path(path)
     where = _where(path, option)
@@ -64,27 +59,8 @@ def read_artifact(path: Path | None = None, option: str = "") -> dict[str, Any]:
         raise InputError(
             f"{where}: {what}; make one with `ffsim calibrate` (or give --artifact PATH)"
         )
-    artifact = parse_json(read_input_text(option or shown(path), path, MAX_ARTIFACT_BYTES), where)
-    if not isinstance(artifact, dict):
-        raise InputError(
-            f"{where}: not a calibration artifact (a JSON {json_kind(artifact)}, "
-            "an object was expected)"
-        )
-    if artifact.get("format") != ARTIFACT_FORMAT:
-        stated = artifact.get("format")
-        stated = repr(stated) if len(repr(stated)) <= 40 else repr(stated)[:37] + "..."
-        raise InputError(
-            f"{where}: not a calibration artifact this version reads (format = {stated}; "
-            f"allowed: {ARTIFACT_FORMAT!r}); make one with `ffsim calibrate`"
-        )
-    for key, kind in REQUIRED.items():
-        if not isinstance(artifact.get(key), kind):
-            raise InputError(
-                f"{where}: not a calibration artifact ({key!r} missing or not a "
-                f"JSON {'object' if kind is dict else 'array'})"
-            )
-    check_parts(artifact, where)
-    return artifact
+    text = read_input_text(option or shown(path), path, MAX_ARTIFACT_BYTES)
+    return checked_artifact(parse_json(text, where), where)
 
 
 @lru_cache(maxsize=8)

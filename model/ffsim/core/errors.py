@@ -51,17 +51,47 @@ def unknown_name(name: str, names: Any) -> str:
     return f"unknown name{hint}; allowed: {', '.join(allowed)}"
 
 
+def json_shown(value: Any) -> str:
+    """A value as a JSON file spells it (``null``, ``NaN``, ``"text"``, ``[1, 2]``), cut at 60
+    characters; a value JSON cannot spell (a date) as :func:`shown` does.
+    """
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = shown(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def field_path(prefix: str, loc: Any, brackets: bool = False) -> str:
+    """A location as users read it: ``prefix.field.2.name``, or with ``brackets`` (as in a JSON
+    file) ``prefix.field[2].name``.
+    """
+    out = prefix
+    for part in loc:
+        if brackets and isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out = f"{out}.{part}" if out else str(part)
+    return out
+
+
 def format_validation_error(
     exc: ValidationError,
     prefix: str,
     specs: Mapping[str, Any],
     children: Mapping[str, Any] | None = None,
+    as_json: bool = False,
 ) -> str:
     """One line per problem: ``prefix.field = value: what is allowed``.
 
     ``specs`` maps a top-level field name to an object with ``lower``, ``upper`` and ``unit``
     attributes, used to state the allowed range in full. ``children`` maps a top-level field
-    to the names allowed inside it (the region ids of a regional parameter).
+    to the names allowed inside it (the region ids of a regional parameter). ``as_json`` spells
+    values and list positions as a JSON file's reader knows them (:func:`json_shown`, ``[2]``).
+
+    A validator of a whole object may place its problem deeper: the error's context then holds
+    ``at`` (the location below the object's) and ``value`` (the value found there). A missing
+    field is ``path: missing``, followed by what is needed when the error says it.
     """
     lines = []
     errors = exc.errors()
@@ -70,14 +100,19 @@ def format_validation_error(
             e["loc"][: len(err["loc"])] == err["loc"] and e is not err for e in errors
         ):
             continue  # a sequence left short only because its items failed, reported below
-        loc = [str(p) for p in err["loc"]]
-        path = ".".join([prefix, *loc]) if prefix else ".".join(loc)
-        spec = specs.get(loc[0]) if loc else None
+        ctx = err.get("ctx") or {}
+        loc = [*err["loc"], *ctx.get("at", ())]
+        value = ctx["value"] if "value" in ctx else err.get("input")
+        path = field_path(prefix, loc, brackets=as_json)
+        spec = specs.get(loc[0]) if loc and isinstance(loc[0], str) else None
         if err["type"] == "extra_forbidden":
             names = (children or {}).get(loc[0], ()) if len(loc) > 1 else specs
-            lines.append(f"{path}: {unknown_name(loc[-1], names)}")
+            lines.append(f"{path}: {unknown_name(str(loc[-1]), names)}")
             continue
         msg = err["msg"]
+        if err["type"] == "missing":
+            lines.append(f"{path}: missing" + ("" if msg == "Field required" else f"; {msg}"))
+            continue
         if err["type"] == "value_error":
             lines.append(f"{path}: {msg.removeprefix('Value error, ')}")
             continue
@@ -92,5 +127,5 @@ def format_validation_error(
             msg = f"must be a number in [{spec.lower:g}, {spec.upper:g}] {spec.unit}"
         elif err["type"] == "finite_number":
             msg = "must be a finite number (not nan or inf)"
-        lines.append(f"{path} = {shown(err.get('input'))}: {msg}")
+        lines.append(f"{path} = {(json_shown if as_json else shown)(value)}: {msg}")
     return "\n".join(lines)

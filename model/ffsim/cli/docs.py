@@ -1,6 +1,6 @@
 """Generate the tables of docs/model.md (from the schema), docs/calibration.md (from the
 shipped calibration artifact), docs/scenarios.md, docs/validation.md and docs/architecture.md
-(from the import graph).
+(from the import graph), and docs/artifact.schema.json (from the calibration artifact's model).
 
 ``python -m ffsim.cli.docs docs/model.md docs/calibration.md`` rewrites the text between the
 ``BEGIN``/``END`` markers present in each file; a test fails when a file is stale. The blocks are
@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ffsim.calibration.artifact_model import artifact_schema
 from ffsim.cli import (
     docs_architecture,
     docs_calibration,
@@ -34,6 +35,7 @@ MARKERS: dict[str, Callable[[], str]] = {
     "ESTIMATES TABLE": docs_calibration.estimates_table,
     "TENSIONS TABLE": docs_calibration.tensions_table,
     "READINGS TABLE": docs_calibration.readings_table,
+    "AGREEMENT TABLE": docs_calibration.agreement_table,
     "LEVER TABLE": docs_scenarios.lever_table,
     "SCENARIO LIST": docs_scenarios.scenario_list,
     "COMPARE TABLE": docs_scenarios.compare_table,
@@ -44,6 +46,11 @@ MARKERS: dict[str, Callable[[], str]] = {
     "MODULE TABLE": docs_architecture.module_table,
 }
 """Each generated block's marker name, and the function that gives its current content."""
+
+
+ARTIFACT_SCHEMA = Path("docs") / "artifact.schema.json"
+"""Where ``make docs`` writes the JSON Schema of the calibration artifact
+(:func:`ffsim.calibration.artifact_model.artifact_schema`)."""
 
 
 def render(text: str) -> str:
@@ -66,7 +73,8 @@ def render(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     """Rewrite the generated blocks of every file named in ``argv``; with none, of every page
-    of docs/, and write the baseline's XMILE next to docs/model.md.
+    of docs/, and write the baseline's XMILE next to docs/model.md and the calibration
+    artifact's JSON Schema (:data:`ARTIFACT_SCHEMA`).
     """
     defaults = [
         "docs/model.md",
@@ -83,6 +91,8 @@ def main(argv: list[str]) -> int:
         xmile = Path("docs") / docs_model.XMILE_FILE
         xmile.write_bytes(docs_model.baseline_xmile())
         print(f"updated {xmile}")
+        ARTIFACT_SCHEMA.write_text(artifact_schema(), "utf-8")
+        print(f"updated {ARTIFACT_SCHEMA}")
     return 0
 
 

@@ -41,7 +41,7 @@ Measure = Literal[
 Use = Literal["fit", "driver_input", "not_used", "validation"]
 Population = Literal["", "fighters", "travellers", "involved"]
 Stage = Literal["", "attempted", "departed", "arrived", "present", "killed", "returned", "driver"]
-Theatre = Literal["", "syria_iraq", "syria", "abroad", "unclear"]
+Theatre = Literal["", "syria_iraq", "syria", "iraq", "abroad", "unclear"]
 
 FIGHTERS_SHARE = 0.83
 """Share of men among the people who travelled: ICCT (van Ginkel & Entenmann, eds., *The Foreign

@@ -138,3 +138,27 @@ def tensions_table() -> str:
         + "\n\nDeclared conflicts (`conflicts_with` in the data):\n\n"
         + "\n".join(conflicts)
     )
+
+
+def agreement_table() -> str:
+    """The second reading's agreement with the project's coding, field by field, and every
+    disagreement that remains (each settled in data/README.md, "Second reading").
+    """
+    from ffsim.calibration.agreement import CATEGORICAL, agreement
+    from ffsim.calibration.observations import load_observations
+
+    a = agreement(load_observations())
+    rows = [
+        f"{len(a.pairs)} fitted and driver rows paired with the second reader's rows for the same "
+        f"number of the same sentence; {len(a.unmatched)} not coded by the second reader "
+        f"({', '.join(f'`{o.id}`' for o in a.unmatched) or 'none'}).",
+        "",
+        "| field | same code | Cohen's kappa |",
+        "|---|---|---|",
+    ]
+    rows += [f"| {f} | {a.share_same[f]:.0%} | {a.kappa[f]:.2f} |" for f in CATEGORICAL]
+    rows.append(f"| reference dates within a month | {a.share_dates:.0%} | |")
+    rows.append(f"| value within the row's sigma_log | {a.share_values:.0%} | |")
+    rows += ["", "| row | field | project | second reader |", "|---|---|---|---|"]
+    rows += [f"| `{i}` | {f} | {cell(x)} | {cell(y)} |" for i, f, x, y in a.disagreements()]
+    return "\n".join(rows)

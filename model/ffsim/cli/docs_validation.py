@@ -27,19 +27,27 @@ def skill_block() -> str:
 def vintage_block() -> str:
     """One row per vintage artifact: what it fitted and how well its optimiser and sampler did."""
     from ffsim.calibration.baseline import read_artifact
+    from ffsim.calibration.config import FreeParameter
     from ffsim.resources import shown
 
     rows = [
-        "| vintage | artifact | figures fitted | starts at the mode | effective draws |",
-        "|---|---|---|---|---|",
+        "| vintage | artifact | figures fitted | informative priors from evidence of the time "
+        "| weakly informative instead (evidence published later) "
+        "| starts at the mode | effective draws |",
+        "|---|---|---|---|---|---|---|",
     ]
     for v, _ in _forecasts():
         a = read_artifact(v.path)
         f = a["fit"]
         best = max(s["log_posterior"] for s in f["optimiser_starts"])
         at_mode = sum(best - s["log_posterior"] <= 1e-6 for s in f["optimiser_starts"])
+        priors = [FreeParameter.model_validate(p) for p in a["config"]["free"]]
+        kept = [p.name for p in priors if p.evidence_published is not None]
+        weak = [p.name for p in priors if "was published on" in p.source]
         rows.append(
             f"| {v.label} | `{shown(v.path)}` | {v.n_fitted} "
+            f"| {', '.join(f'`{n}`' for n in kept) or 'none'} "
+            f"| {', '.join(f'`{n}`' for n in weak) or 'none'} "
             f"| {at_mode} of {len(f['optimiser_starts'])} "
             f"| {f['sampler_effective_samples_min']:,.0f} |"
         )

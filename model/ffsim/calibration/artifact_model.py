@@ -11,12 +11,13 @@ one line, ``field = value: what is needed``, and :func:`checked_artifact` refuse
 it; docs/artifact.schema.json is :func:`artifact_schema`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then builds these models from evaluated
+# annotations, a few milliseconds less on the start path of every command.
 
 import datetime as dt
 import json
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -88,7 +89,7 @@ class Artifact(Part):
         return names
 
     @model_validator(mode="after")
-    def _parts_agree(self) -> Artifact:
+    def _parts_agree(self) -> Self:
         free = {f.name: f for f in self.config.free}
         self._estimates(free)
         self._draws([free[n] for n in self.free_parameters])

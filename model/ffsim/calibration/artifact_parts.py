@@ -6,9 +6,10 @@ readings, an estimate's quantiles are in order, a tension has the keys of its ki
 parts must agree on is checked by :class:`ffsim.calibration.artifact_model.Artifact`.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: pydantic then builds these models from evaluated
+# annotations, a few milliseconds less on the start path of every command.
 
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, Self, get_args
 
 from pydantic import ValidationError, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
@@ -138,7 +139,7 @@ class PosteriorSample(Part):
     ]
 
     @model_validator(mode="after")
-    def _rows(self) -> PosteriorSample:
+    def _rows(self) -> Self:
         if not self.names:
             raise refusal("a non-empty list of parameter names", self.names, ("names",))
         width = len(self.names)
@@ -224,7 +225,7 @@ class Statement(Part):
     supported: Text
 
     @model_validator(mode="after")
-    def _supported(self) -> Statement:
+    def _supported(self) -> Self:
         names = [r.reading for r in self.readings]
         if self.supported not in names:
             raise refusal(f"one of {', '.join(names)}", self.supported, ("supported",))

@@ -139,3 +139,13 @@ def test_a_figure_outside_its_stated_range_says_so_even_within_one_sigma():
     assert beyond_stated(20_000, 27_000, 30_000) == "below the stated range by 26%"
     assert beyond_stated(28_000, 27_000, 30_000) == ""
     assert beyond_stated(900, 1000, 1000) == ""  # a point figure has no stated range
+
+
+def test_reading_probabilities_are_the_posterior_of_each_reading_by_bayes_rule():
+    # prior weight x likelihood of the reading, normalised over the readings (scipy.stats)
+    z = np.random.default_rng(5).normal(0.0, 1.5, size=(30, 8))
+    for s in UNEVEN:
+        joint = np.stack([r.weight * np.exp(_component(z, r.rows)) for r in s.readings], axis=-1)
+        np.testing.assert_allclose(
+            reading_probabilities(z, s), joint / joint.sum(axis=-1, keepdims=True), rtol=1e-10
+        )

@@ -105,6 +105,7 @@ DIRECTIONS = [
     ("arrivals", _input("prevention"), 0),
     ("intercepted", _input("border_closure"), +1),
     ("intercepted", _input("prevention"), +1),
+    ("intercepted", _param("transit_time"), -1),  # a slower journey: fewer stopped per month
     ("entering_transit_net", _input("prevention"), -1),
     # deaths: the air campaign and ground offensives
     ("deaths", _input("air_campaign"), +1),
@@ -218,3 +219,18 @@ def test_momentum_cuts_both_ways():
     assert departures[(3.0, "losing")] < departures[(1.0, "losing")]
     # flat territory: no momentum, whatever the sensitivity
     assert departures[(3.0, "flat")] == pytest.approx(departures[(1.0, "flat")], rel=1e-12)
+
+
+@pytest.mark.parametrize("border", [0.0, 0.3, 1.0])
+def test_the_mean_time_in_transit_is_the_transit_time_whatever_the_border(states, border):
+    # docs/model.md: transit_time is the mean time from leaving home to crossing; the border
+    # decides only how the journey ends (arrived or stopped), not how long it lasts.
+    y, p, d = states[0]
+    d = d.copy()
+    d[layout.PREVENTION] = 0.0  # everyone intercepted is then stopped at the border
+    d[layout.BORDER_CLOSURE] = border
+    dy = rhs(y, p, d)
+    leaving = FLOWS["arrivals"](dy) + FLOWS["intercepted"](dy)
+    in_transit = y[_regional("in_transit")]
+    transit_time = p[layout.GLOBAL_PARAMETERS.index("transit_time")]
+    assert leaving == pytest.approx(in_transit / transit_time, rel=1e-12)

@@ -40,10 +40,15 @@ MODULES: dict[str, list[str]] = {
         "tests/calibration/test_priors.py",
         "tests/calibration/test_observations.py",
     ],
-    "model/ffsim/app/links.py": ["tests/app/test_links_and_ledger.py"],
+    "model/ffsim/app/links.py": [
+        "tests/app/test_links_and_ledger.py",
+        "tests/app/test_pages.py",
+        "-k",
+        "link or limit or key",
+    ],
     "model/ffsim/core/rhs.py": ["tests/core"],
 }
-"""Each module mutated, and the fast tests run against its mutants."""
+"""Each module mutated, and the fast tests run against its mutants (pytest arguments)."""
 
 SWAPS: dict[type, type] = {
     ast.Add: ast.Sub,
@@ -158,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rhs", type=int, default=20, help="mutants of rhs.py")
     parser.add_argument("--seed", type=int, default=20150430)
     parser.add_argument("--out", help="write the results as JSON here")
+    parser.add_argument("--only", help="mutate only the module whose path ends with this")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     results = {}
@@ -172,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         with tarfile.open(tar_path) as tar:
             tar.extractall(copy_root, filter="tar")
         for module, tests in MODULES.items():
+            if args.only and not module.endswith(args.only):
+                continue
             path = copy_root / module
             original = path.read_text("utf-8")
             code, out = run_tests(copy_root, tests, [], first=False)

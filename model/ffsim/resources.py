@@ -14,7 +14,8 @@ from pathlib import Path
 
 
 def _folder(name: str) -> Path:
-    return Path(str(files("ffsim").joinpath("shipped", name)))
+    # Resolved: in a checkout the link's target (``calibration/``), as messages name it.
+    return Path(str(files("ffsim").joinpath("shipped", name))).resolve()
 
 
 CALIBRATION_DIR = _folder("calibration")

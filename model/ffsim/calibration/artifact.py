@@ -224,7 +224,7 @@ def build_artifact(
             "names": list(cfg.names),
             "values": [[float(x) for x in row] for row in cal.sample_theta_],
         },
-        "config": cfg.model_dump(),
+        "config": cfg.model_dump(mode="json"),
         "provenance": {
             "data_file": shown(data_file),
             "data_sha256": data_sha256,

@@ -305,18 +305,24 @@ def _versions(x: Any) -> bool:
     return isinstance(x, dict) and all(isinstance(v, str) for v in x.values())
 
 
+def _sha256(what: str) -> Needs:
+    return Needs(
+        f"64 hexadecimal digits ({what})",
+        lambda x: isinstance(x, str) and len(x) == 64 and set(x) <= set("0123456789abcdef"),
+        (("pattern", "^[0-9a-f]{64}$"),),
+    )
+
+
 class Provenance(Part):
-    """Where, when and from what the artifact was computed."""
+    """Where, when and from what the artifact was computed: the hashes of the data file, of the
+    calibration set-up and of the priors the run used freeze what the fit saw (a test fails
+    when any of them changes without a new calibration).
+    """
 
     data_file: Text
-    data_sha256: Annotated[
-        str,
-        Needs(
-            "64 hexadecimal digits (the data file's SHA-256)",
-            lambda x: isinstance(x, str) and len(x) == 64 and set(x) <= set("0123456789abcdef"),
-            (("pattern", "^[0-9a-f]{64}$"),),
-        ),
-    ]
+    data_sha256: Annotated[str, _sha256("the data file's SHA-256")]
+    config_sha256: Annotated[str, _sha256("the calibration set-up's SHA-256, canonical JSON")]
+    priors_sha256: Annotated[str, _sha256("the SHA-256 of the priors the run used")]
     code_version: Version
     git_commit: Text
     git_dirty: Flag

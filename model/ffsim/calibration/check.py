@@ -95,7 +95,8 @@ def check_artifact(shipped: dict[str, Any], new: dict[str, Any]) -> CheckReport:
         shipped run's ``fit.sampler_effective_samples_min``, capped at the number of stored
         draws, because the stored quantiles are computed from those draws (and so carry at
         least their error);
-    (c) the free-parameter names, the observation ids and ``data_sha256`` are the same.
+    (c) the free-parameter names, the observation ids, ``data_sha256``, ``config_sha256`` and
+    ``priors_sha256`` are the same.
 
     Parameters
     ----------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 import tomllib
 import types
@@ -259,11 +261,29 @@ class CalibrationConfig(BaseModel):
         """The free parameters' names, in order (dotted for a region: ``rate.france``)."""
         return tuple(f.name for f in self.free)
 
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the whole set-up (free parameters, priors, optimiser, sampler, seed) as
+        canonical JSON: the same for any file that says the same, whatever its comments.
+        """
+        return canonical_sha256(self.model_dump(mode="json"))
+
+    @property
+    def priors_sha256(self) -> str:
+        """SHA-256 of the free parameters and their priors, as canonical JSON."""
+        return canonical_sha256([f.model_dump(mode="json") for f in self.free])
+
     def as_of(self, date: dt.date) -> CalibrationConfig:
         """The set-up of a calibration as of ``date``: every prior whose evidence was published
         after ``date`` replaced by the weakly informative prior (:meth:`FreeParameter.as_of`).
         """
         return self.model_copy(update={"free": tuple(f.as_of(date) for f in self.free)})
+
+
+def canonical_sha256(data: Any) -> str:
+    """SHA-256 of ``data`` as JSON with sorted keys and no spaces (UTF-8)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 SCENARIO_KEYS = ("motivation", "base", "levers", "parameters", "drivers", "settings")

@@ -92,7 +92,7 @@ def statistical_criteria(
     """
     failures: list[str] = []
     summary: list[str] = []
-    # (c) the same problem: free parameters, figures and data.
+    # (c) the same problem: free parameters, figures, data, set-up and priors.
     same = {
         "free parameters": (
             list(_get(shipped, "free_parameters")),
@@ -102,10 +102,10 @@ def statistical_criteria(
             [o.get("id") for o in _get(shipped, "observations")],
             [o.get("id") for o in _get(new, "observations")],
         ),
-        "data_sha256": (
-            _get(shipped, "provenance", "data_sha256"),
-            _get(new, "provenance", "data_sha256"),
-        ),
+        **{
+            key: (_get(shipped, "provenance", key), _get(new, "provenance", key))
+            for key in ("data_sha256", "config_sha256", "priors_sha256")
+        },
         "as_of date": (shipped.get("as_of"), new.get("as_of")),
     }
     for what, (a, b) in same.items():

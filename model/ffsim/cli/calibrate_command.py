@@ -94,6 +94,7 @@ def run_calibration(
     everything = load_observations(data_path)
     as_of = data_date(everything, as_of)
     observations = rows_as_of(everything, as_of)
+    config_sha256 = config.sha256
     config = config.as_of(as_of)  # informative priors only on evidence published by then
     seed = config.seed if seed is None else seed
     if say is not None:
@@ -105,6 +106,8 @@ def run_calibration(
     cal = Calibrator(problem, seed, say).fit()
     artifact = build_artifact(cal, data_path, data_hash(data_path), time.perf_counter() - start)
     artifact["as_of"] = as_of.isoformat()
+    artifact["provenance"]["config_sha256"] = config_sha256
+    artifact["provenance"]["priors_sha256"] = config.priors_sha256
     return artifact
 
 

@@ -158,3 +158,12 @@ def test_constant_drivers_and_no_group_lead_to_pool_equilibrium():
         )
     faster = simulate(params.model_copy(update={"departure_rate": 0.1}), drivers, long_run)
     assert faster.stock("pool", "france")[-1] < pools["france"][-1]
+
+
+def test_without_radicalisation_the_first_fighters_are_still_all_counted():
+    # initial_in_theatre is split by radicalisation rates; with none anywhere, evenly: either
+    # way the regions together start with initial_in_theatre fighters in theatre.
+    result = simulate(Parameters(radicalisation_rate=ZERO_BY_REGION, initial_in_theatre=700.0))
+    assert result.initial("in_theatre") == pytest.approx(700.0, rel=1e-12)
+    shares = [result.initial("in_theatre", r) for r in REGION_IDS]
+    assert shares == pytest.approx([700.0 / len(REGION_IDS)] * len(REGION_IDS), rel=1e-12)

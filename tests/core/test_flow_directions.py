@@ -234,3 +234,35 @@ def test_the_mean_time_in_transit_is_the_transit_time_whatever_the_border(states
     in_transit = y[_regional("in_transit")]
     transit_time = p[layout.GLOBAL_PARAMETERS.index("transit_time")]
     assert leaving == pytest.approx(in_transit / transit_time, rel=1e-12)
+
+
+def test_the_early_wave_changes_only_timing(states):
+    # docs/model.md: early_wave is the share of the early-wave lead in a region's salience; with
+    # no lead it changes nothing at any instant.
+    y, _, d = states[0]
+    index = layout.regional_parameter_index(
+        N_REGIONS, layout.REGIONAL_PARAMETERS.index("early_wave"), FRANCE
+    )
+    p = Parameters(early_wave_lead=0.0).pack()
+    flows = []
+    for share in (0.0, 0.5, 1.0):
+        p[index] = share
+        flows.append(rhs(y, p, d))
+    np.testing.assert_allclose(flows[1], flows[0], rtol=1e-12)
+    np.testing.assert_allclose(flows[2], flows[0], rtol=1e-12)
+
+
+def test_departure_rate_is_the_share_of_the_pool_leaving_a_month_at_unit_appeal(states):
+    # docs/model.md: departure_rate is the fraction of the pool setting out per month when the
+    # appeal and network multipliers are 1: the war fully salient (long after its midpoint),
+    # appeal_base 1, no success term, no network, an open border.
+    y, _, d = states[0]
+    d = d.copy()
+    d[layout.INPUT_NAMES.index("calendar_time")] = 400.0
+    d[layout.BORDER_CLOSURE] = 0.0
+    params = Parameters(appeal_base=1.0, appeal_territory=0.0, network_strength=0.0)
+    dy = rhs(y, params.pack(), d)
+    for r in range(N_REGIONS):
+        pool = y[layout.regional_index(r, layout.POOL)]
+        departures = dy[layout.regional_index(r, layout.CUM_DEPARTURES)]
+        assert departures == pytest.approx(params.departure_rate * pool, rel=1e-12), REGION_IDS[r]

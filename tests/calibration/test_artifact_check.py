@@ -66,6 +66,8 @@ def make_artifact(seed: int = 0, n_draws: int = 400) -> dict:
         "posterior_sample": {"names": list(NAMES), "values": draws.tolist()},
         "provenance": {
             "data_sha256": "e5e4",
+            "config_sha256": "c0c0",
+            "priors_sha256": "b0b0",
             "seed": 1,
             "packages": {"numpy": "2.4.6", "scipy": "1.17.1", "python": "3.11.7"},
             "platform": copy.deepcopy(PLATFORM),
@@ -408,7 +410,7 @@ def _two_correct_runs(rng: np.random.Generator, n_params: int = 26, n_draws: int
         return {
             "free_parameters": names,
             "observations": [],
-            "provenance": {"data_sha256": "e5e4"},
+            "provenance": {"data_sha256": "e5e4", "config_sha256": "c0c0", "priors_sha256": "b0b0"},
             "parameters": parameters,
             "posterior_sample": {"names": names, "values": draws},
             "fit": {"sampler_effective_samples_min": 5000.0},

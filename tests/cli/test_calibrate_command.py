@@ -371,6 +371,12 @@ def test_run_calibration_gives_the_calibrator_the_timed_progress(tmp_path, monke
     class FakeConfig:
         seed = 5
         free = ("a", "b")
+        sha256 = "c" * 64
+        priors_sha256 = "p" * 64
+
+        def as_of(self, date):
+            seen["config_as_of"] = date
+            return self
 
     monkeypatch.setattr(calibrate_cli, "load_config", lambda path, option="": FakeConfig())
     monkeypatch.setattr(calibrate_cli, "load_observations", lambda path: ["o1", "o2", "o3"])
@@ -380,15 +386,19 @@ def test_run_calibration_gives_the_calibrator_the_timed_progress(tmp_path, monke
     monkeypatch.setattr(calibrate_cli, "Parameters", lambda: None)
     monkeypatch.setattr(calibrate_cli, "Calibrator", FakeCalibrator)
     monkeypatch.setattr(calibrate_cli, "data_hash", lambda path: "hash")
-    monkeypatch.setattr(calibrate_cli, "build_artifact", lambda cal, *args: {"ok": True})
+    monkeypatch.setattr(
+        calibrate_cli, "build_artifact", lambda cal, *args: {"ok": True, "provenance": {}}
+    )
     data = tmp_path / "obs.csv"
     data.write_text("id\n")
     lines: list[str] = []
     assert calibrate_cli.run_calibration(tmp_path / "c.toml", data, None, lines.append) == {
         "ok": True,
         "as_of": "2016-09-11",
+        "provenance": {"config_sha256": "c" * 64, "priors_sha256": "p" * 64},
     }
     assert seen["seed"] == 5
+    assert seen["config_as_of"] == dt.date(2016, 9, 11)  # the priors as of the data's date
     assert [line.split("] ", 1)[1] for line in lines] == [
         "calibrating 2 parameters against 3 figures published by 2016-09-11 (obs.csv), seed 5",
         "optimiser start 1/8: log-likelihood -9",

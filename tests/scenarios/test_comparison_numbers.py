@@ -191,7 +191,11 @@ def _docs_numbers():
     assert lo < 0 < hi  # "no settled sign"
     yield f"returns, {signed(best)} ({signed(lo)} to {signed(hi)}), has no settled sign"
     outside = sum(int(c.difference_outside(o).sum()) for o in OUTCOMES)
-    assert outside == 0  # "none does with the shipped calibration"
+    yield (
+        f"{outside} do with the shipped calibration"
+        if outside
+        else "none does with the shipped calibration"
+    )
     best, _, _ = diff("cumulative_departures", border)
     median = c.difference("cumulative_departures")[at[border], 1]
     yield f"{signed(median)} against {signed(best)}"

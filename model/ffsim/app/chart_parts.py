@@ -94,6 +94,7 @@ FIGURE_MEASURES = {
     "arrivals_per_month": "arrivals",
     "arrivals_total": "arrivals",
     "arrivals_peak_month": "arrivals",
+    "departures_per_month": "departures",
 }
 """The chart variable each measure of a reported figure is drawn on: a stock at its date, a
 flow over its period at its monthly rate (a total over a period at its monthly average; the
@@ -155,6 +156,7 @@ def _mark_value(o: Any) -> float:
     """
     low, high = o.reported_low, o.reported_high
     mid = high if low == 0 else low if high == float("inf") else (low * high) ** 0.5
+    mid /= o.counted_share  # a count of fighters drawn as the travellers it implies
     return mid / _months(o) if o.measure == "arrivals_total" else mid
 
 
@@ -193,6 +195,8 @@ def _marks(figures: list[Any], look: dict[str, Any]) -> list[dict]:
             text += f"<br>read as {o.reading} (statement {o.reading_of})"
         if o.use == "validation":
             text += "<br>published later, never fitted"
+        if o.counted_share != 1.0:
+            text += f"<br>counts fighters: drawn as travellers (divided by {o.counted_share:g})"
         if o.ref_start == o.ref_end:
             x = o.ref_end
         else:
@@ -202,8 +206,9 @@ def _marks(figures: list[Any], look: dict[str, Any]) -> list[dict]:
             bar.setdefault("y", []).extend([y, y, None])
         marks["x"].append(x.isoformat())
         marks["y"].append(y)
-        marks["lo"].append(y - o.reported_low if o.form == "range" else 0.0)
-        marks["hi"].append(o.reported_high - y if o.form == "range" else 0.0)
+        share = o.counted_share
+        marks["lo"].append(y - o.reported_low / share if o.form == "range" else 0.0)
+        marks["hi"].append(o.reported_high / share - y if o.form == "range" else 0.0)
         marks["text"].append(text)
         symbol = _SYMBOLS.get(o.form, "diamond")
         marks["symbol"].append(f"{symbol}-open" if look["open"] else symbol)

@@ -79,6 +79,10 @@ def _package_versions() -> dict[str, str]:
     return out
 
 
+AT_MODE = 1e-6
+"""A start reaches the posterior mode when its log posterior is within this of the best."""
+
+
 def build_artifact(
     cal: Calibrator, data_file: Path, data_sha256: str, wall_time_s: float
 ) -> dict[str, Any]:
@@ -92,7 +96,10 @@ def build_artifact(
     count = fit_count(best_z, problem.statements)  # the rows cal.counted_rows() gives
     counted = set(count.rows)
 
-    ends = np.array([problem.theta(s[1]) for s in cal.starts_])
+    # The spread among the starts that reach the best log posterior (within AT_MODE); a start
+    # that stops at a lower local mode is counted in fit.optimiser_starts, not in the spread.
+    best_lp = max(s[2] for s in cal.starts_)
+    ends = np.array([problem.theta(s[1]) for s in cal.starts_ if best_lp - s[2] <= AT_MODE])
     spread = np.max(
         np.abs(ends - cal.best_theta_) / np.maximum(np.abs(cal.best_theta_), 1e-12), axis=0
     )

@@ -35,10 +35,11 @@ from ffsim.core.parameters import Parameters
 from ffsim.core.results import Result
 from ffsim.core.simulate import simulate_ensemble, simulate_outputs
 
-AS_STATED_READINGS: tuple[str, ...] = ("primary_source", "eu_as_stated")
+AS_STATED_READINGS: tuple[str, ...] = ("primary_source", "eu_as_stated", "as_reported")
 """For a statement with several readings, the reading scored as a later figure: the figure as
 its primary source states it (``primary_source`` of the NYT paraphrase) or as the article
-gives it (``eu_as_stated``). A test checks that every statement has exactly one of these."""
+gives it (``eu_as_stated``; ``as_reported`` for Tunisia's 4,000, whose primary source is only
+inferred). A test checks that every statement has exactly one of these."""
 
 
 @dataclass(frozen=True)

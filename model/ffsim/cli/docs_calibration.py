@@ -24,14 +24,33 @@ def fit_summary() -> str:
         f"{f['share_within_2sigma']:.0%} within two ({f['n_rows']} fitted rows, counting for each "
         f"statement with several readings the rows of its most probable reading); log-space "
         f"RMSE {f['rmse_log']:.3f}; log-likelihood {f['log_likelihood']:.3f}, log posterior "
-        f"{f['log_posterior']:.3f}. All {len(f['optimiser_starts'])} optimiser starts reach the "
-        f"mode within {f['optimiser_starts_max_relative_spread']:.1e} relative in every "
-        f"parameter. Sampler: acceptance fraction "
+        f"{f['log_posterior']:.3f}. {_starts(f)} Sampler: acceptance fraction "
         f"{f['sampler_acceptance_fraction']:.2f}, longest integrated autocorrelation time "
         f"{f['sampler_autocorr_time_max']:.0f} steps, kept chain "
         f"{f['sampler_kept_steps_over_tau']:.0f} times that, at least "
         f"{f['sampler_effective_samples_min']:,.0f} effective draws."
     )
+
+
+def _starts(f: dict) -> str:
+    """How many optimiser starts reach the mode, how closely, and where the others stop."""
+    from ffsim.calibration.artifact import AT_MODE
+
+    lps = [s["log_posterior"] for s in f["optimiser_starts"]]
+    best = max(lps)
+    at_mode = [x for x in lps if best - x <= AT_MODE]
+    lower = [best - x for x in lps if best - x > AT_MODE]
+    text = (
+        f"{len(at_mode)} of {len(lps)} optimiser starts reach the mode, within "
+        f"{f['optimiser_starts_max_relative_spread']:.1e} relative of each other in every "
+        "parameter"
+    )
+    if lower:
+        text += (
+            f"; {len(lower)} stop{'s' if len(lower) == 1 else ''} at a local mode with a log "
+            f"posterior {min(lower):.2f}{f' to {max(lower):.2f}' if len(lower) > 1 else ''} lower"
+        )
+    return text + "."
 
 
 def fit_table() -> str:

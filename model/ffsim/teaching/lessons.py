@@ -212,7 +212,8 @@ LESSONS: tuple[Lesson, ...] = (
         "everyone who had arrived by mid-2018 holds the world totals reported in 2017-2018, but "
         "it spans a factor of more than ten, and its median lies below half of them. Each later "
         "article narrows the band: with every article's figures, the median lies within a tenth "
-        "of the reported total. Every vintage runs the war as it happened (territory, pay, air "
+        "of ICSR's count and above the Soufan Center's 'more than 40,000'. Every vintage runs "
+        "the war as it happened (territory, pay, air "
         "campaign, border closure), so these are conditional forecasts.",
         ("in_transit>in_theatre", "in_theatre"),
         "stock_flow",

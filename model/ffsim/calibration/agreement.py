@@ -54,6 +54,14 @@ class Pair:
         return all(abs((a - dt.date.fromisoformat(b)).days) <= DATE_TOLERANCE_DAYS for a, b in ends)
 
     @property
+    def sigmas(self) -> tuple[float, float] | None:
+        """The two readers' ``sigma_log``, when both give one."""
+        theirs = _number(self.theirs.get("sigma_log", ""))
+        if self.ours.sigma_log is None or theirs is None:
+            return None
+        return self.ours.sigma_log, theirs
+
+    @property
     def value_within_sigma(self) -> bool:
         """The second reader's number within the project's sigma_log of the project's."""
         ours, theirs = _central(self.ours), _central_row(self.theirs)
@@ -153,6 +161,9 @@ class Agreement:
     share_same: dict[str, float]
     share_dates: float
     share_values: float
+    share_sigmas: float
+    """Share of the pairs with both sigmas whose sigma_log differ by at most 0.05."""
+    n_sigmas: int
 
     def disagreements(self) -> list[tuple[str, str, str, str]]:
         """(row id, field, ours, theirs) for every field where the two readings differ."""
@@ -203,6 +214,7 @@ def agreement(
     same = {
         f: sum(a == b for a, b in (p.codes(f) for p in paired)) / len(paired) for f in CATEGORICAL
     }
+    sigmas = [s for s in (p.sigmas for p in paired) if s is not None]
     return Agreement(
         tuple(paired),
         tuple(unmatched),
@@ -210,4 +222,6 @@ def agreement(
         same,
         sum(p.dates_agree for p in paired) / len(paired),
         sum(p.value_within_sigma for p in paired) / len(paired),
+        sum(abs(a - b) <= 0.05 + 1e-9 for a, b in sigmas) / max(len(sigmas), 1),
+        len(sigmas),
     )

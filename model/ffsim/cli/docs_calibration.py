@@ -177,7 +177,13 @@ def agreement_table() -> str:
     ]
     rows += [f"| {f} | {a.share_same[f]:.0%} | {a.kappa[f]:.2f} |" for f in CATEGORICAL]
     rows.append(f"| reference dates within a month | {a.share_dates:.0%} | |")
-    rows.append(f"| value within the row's sigma_log | {a.share_values:.0%} | |")
+    rows.append(
+        f"| value within the row's sigma_log (pairs share a number by construction) "
+        f"| {a.share_values:.0%} | |"
+    )
+    rows.append(
+        f"| sigma_log within 0.05 ({a.n_sigmas} pairs with both) | {a.share_sigmas:.0%} | |"
+    )
     rows += ["", "| row | field | project | second reader |", "|---|---|---|---|"]
     rows += [f"| `{i}` | {f} | {cell(x)} | {cell(y)} |" for i, f, x, y in a.disagreements()]
     return "\n".join(rows)

@@ -43,7 +43,7 @@ LESSONS: tuple[Lesson, ...] = (
         "stock_flow",
         "Run the calibrated baseline and compare arrivals per month with the stock in theatre.",
         "",
-        "Arrivals per month peaked around the turn of 2014-2015. When does the number in "
+        "Arrivals per month peaked in the second half of 2014. When does the number in "
         "theatre peak?",
         (
             "Before arrivals peak",
@@ -59,8 +59,8 @@ LESSONS: tuple[Lesson, ...] = (
         "A stock drains slowly",
         "When arrivals fall, a stock does not empty at once: it drains only through its "
         "outflows, here deaths, returns and onward moves. The average time a person stays is "
-        "the stock divided by its outflow. Arrivals fell to a tenth of their peak within a "
-        "year and a half; the number in theatre fell far more slowly. Its largest outflow is "
+        "the stock divided by its outflow. Arrivals fell to a tenth of their peak within about "
+        "a year and a half; the number in theatre fell far more slowly. Its largest outflow is "
         "deaths, which rose with the air campaign and with the ground offensives that retook "
         "the cities in 2016-2017 (Mosul, Raqqa); returns, the next, fell once the closed border "
         "blocked the way out. The stock drains over years, not months.",
@@ -147,8 +147,9 @@ LESSONS: tuple[Lesson, ...] = (
         "the force shrinks, and a smaller force is less appealing still (Washington Post, "
         "2016: 'a self-reinforcing spiral of decline'). Hold territory and pay at their peaks "
         "and the spiral does not start. But appeal acts only on the would-be recruits still at "
-        "home, and the surge of 2014-2015 had drained that pool: by 2016 departures had fallen "
-        "to about the pace at which new people were drawn into it. Holding territory raises "
+        "home, and the surge of 2014-2015 had drained that pool to about a tenth of its size "
+        "before the surge; by 2016-2017 departures ran at about half the pace at which new "
+        "people were drawn into it, and the pool refilled slowly. Holding territory raises "
         "departures, but it cannot bring back the surge.",
         ("R1", "B1", "territory", "pay"),
         "loops",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from ffsim import __version__
-from ffsim.app.links import read_link
+from ffsim.app.links import MAX_CHARS, read_link
 from ffsim.app.sankey import ledger_sankey
 from ffsim.core.parameters import Parameters
 from ffsim.core.simulate import simulate
@@ -83,3 +83,53 @@ def test_each_sankey_width_is_the_end_stock_its_target_names(result, region):
     assert arrived == pytest.approx(end["cumulative_arrivals"], rel=1e-9)
     set_out = sum(w for (s, _), w in widths.items() if s == "cumulative_departures")
     assert set_out == pytest.approx(end["cumulative_departures"], rel=1e-9)
+
+
+# --- the longest key suffix and value read: MAX_CHARS characters is read, one more is not -----
+
+
+def test_a_value_of_the_longest_length_read_is_read_and_one_more_is_too_long():
+    longest = "0." + "5" * (MAX_CHARS - 2)
+    assert len(longest) == MAX_CHARS
+    link = read_link({"lever.air_campaign_strength": [longest]}, __version__, [])
+    assert link.notices == []
+    assert link.changes["levers"] == {"air_campaign_strength": float(longest)}
+    link = read_link({"lever.air_campaign_strength": [longest + "5"]}, __version__, [])
+    assert link.changes["levers"] == {}
+    assert len(link.notices) == 1 and "too long" in link.notices[0]
+
+
+def test_a_lever_name_of_the_longest_length_read_reaches_the_scenarios_checks():
+    # read: its name goes on to the scenario's checks (which know no such lever); one character
+    # more and the key is not part of a share link at all
+    name = "x" * MAX_CHARS
+    link = read_link({f"lever.{name}": ["1"]}, __version__, [])
+    assert link.notices == [] and link.changes["levers"] == {name: 1}
+    link = read_link({f"lever.{name}x": ["1"]}, __version__, [])
+    assert link.changes["levers"] == {}
+    assert len(link.notices) == 1 and "not part of a share link" in link.notices[0]
+
+
+# --- how much of a foreign version or a repeated key's values a notice shows ------------------
+# These widths are the notices' chosen design (a version up to 20 characters, each repeated
+# value up to 12), stated here as numbers: a notice quotes that much whole and cuts the rest.
+
+VERSION_SHOWN = 20
+REPEATED_VALUE_SHOWN = 12
+
+
+def test_a_foreign_version_is_quoted_whole_up_to_its_width_and_cut_beyond():
+    whole = "7" * VERSION_SHOWN
+    (said,) = read_link({"v": [whole]}, "9.9", []).notices
+    assert f"`'{whole}'`" in said and "(cut" not in said
+    (said,) = read_link({"v": [whole + "8"]}, "9.9", []).notices
+    assert f"`'{whole}'` (cut; {VERSION_SHOWN + 1} characters)" in said
+
+
+def test_a_repeated_keys_values_are_quoted_whole_up_to_their_width_and_cut_beyond():
+    whole = "0." + "1" * (REPEATED_VALUE_SHOWN - 2)
+    (said,) = read_link({"lever.air_campaign_strength": [whole, whole]}, __version__, []).notices
+    assert said.count(f"`'{whole}'`") == 2 and "(cut" not in said
+    longer = [whole + "2", whole + "3"]
+    (said,) = read_link({"lever.air_campaign_strength": longer}, __version__, []).notices
+    assert said.count(f"`'{whole}'` (cut; {REPEATED_VALUE_SHOWN + 1} characters)") == 2

@@ -149,3 +149,17 @@ def test_reading_probabilities_are_the_posterior_of_each_reading_by_bayes_rule()
         np.testing.assert_allclose(
             reading_probabilities(z, s), joint / joint.sum(axis=-1, keepdims=True), rtol=1e-10
         )
+
+
+def test_one_members_residuals_as_a_vector_score_as_its_row_of_a_batch():
+    # z is (..., n_obs): a single member's residuals, with no batch axis, are scored as that
+    # member's row of a batch is (the mixture and the reading probabilities alike).
+    batch = np.random.default_rng(3).normal(0.0, 1.5, size=(4, 8))
+    for k, row in enumerate(batch):
+        alone = log_likelihood(row, UNEVEN)
+        assert np.shape(alone) == ()
+        assert float(alone) == pytest.approx(log_likelihood(batch, UNEVEN)[k], rel=1e-12)
+        for s in UNEVEN:
+            probabilities = reading_probabilities(row, s)
+            assert probabilities.shape == (len(s.readings),)
+            np.testing.assert_allclose(probabilities, reading_probabilities(batch, s)[k])

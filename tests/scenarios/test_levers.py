@@ -111,3 +111,22 @@ def test_a_weaker_air_campaign_is_lower_wherever_there_is_one():
     assert np.all(new <= old) and np.all(new[old > 0] < old[old > 0])
     _, none, _, _ = _changed("air_campaign_strength", 0.0)
     assert none.drivers.air_campaign.at_months(GRID, START).max() == 0.0
+
+
+def test_every_lever_states_its_meaning_and_a_parameter_lever_takes_the_schemas():
+    # module docstring: parameter levers take their default, bounds, unit and description
+    # from the parameter schema, which defines them once
+    from ffsim.core.parameters import SPECS_BY_NAME
+
+    for name, spec in LEVER_SPECS.items():
+        assert spec.description.strip() and spec.label.strip() and spec.unit.strip(), name
+        assert spec.lower <= spec.default <= spec.upper, name
+    for name in ("reintegration_offer", "counter_messaging"):
+        lever, parameter = LEVER_SPECS[name], SPECS_BY_NAME[name]
+        assert lever.description == parameter.description
+        assert (lever.default, lever.lower, lever.upper) == (
+            parameter.default,
+            parameter.lower,
+            parameter.upper,
+        )
+        assert (lever.unit, lever.label) == (parameter.unit, parameter.label)

@@ -133,3 +133,12 @@ def test_a_repeated_keys_values_are_quoted_whole_up_to_their_width_and_cut_beyon
     longer = [whole + "2", whole + "3"]
     (said,) = read_link({"lever.air_campaign_strength": longer}, __version__, []).notices
     assert said.count(f"`'{whole}'` (cut; {REPEATED_VALUE_SHOWN + 1} characters)") == 2
+
+
+def test_a_param_key_with_more_than_a_name_and_a_region_is_not_part_of_a_share_link():
+    link = read_link({"param.radicalisation_rate.france.paris": ["1"]}, __version__, [])
+    assert link.changes["parameters"] == {}
+    (said,) = link.notices
+    assert "not part of a share link" in said and "param.NAME.REGION" in said
+    link = read_link({"param.radicalisation_rate.france": ["1"]}, __version__, [])
+    assert link.notices == [] and link.changes["parameters"] == {"radicalisation_rate.france": 1}

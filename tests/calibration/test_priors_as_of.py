@@ -79,3 +79,15 @@ def test_an_informative_prior_without_its_date_is_refused(tmp_path):
     path.write_text(stripped, "utf-8")
     with pytest.raises(InputError, match="needs evidence_published"):
         load_config(path)
+
+
+def test_an_evidence_date_that_is_not_a_date_is_named_with_what_is_allowed(tmp_path):
+    text = (load_config.__globals__["DEFAULT_CONFIG"]).read_text("utf-8")
+    path = tmp_path / "config.toml"
+    path.write_text(text.replace("evidence_published = 2016-09-10", 'evidence_published = "soon"'))
+    with pytest.raises(InputError) as info:
+        load_config(path)
+    message = str(info.value)
+    assert 'foreign_death_rate): evidence_published = "soon"' in message
+    assert "a date written YYYY-MM-DD, without quotes" in message
+    assert "class" not in message

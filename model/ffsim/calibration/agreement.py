@@ -101,6 +101,20 @@ def _row_numbers(row: dict[str, str]) -> set[float]:
     return {abs(x) for x in numbers if x is not None}
 
 
+def _same_figure(o: Observation, row: dict[str, str]) -> bool:
+    """Whether the second reader's ``row`` codes the number of ``o``: the same seed file,
+    overlapping locators, and a number in common (within 2%).
+    """
+    if o.locator_start is None or o.locator_end is None:
+        return False
+    return (
+        row["source_file"] == o.source_file
+        and int(row["locator_start"]) < o.locator_end
+        and o.locator_start < int(row["locator_end"])
+        and any(math.isclose(a, b, rel_tol=0.02) for a in _numbers(o) for b in _row_numbers(row))
+    )
+
+
 def load_second_reading(path: Path = SECOND_READING_PATH) -> list[dict[str, str]]:
     """The second reader's rows, as text fields."""
     with path.open(encoding="utf-8", newline="") as f:
@@ -117,14 +131,7 @@ def pairs(
     for o in ours:
         if o.locator_start is None or o.locator_end is None:
             continue
-        candidates = [
-            r
-            for r in theirs
-            if r["source_file"] == o.source_file
-            and int(r["locator_start"]) < o.locator_end
-            and o.locator_start < int(r["locator_end"])
-            and any(math.isclose(a, b, rel_tol=0.02) for a in _numbers(o) for b in _row_numbers(r))
-        ]
+        candidates = [r for r in theirs if _same_figure(o, r)]
         if not candidates:
             unmatched.append(o)
             continue
@@ -184,22 +191,13 @@ class Agreement:
 
 
 def extra_rows(ours: Sequence[Observation], theirs: Sequence[dict[str, str]]) -> list[str]:
-    """Ids of the second reader's fitted or driver rows that no row of ours codes (the same
-    sentence and number), whatever our row's use.
+    """Ids of the second reader's fitted or driver rows that no located row of ours (a fitted
+    or driver row) codes: figures the second reader would use and the project does not.
     """
     return [
         r["id"]
         for r in theirs
-        if r["use"] in ("fit", "driver_input")
-        and not any(
-            o.locator_start is not None
-            and o.locator_end is not None
-            and r["source_file"] == o.source_file
-            and int(r["locator_start"]) < o.locator_end
-            and o.locator_start < int(r["locator_end"])
-            and any(math.isclose(a, b, rel_tol=0.02) for a in _numbers(o) for b in _row_numbers(r))
-            for o in ours
-        )
+        if r["use"] in ("fit", "driver_input") and not any(_same_figure(o, r) for o in ours)
     ]
 
 

@@ -333,6 +333,8 @@ def allowed_value(model: type[BaseModel], name: str) -> str:
         return f"a finite number{bounds}" if bounds else "any finite number"
     if kind is str:
         return "text in quotes"
+    if kind is dt.date:
+        return "a date written YYYY-MM-DD, without quotes (a TOML date)"
     if get_origin(kind) is Literal:
         return "one of " + ", ".join(map(str, get_args(kind)))
     if isinstance(kind, type) and issubclass(kind, BaseModel):

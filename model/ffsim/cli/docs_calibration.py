@@ -163,14 +163,23 @@ def agreement_table() -> str:
     """The second reading's agreement with the project's coding, field by field, and every
     disagreement that remains (each settled in data/README.md, "Second reading").
     """
-    from ffsim.calibration.agreement import CATEGORICAL, agreement
+    from ffsim.calibration.agreement import (
+        CATEGORICAL,
+        agreement,
+        extra_rows,
+        load_second_reading,
+    )
     from ffsim.calibration.observations import load_observations
 
-    a = agreement(load_observations())
+    ours = load_observations()
+    a = agreement(ours)
+    extra = extra_rows(ours, load_second_reading())
     rows = [
         f"{len(a.pairs)} fitted and driver rows paired with the second reader's rows for the same "
         f"number of the same sentence; {len(a.unmatched)} not coded by the second reader "
-        f"({', '.join(f'`{o.id}`' for o in a.unmatched) or 'none'}).",
+        f"({', '.join(f'`{o.id}`' for o in a.unmatched) or 'none'}); the second reader's "
+        f"fitted or driver rows that the project does not fit or use as a driver: "
+        f"{', '.join(f'`{i}`' for i in extra) or 'none'}.",
         "",
         "| field | same code | Cohen's kappa |",
         "|---|---|---|",

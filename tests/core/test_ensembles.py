@@ -53,10 +53,11 @@ def test_ensemble_members_equal_single_runs():
 
 def test_ensemble_with_a_driver_set_per_member():
     drivers = [drivers_constant(border_closure=v) for v in (0.0, 0.5, 1.0)]
-    packed = np.tile(Parameters().pack(), (3, 1))
+    sealing = Parameters(border_stop_max=1.0)  # a closure index of 1 stops every crossing
+    packed = np.tile(sealing.pack(), (3, 1))
     ensemble = simulate_ensemble(packed, drivers)
     for e, d in enumerate(drivers):
         np.testing.assert_allclose(
-            ensemble.states[e], simulate(drivers=d).states, rtol=1e-12, atol=1e-9
+            ensemble.states[e], simulate(sealing, drivers=d).states, rtol=1e-12, atol=1e-9
         )
     assert ensemble.member(2).flow("arrivals").max() == 0.0

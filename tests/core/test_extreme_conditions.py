@@ -24,7 +24,8 @@ def test_no_radicalisation_and_nobody_in_theatre_means_nobody_travels():
 
 
 def test_border_fully_closed_means_no_arrivals():
-    result = simulate(drivers=drivers_constant(border_closure=1.0))
+    # The stop probability is border_stop_max x the closure index: 1 x 1 seals the border.
+    result = simulate(Parameters(border_stop_max=1.0), drivers_constant(border_closure=1.0))
     assert result.flow("arrivals").max() == 0.0
     assert result.flow("departures").sum() > 0.0  # people still set out and are stopped
     np.testing.assert_allclose(
@@ -86,8 +87,29 @@ def test_no_appeal_means_no_departures():
     assert result.flow("departures").max() == 0.0
 
 
+def test_border_stop_probability_is_capped_at_a_sealed_border():
+    # 0.6 x an index of 2 would be 1.2: the probability stops at 1, and no one arrives.
+    capped = simulate(Parameters(border_stop_max=0.6), drivers_constant(border_closure=2.0))
+    sealed = simulate(Parameters(border_stop_max=1.0), drivers_constant(border_closure=1.0))
+    assert capped.flow("arrivals").max() == 0.0
+    np.testing.assert_allclose(capped.states, sealed.states, rtol=1e-12)
+
+
+def test_prevention_at_home_acts_per_region():
+    shares = dict.fromkeys(REGION_IDS, 0.5) | {"tunisia": 0.0}
+    drivers = drivers_constant(prevention=1.0, border_closure=0.0)
+    result = simulate(Parameters(prevention_share=shares), drivers)
+    departed = result.flow("departures", "france").sum()
+    assert result.stock("intercepted", "tunisia").max() == 0.0  # no prevention, an open border
+    np.testing.assert_allclose(
+        result.flow("interceptions", "france").sum(), 0.5 * departed, rtol=1e-9
+    )
+
+
 def test_full_prevention_at_home_means_everyone_who_sets_out_is_intercepted():
-    result = simulate(drivers=drivers_constant(prevention=1.0))
+    # Each region's share stopped is prevention_share x the index, at most 1: 0.5 x 2 is all.
+    full = dict.fromkeys(REGION_IDS, 0.5)
+    result = simulate(Parameters(prevention_share=full), drivers_constant(prevention=2.0))
     assert result.flow("arrivals").max() == 0.0
     departed_in_run = result.stock("cumulative_departures") - result.initial(
         "cumulative_departures"
@@ -96,7 +118,9 @@ def test_full_prevention_at_home_means_everyone_who_sets_out_is_intercepted():
 
 
 def test_sealed_exits_mean_no_returns_and_no_onward_moves():
-    result = simulate(Parameters(exit_blocking=1.0), drivers_constant(border_closure=1.0))
+    result = simulate(
+        Parameters(exit_blocking=1.0, border_stop_max=1.0), drivers_constant(border_closure=1.0)
+    )
     assert result.stock("returned").max() == 0.0
     assert result.stock("moved_on").max() == 0.0
 

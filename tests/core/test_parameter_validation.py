@@ -110,7 +110,7 @@ def test_every_parameter_and_driver_knot_carries_unit_description_and_source():
         ({"territory": []}, "drivers.territory.knots"),
         ({"territory": [{"date": "2014-13-01", "value": 0.1}]}, "drivers.territory.knots.0.date"),
         ({"weather": [{"date": "2014-01-01", "value": 0.1}]}, "drivers.weather: unknown driver"),
-        ({"border_closure": [{"date": "2014-01-01", "value": -0.5}]}, "allowed range [0, 1]"),
+        ({"border_closure": [{"date": "2014-01-01", "value": -0.5}]}, "allowed range [0, 2]"),
     ],
 )
 def test_bad_driver_series_are_refused(overrides, expected):

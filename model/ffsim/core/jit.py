@@ -16,9 +16,18 @@ from typing import Any
 
 import numba
 
-KERNEL_SOURCES = ("structure.py", "layout.py", "rhs.py", "integrate.py", "euler.py", "jit.py")
+KERNEL_SOURCES = (
+    "structure.py",
+    "layout.py",
+    "drivers.py",
+    "rhs.py",
+    "integrate.py",
+    "euler.py",
+    "jit.py",
+)
 """Files whose text the compiled kernels depend on (the layout's positions derive from the
-structure's order of stocks)."""
+structure's order of stocks; the caliphate's dates in ``rhs.py`` are computed with the
+calendar arithmetic of ``drivers.py``)."""
 
 
 def kernel_hash() -> str:

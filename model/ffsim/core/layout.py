@@ -78,6 +78,7 @@ GLOBAL_PARAMETERS: tuple[str, ...] = (
     "appeal_base",
     "salience_midpoint",
     "salience_width",
+    "caliphate_effect",
     "early_wave_lead",
     "appeal_territory",
     "momentum_sensitivity",
@@ -86,6 +87,7 @@ GLOBAL_PARAMETERS: tuple[str, ...] = (
     "strength_half",
     "network_strength",
     "border_deterrence",
+    "border_stop_max",
     "transit_time",
     "combat_mortality",
     "air_lethality",
@@ -102,13 +104,19 @@ GLOBAL_PARAMETERS: tuple[str, ...] = (
     "counter_messaging",
     "reintegration_offer",
 )
-REGIONAL_PARAMETERS: tuple[str, ...] = ("radicalisation_rate", "return_propensity", "early_wave")
+REGIONAL_PARAMETERS: tuple[str, ...] = (
+    "radicalisation_rate",
+    "return_propensity",
+    "early_wave",
+    "prevention_share",
+)
 N_GLOBAL_PARAMETERS = len(GLOBAL_PARAMETERS)
 P_POOL_EXIT_RATE = GLOBAL_PARAMETERS.index("pool_exit_rate")
 P_DEPARTURE_RATE = GLOBAL_PARAMETERS.index("departure_rate")
 P_APPEAL_BASE = GLOBAL_PARAMETERS.index("appeal_base")
 P_SALIENCE_MIDPOINT = GLOBAL_PARAMETERS.index("salience_midpoint")
 P_SALIENCE_WIDTH = GLOBAL_PARAMETERS.index("salience_width")
+P_CALIPHATE_EFFECT = GLOBAL_PARAMETERS.index("caliphate_effect")
 P_EARLY_WAVE_LEAD = GLOBAL_PARAMETERS.index("early_wave_lead")
 P_APPEAL_TERRITORY = GLOBAL_PARAMETERS.index("appeal_territory")
 P_MOMENTUM_SENSITIVITY = GLOBAL_PARAMETERS.index("momentum_sensitivity")
@@ -117,6 +125,7 @@ P_PAY_ELASTICITY = GLOBAL_PARAMETERS.index("pay_elasticity")
 P_STRENGTH_HALF = GLOBAL_PARAMETERS.index("strength_half")
 P_NETWORK_STRENGTH = GLOBAL_PARAMETERS.index("network_strength")
 P_BORDER_DETERRENCE = GLOBAL_PARAMETERS.index("border_deterrence")
+P_BORDER_STOP_MAX = GLOBAL_PARAMETERS.index("border_stop_max")
 P_TRANSIT_TIME = GLOBAL_PARAMETERS.index("transit_time")
 P_COMBAT_MORTALITY = GLOBAL_PARAMETERS.index("combat_mortality")
 P_AIR_LETHALITY = GLOBAL_PARAMETERS.index("air_lethality")
@@ -135,6 +144,7 @@ P_REINTEGRATION_OFFER = GLOBAL_PARAMETERS.index("reintegration_offer")
 R_RADICALISATION_RATE = REGIONAL_PARAMETERS.index("radicalisation_rate")
 R_RETURN_PROPENSITY = REGIONAL_PARAMETERS.index("return_propensity")
 R_EARLY_WAVE = REGIONAL_PARAMETERS.index("early_wave")
+R_PREVENTION_SHARE = REGIONAL_PARAMETERS.index("prevention_share")
 
 
 @register_jitable

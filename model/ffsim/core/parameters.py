@@ -39,6 +39,9 @@ ReturnPropensity = regional_model(
     "ReturnPropensity", 0.2, 3.0, {r.id: r.return_propensity for r in REGIONS}, __name__
 )
 EarlyWave = regional_model("EarlyWave", 0.0, 1.0, {r.id: r.early_wave for r in REGIONS}, __name__)
+PreventionShare = regional_model(
+    "PreventionShare", 0.0, 0.95, {r.id: r.prevention_share for r in REGIONS}, __name__
+)
 
 
 # pydantic orders inherited fields from the last base to the first: recruitment, then theatre.
@@ -96,6 +99,17 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "DOMAIN.md (ICSR, December 2013): Europeans and Tunisians were early; "
         "model/ffsim/core/data/regions.toml.",
         label="Part of the early wave",
+    )
+    prevention_share: PreventionShare = regional_field(  # type: ignore[valid-type]
+        PreventionShare,
+        "dimensionless",
+        "Share of the region's departures stopped at home when prevention measures are at their "
+        "September 2016 level (the prevention driver's index 1); the share stopped is this times "
+        "the index, at most 1.",
+        "Priors from the national counts of people stopped before leaving (Tunisia's Interior "
+        "Ministry, April 2015 and 2016; Belgium's OCAM, August 2016; DOMAIN.md), arithmetic in "
+        "calibration/config.toml; calibrated.",
+        label="Departures stopped at home",
     )
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Parameters:

@@ -68,6 +68,21 @@ class RecruitmentParameters(BaseModel):
         "Assumption: the war's appeal grew over 2012-2013 (DOMAIN.md); calibrated.",
         label="War's salience abroad: rise time",
     )
+    caliphate_effect: float = parameter_field(
+        0.0,
+        0.0,
+        4.0,
+        "dimensionless",
+        "Relative rise of the base appeal with the caliphate: over June 2014 (Mosul fell on 10 "
+        "June, the caliphate was proclaimed on 29 June) the base appeal rises linearly to "
+        "(1 + this) times the war's.",
+        "DOMAIN.md: Mosul fell on 10 June 2014 and the caliphate was proclaimed on 29 June 2014; "
+        "NYT 2015-09-26: about 15,000 foreign fighters by September 2014, nearly 30,000 a year "
+        "later. 0 in the baseline: estimated, the jump fitted the figures and predicted each "
+        "left-out article no better than the territory the caliphate seized, which acts "
+        "through the success loop (docs/calibration.md, 'The caliphate: two structures').",
+        label="Rise of appeal with the caliphate",
+    )
     early_wave_lead: float = parameter_field(
         8.0,
         0.0,

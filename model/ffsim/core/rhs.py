@@ -7,10 +7,12 @@ code runs as plain Python. Rates are per month, stocks are persons.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
 
+from ffsim.core.drivers import EPOCH, months_since
 from ffsim.core.jit import kernel
 from ffsim.core.layout import (
     AIR_CAMPAIGN,
@@ -29,6 +31,8 @@ from ffsim.core.layout import (
     P_APPEAL_BASE,
     P_APPEAL_TERRITORY,
     P_BORDER_DETERRENCE,
+    P_BORDER_STOP_MAX,
+    P_CALIPHATE_EFFECT,
     P_COMBAT_MORTALITY,
     P_COUNTER_MESSAGING,
     P_DEPARTURE_RATE,
@@ -58,6 +62,7 @@ from ffsim.core.layout import (
     POOL,
     PREVENTION,
     R_EARLY_WAVE,
+    R_PREVENTION_SHARE,
     R_RADICALISATION_RATE,
     R_RETURN_PROPENSITY,
     RETURNED,
@@ -106,6 +111,15 @@ N_FACTORS = N_ROW_FACTORS + N_STATE_FACTORS
 SALIENCE_CLAMP = 40.0
 """Largest |argument| of the salience logistic: beyond it the salience is 0 or 1 to 1e-17."""
 
+CALIPHATE_RAMP_START = months_since(EPOCH, dt.date(2014, 6, 1))
+"""Start of the caliphate's rise in appeal (months since 2012-01-01): 1 June 2014, the start of
+the month in which Mosul fell (10 June) and the caliphate was proclaimed (29 June; DOMAIN.md).
+The ramp runs over that calendar month, so that its two kinks fall on month boundaries, which
+are boundaries of every integration step (1/n of a month): the Runge-Kutta steps stay smooth."""
+
+CALIPHATE_RAMP_END = months_since(EPOCH, dt.date(2014, 7, 1))
+"""End of the rise (months since 2012-01-01): 1 July 2014, after the proclamation."""
+
 
 @kernel()
 def salience(months: float, midpoint: float, width: float) -> float:
@@ -117,6 +131,15 @@ def salience(months: float, midpoint: float, width: float) -> float:
     x = (months - midpoint) / width
     x = min(max(x, -SALIENCE_CLAMP), SALIENCE_CLAMP)
     return 1.0 / (1.0 + math.exp(-x))
+
+
+@kernel()
+def caliphate(months: float) -> float:
+    """The caliphate event (0 to 1): 0 before June 2014, rising linearly over June 2014 (the fall
+    of Mosul and the proclamation of the caliphate) and 1 after (``months`` since 2012-01-01).
+    """
+    x = (months - CALIPHATE_RAMP_START) / (CALIPHATE_RAMP_END - CALIPHATE_RAMP_START)
+    return min(max(x, 0.0), 1.0)
 
 
 @kernel()
@@ -133,17 +156,22 @@ def row_factors(p: np.ndarray, d: np.ndarray, g: np.ndarray) -> None:
         Output, shape (N_ROW_FACTORS, B): the territory index; the departure scale
         (departure rate x border deterrence, per month); the pay effect on appeal,
         ``(pay / $1,000) ** pay_elasticity``; the base appeal of early-wave and other regions
-        (``appeal_base`` x the war's salience); the network gain; the share prevented at home;
-        the arrival and border-stop rates of those in transit (per month); the foreign-fighter
-        and local death hazards (per month, raised by the air campaign and ground offensives);
-        the share of exits from theatre left open by the border; ``1 + reintegration_offer``.
+        (``appeal_base`` x the war's salience x ``(1 + caliphate_effect x caliphate)``); the
+        network gain; the prevention index (each region's share stopped at home is its
+        ``prevention_share`` times it); the arrival and border-stop rates of those in transit
+        (per month; the stop probability is ``border_stop_max`` x the closure index, at most
+        1); the foreign-fighter and local death hazards (per month, raised by the air campaign
+        and ground offensives); the share of exits from theatre left open by the border;
+        ``1 + reintegration_offer``.
     """
     n_members = p.shape[1]
     shared = d.shape[1] == 1
     for b in range(n_members):
         db = 0 if shared else b
-        border = d[BORDER_CLOSURE, db]
+        # Probability that a crossing is stopped: the effect at full closure x the closure index.
+        border = min(p[P_BORDER_STOP_MAX, b] * d[BORDER_CLOSURE, db], 1.0)
         months = d[CALENDAR_TIME, db]
+        caliphate_gain = 1.0 + p[P_CALIPHATE_EFFECT, b] * caliphate(months)
         midpoint = p[P_SALIENCE_MIDPOINT, b]
         width = p[P_SALIENCE_WIDTH, b]
         # Deaths rise with the air campaign and with the ground offensives that retake territory.
@@ -158,10 +186,14 @@ def row_factors(p: np.ndarray, d: np.ndarray, g: np.ndarray) -> None:
             1.0 - p[P_BORDER_DETERRENCE, b] * border
         )
         g[G_PAY_EFFECT, b] = (max(d[PAY, db], 0.0) / PAY_REFERENCE_USD) ** p[P_PAY_ELASTICITY, b]
-        g[G_BASE_APPEAL_EARLY, b] = p[P_APPEAL_BASE, b] * salience(
-            months + p[P_EARLY_WAVE_LEAD, b], midpoint, width
+        g[G_BASE_APPEAL_EARLY, b] = (
+            p[P_APPEAL_BASE, b]
+            * salience(months + p[P_EARLY_WAVE_LEAD, b], midpoint, width)
+            * caliphate_gain
         )
-        g[G_BASE_APPEAL_LATE, b] = p[P_APPEAL_BASE, b] * salience(months, midpoint, width)
+        g[G_BASE_APPEAL_LATE, b] = (
+            p[P_APPEAL_BASE, b] * salience(months, midpoint, width) * caliphate_gain
+        )
         g[G_NETWORK_GAIN, b] = p[P_NETWORK_STRENGTH, b] * (1.0 - p[P_COUNTER_MESSAGING, b])
         g[G_PREVENTION, b] = d[PREVENTION, db]
         g[G_ARRIVAL_RATE, b] = (1.0 - border) * transit_exit
@@ -243,6 +275,7 @@ def derivatives(
         rates = p[regional_parameter_index(nr, R_RADICALISATION_RATE, r)]
         propensities = p[regional_parameter_index(nr, R_RETURN_PROPENSITY, r)]
         early_waves = p[regional_parameter_index(nr, R_EARLY_WAVE, r)]
+        prevention_shares = p[regional_parameter_index(nr, R_PREVENTION_SHARE, r)]
         d_pool = dydt[regional_index(r, POOL)]
         d_transit = dydt[regional_index(r, IN_TRANSIT)]
         d_theatre = dydt[regional_index(r, IN_THEATRE)]
@@ -262,7 +295,7 @@ def derivatives(
             network = 1.0 + network_gain[b] * in_theatre / (pool + in_theatre + NETWORK_FLOOR)
             disengagement = pool_exit[b] * pool
             departures = departure_scale[b] * appeal * network * pool
-            prevented_at_home = prevention[b] * departures
+            prevented_at_home = min(prevention_shares[b] * prevention[b], 1.0) * departures
             entering_transit = departures - prevented_at_home
             arrivals = arrival_rate[b] * in_transit
             stopped_at_border = border_stop_rate[b] * in_transit

@@ -24,9 +24,22 @@ class TheatreParameters(BaseModel):
         0.0,
         1.0,
         "dimensionless",
-        "Share of would-be departures deterred when the border is fully closed.",
+        "Share of would-be departures deterred when the border is sealed (stop probability 1).",
         "Washington Post 2016-09-11: 'increasing difficulty of traveling' hurt recruitment.",
         label="Departures deterred by a closed border",
+    )
+    border_stop_max: float = parameter_field(
+        0.85,
+        0.0,
+        1.0,
+        "probability",
+        "Probability that an attempted crossing of the Turkey-Syria border is stopped when the "
+        "closure is at its September 2016 level (the border driver's index 1); the probability "
+        "is this times the index, at most 1.",
+        "Prior from Turkey's deportations and returns of 2014-2015 against the flow of the time "
+        "(Daily Sabah 2015-11-22; NYT 2015-09-26; DOMAIN.md), arithmetic in "
+        "calibration/config.toml; calibrated.",
+        label="Crossings stopped by the closed border",
     )
     transit_time: float = parameter_field(
         0.5,
@@ -116,7 +129,7 @@ class TheatreParameters(BaseModel):
         0.0,
         1.0,
         "dimensionless",
-        "Share of returns and onward moves blocked when the border is fully closed.",
+        "Share of returns and onward moves blocked when the border is sealed (stop probability 1).",
         "DOMAIN.md: the border closure cut returns as well as arrivals; Washington Post "
         "2016-09-11.",
         label="Exits blocked by a closed border",

@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ffsim.core.drivers import LOSS_WINDOW
-from ffsim.core.rhs import NETWORK_FLOOR, PAY_REFERENCE_USD, SALIENCE_CLAMP
+from ffsim.core.rhs import (
+    CALIPHATE_RAMP_END,
+    CALIPHATE_RAMP_START,
+    NETWORK_FLOOR,
+    PAY_REFERENCE_USD,
+    SALIENCE_CLAMP,
+)
 from ffsim.core.structure import FLOWS, STOCKS
 from ffsim.core.variables import VARIABLES
 from ffsim.exchange.expressions import (
@@ -58,6 +64,18 @@ CONSTANTS: dict[str, tuple[float, str, str]] = {
         SALIENCE_CLAMP,
         "dmnl",
         "Largest |argument| of the salience logistic: beyond it the salience is 0 or 1 to 1e-17.",
+    ),
+    "caliphate_ramp_start": (
+        CALIPHATE_RAMP_START,
+        "months",
+        "Start of the caliphate's rise in appeal, months since 2012-01-01: 1 June 2014 (Mosul "
+        "fell on 10 June).",
+    ),
+    "caliphate_ramp_end": (
+        CALIPHATE_RAMP_END,
+        "months",
+        "End of the caliphate's rise in appeal, months since 2012-01-01: 1 July 2014 (the "
+        "caliphate was proclaimed on 29 June).",
     ),
     "loss_window": (
         LOSS_WINDOW,
@@ -186,6 +204,36 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
             False,
         ),
         (
+            "caliphate",
+            minimum(
+                maximum(
+                    (r("calendar_time") - r("caliphate_ramp_start"))
+                    / (r("caliphate_ramp_end") - r("caliphate_ramp_start")),
+                    0.0,
+                ),
+                1.0,
+            ),
+            dmnl,
+            "The caliphate event: 0 before June 2014, rising linearly over June 2014 (Mosul fell "
+            "on 10 June, the caliphate was proclaimed on 29 June), 1 after.",
+            False,
+        ),
+        (
+            "caliphate_gain",
+            1.0 + r("caliphate_effect") * r("caliphate"),
+            dmnl,
+            "Multiplier of the base appeal by the caliphate: 1 before, 1 + caliphate_effect after.",
+            False,
+        ),
+        (
+            "border_stop",
+            minimum(r("border_stop_max") * r("border_closure"), 1.0),
+            dmnl,
+            "Probability that a crossing of the border is stopped: border_stop_max x the closure "
+            "index, at most 1.",
+            False,
+        ),
+        (
             "combat_multiplier",
             1.0
             + r("air_lethality") * r("air_campaign")
@@ -210,7 +258,7 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
         ),
         (
             "exit_open",
-            1.0 - r("exit_blocking") * r("border_closure"),
+            1.0 - r("exit_blocking") * r("border_stop"),
             dmnl,
             "Share of returns and onward moves not blocked by the border closure.",
             False,
@@ -259,11 +307,13 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
         ),
         (
             "appeal",
-            r("early_wave") * (r("appeal_base") * r("salience_early"))
-            + (1.0 - r("early_wave")) * (r("appeal_base") * r("salience_late"))
+            r("early_wave") * (r("appeal_base") * r("salience_early") * r("caliphate_gain"))
+            + (1.0 - r("early_wave"))
+            * (r("appeal_base") * r("salience_late") * r("caliphate_gain"))
             + r("success_appeal"),
             dmnl,
-            "Appeal of travelling: base appeal by the war's salience, plus success appeal.",
+            "Appeal of travelling: base appeal by the war's salience and the caliphate, plus "
+            "success appeal.",
             True,
         ),
         (
@@ -280,7 +330,7 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
         (
             "departures",
             r("departure_rate")
-            * (1.0 - r("border_deterrence") * r("border_closure"))
+            * (1.0 - r("border_deterrence") * r("border_stop"))
             * r("appeal")
             * r("network")
             * pool,
@@ -288,15 +338,23 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
             VARIABLES["departures"].title + ": everyone who sets out, prevented or not.",
             True,
         ),
+        (
+            "prevented_share",
+            minimum(r("prevention_share") * r("prevention"), 1.0),
+            dmnl,
+            "Share of the region's departures stopped at home: prevention_share x the prevention "
+            "index, at most 1.",
+            True,
+        ),
     ]
     # The flows' equations, each after what it uses; the rest of each flow is in the structure.
     flows: dict[str, Expr] = {
         "radicalisation": r("radicalisation_rate"),
         "disengagement": r("pool_exit_rate") * pool,
-        "prevented_at_home": r("prevention") * r("departures"),
+        "prevented_at_home": r("prevented_share") * r("departures"),
         "entering_transit": r("departures") - r("prevented_at_home"),
-        "arrivals": (1.0 - r("border_closure")) * r("transit_exit") * transit,
-        "stopped_at_border": r("border_closure") * r("transit_exit") * transit,
+        "arrivals": (1.0 - r("border_stop")) * r("transit_exit") * transit,
+        "stopped_at_border": r("border_stop") * r("transit_exit") * transit,
         "deaths": r("foreign_death_hazard") * theatre,
         "returns": r("return_hazard") * r("return_propensity") * theatre,
         "onward_moves": r("onward_hazard") * theatre,

@@ -51,6 +51,8 @@ UNITS: dict[str, str] = {
     "USD per month": "USD/month",
     "index (1 = peak extent)": "index",
     "index (1 = most intense)": "index",
+    "index (1 = the closure of September 2016)": "index",
+    "index (1 = the measures of September 2016)": "index",
 }
 """XMILE unit expressions of the units the schema and the driver series write in words."""
 

@@ -14,6 +14,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ffsim.calibration.constraints import Constraint
 from ffsim.core import layout
 from ffsim.core.errors import InputError, shown, unknown_name
 from ffsim.core.parameters import SPECS_BY_NAME
@@ -242,6 +243,10 @@ class CalibrationConfig(BaseModel):
     optimizer: OptimizerSettings = OptimizerSettings()
     sampler: SamplerSettings = SamplerSettings()
     free: tuple[FreeParameter, ...] = Field(min_length=1)
+    constraint: tuple[Constraint, ...] = Field(
+        (),
+        description="Prior constraints on model outputs (``ffsim.calibration.constraints``).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> CalibrationConfig:
@@ -249,6 +254,10 @@ class CalibrationConfig(BaseModel):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"free parameters listed twice: {', '.join(dupes)}")
+        ids = [c.id for c in self.constraint]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"constraints listed twice: {', '.join(twice)}")
         if self.sampler.walkers < 2 * len(self.free):
             raise ValueError(
                 f"sampler.walkers = {self.sampler.walkers}: at least twice the number of free "
@@ -270,14 +279,26 @@ class CalibrationConfig(BaseModel):
 
     @property
     def priors_sha256(self) -> str:
-        """SHA-256 of the free parameters and their priors, as canonical JSON."""
-        return canonical_sha256([f.model_dump(mode="json") for f in self.free])
+        """SHA-256 of the free parameters and their priors, and of the prior constraints, as
+        canonical JSON (without constraints, the hash of the priors alone, as before them).
+        """
+        priors = [f.model_dump(mode="json") for f in self.free]
+        if not self.constraint:
+            return canonical_sha256(priors)
+        constraints = [c.model_dump(mode="json") for c in self.constraint]
+        return canonical_sha256({"free": priors, "constraint": constraints})
 
     def as_of(self, date: dt.date) -> CalibrationConfig:
         """The set-up of a calibration as of ``date``: every prior whose evidence was published
-        after ``date`` replaced by the weakly informative prior (:meth:`FreeParameter.as_of`).
+        after ``date`` replaced by the weakly informative prior (:meth:`FreeParameter.as_of`),
+        and every constraint published after ``date`` left out.
         """
-        return self.model_copy(update={"free": tuple(f.as_of(date) for f in self.free)})
+        return self.model_copy(
+            update={
+                "free": tuple(f.as_of(date) for f in self.free),
+                "constraint": tuple(c for c in self.constraint if c.published <= date),
+            }
+        )
 
 
 def canonical_sha256(data: Any) -> str:

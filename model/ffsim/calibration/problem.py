@@ -3,7 +3,8 @@
 Free parameters are mapped to the unit cube, linearly in the value or in its logarithm, where
 every prior's log density is 0 (flat) or a quadratic (normal in the value or in its log). The
 log posterior is the log-likelihood (with mixtures over the readings of a statement) plus the
-log prior. Each call simulates its whole batch of parameter sets as one ensemble.
+log prior, which includes the prior constraints on outputs (``ffsim.calibration.constraints``).
+Each call simulates its whole batch of parameter sets as one ensemble.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ffsim.calibration.likelihood import log_likelihood, z_score
 from ffsim.calibration.measures import measure, outputs_read
 from ffsim.calibration.observations import Observation, Statement, statements
 from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
-from ffsim.core.outputs import Selection
+from ffsim.core.outputs import Outputs, Selection
 from ffsim.core.parameters import Parameters
 from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate_outputs
 
@@ -52,10 +53,12 @@ class Problem:
 
     @cached_property
     def selection(self) -> Selection:
-        """What each run stores: the trajectories the figures' measures read, nothing else."""
-        return Selection(
-            tuple(dict.fromkeys(o for obs in self.observations for o in outputs_read(obs)))
-        )
+        """What each run stores: the trajectories the figures' measures and the prior
+        constraints read, nothing else.
+        """
+        read = [o for obs in self.observations for o in outputs_read(obs)]
+        read += [o for c in self.config.constraint for o in c.outputs()]
+        return Selection(tuple(dict.fromkeys(read)))
 
     @cached_property
     def statements(self) -> tuple[Statement, ...]:
@@ -71,10 +74,24 @@ class Problem:
         """Log-likelihood (E,) of model values (E, n_obs)."""
         return log_likelihood(self.z(values), self.statements)
 
+    def run(self, theta: np.ndarray) -> Outputs:
+        """The runs of parameter sets ``theta`` (E, k): the outputs of :attr:`selection`."""
+        return simulate_outputs(self.packed(theta), self.selection, self.drivers, self.settings)
+
+    def values_of(self, result: Outputs) -> np.ndarray:
+        """Model value of every observation in ``result``: shape (E, n_obs)."""
+        return np.stack([measure(result, o) for o in self.observations], axis=-1)
+
     def model_values(self, theta: np.ndarray) -> np.ndarray:
         """Model value of every observation for each parameter set: shape (E, n_obs)."""
-        result = simulate_outputs(self.packed(theta), self.selection, self.drivers, self.settings)
-        return np.stack([measure(result, o) for o in self.observations], axis=-1)
+        return self.values_of(self.run(theta))
+
+    def log_constraints(self, result: Outputs) -> np.ndarray:
+        """Log density (E,) of the prior constraints on outputs (0 without constraints)."""
+        total = np.zeros(result.values.shape[0])
+        for c in self.config.constraint:
+            total = total + c.log_density(result)
+        return total
 
     def z(self, values: np.ndarray) -> np.ndarray:
         """Standardised residuals (E, n_obs) of model values (E, n_obs)."""
@@ -88,6 +105,10 @@ class Problem:
         inside = np.all((u >= 0.0) & (u <= 1.0), axis=1)
         out = np.full(u.shape[0], -np.inf)
         if inside.any():
-            values = self.model_values(self.theta(u[inside]))
-            out[inside] = self.log_likelihood_values(values) + self.log_prior_unit(u[inside])
+            result = self.run(self.theta(u[inside]))
+            out[inside] = (
+                self.log_likelihood_values(self.values_of(result))
+                + self.log_prior_unit(u[inside])
+                + self.log_constraints(result)
+            )
         return out

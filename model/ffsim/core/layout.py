@@ -109,6 +109,7 @@ REGIONAL_PARAMETERS: tuple[str, ...] = (
     "return_propensity",
     "early_wave",
     "prevention_share",
+    "death_propensity",
 )
 N_GLOBAL_PARAMETERS = len(GLOBAL_PARAMETERS)
 P_POOL_EXIT_RATE = GLOBAL_PARAMETERS.index("pool_exit_rate")
@@ -145,6 +146,7 @@ R_RADICALISATION_RATE = REGIONAL_PARAMETERS.index("radicalisation_rate")
 R_RETURN_PROPENSITY = REGIONAL_PARAMETERS.index("return_propensity")
 R_EARLY_WAVE = REGIONAL_PARAMETERS.index("early_wave")
 R_PREVENTION_SHARE = REGIONAL_PARAMETERS.index("prevention_share")
+R_DEATH_PROPENSITY = REGIONAL_PARAMETERS.index("death_propensity")
 
 
 @register_jitable

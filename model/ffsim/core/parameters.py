@@ -39,6 +39,9 @@ ReturnPropensity = regional_model(
     "ReturnPropensity", 0.2, 3.0, {r.id: r.return_propensity for r in REGIONS}, __name__
 )
 EarlyWave = regional_model("EarlyWave", 0.0, 1.0, {r.id: r.early_wave for r in REGIONS}, __name__)
+DeathPropensity = regional_model(
+    "DeathPropensity", 0.2, 3.0, {r.id: r.death_propensity for r in REGIONS}, __name__
+)
 PreventionShare = regional_model(
     "PreventionShare", 0.0, 0.95, {r.id: r.prevention_share for r in REGIONS}, __name__
 )
@@ -110,6 +113,15 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "Ministry, April 2015 and 2016; Belgium's OCAM, August 2016; DOMAIN.md), arithmetic in "
         "calibration/config.toml; calibrated.",
         label="Departures stopped at home",
+    )
+    death_propensity: DeathPropensity = regional_field(  # type: ignore[valid-type]
+        DeathPropensity,
+        "dimensionless",
+        "Regional multiplier on the death hazard of foreign fighters.",
+        "Priors from the national counts of the killed published by March 2017 (France, the "
+        "United Kingdom, Belgium, Germany, Denmark, Australia, Tunisia; DOMAIN.md), arithmetic "
+        "in calibration/config.toml; calibrated.",
+        label="Regional death multiplier",
     )
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Parameters:

@@ -21,6 +21,7 @@ class Region(BaseModel):
     return_propensity: float = Field(gt=0.0)
     early_wave: float = Field(ge=0.0, le=1.0)
     prevention_share: float = Field(ge=0.0, le=1.0)
+    death_propensity: float = Field(gt=0.0)
 
 
 def load_regions(text: str | None = None) -> tuple[Region, ...]:

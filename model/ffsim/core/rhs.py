@@ -61,6 +61,7 @@ from ffsim.core.layout import (
     PERCEIVED_TERRITORY,
     POOL,
     PREVENTION,
+    R_DEATH_PROPENSITY,
     R_EARLY_WAVE,
     R_PREVENTION_SHARE,
     R_RADICALISATION_RATE,
@@ -276,6 +277,7 @@ def derivatives(
         propensities = p[regional_parameter_index(nr, R_RETURN_PROPENSITY, r)]
         early_waves = p[regional_parameter_index(nr, R_EARLY_WAVE, r)]
         prevention_shares = p[regional_parameter_index(nr, R_PREVENTION_SHARE, r)]
+        death_propensities = p[regional_parameter_index(nr, R_DEATH_PROPENSITY, r)]
         d_pool = dydt[regional_index(r, POOL)]
         d_transit = dydt[regional_index(r, IN_TRANSIT)]
         d_theatre = dydt[regional_index(r, IN_THEATRE)]
@@ -299,7 +301,7 @@ def derivatives(
             entering_transit = departures - prevented_at_home
             arrivals = arrival_rate[b] * in_transit
             stopped_at_border = border_stop_rate[b] * in_transit
-            deaths = death_hazard[b] * in_theatre
+            deaths = death_hazard[b] * death_propensities[b] * in_theatre
             returns = return_hazard[b] * propensities[b] * in_theatre
             onward = onward_hazard[b] * in_theatre
 

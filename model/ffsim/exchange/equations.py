@@ -253,7 +253,7 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
             "foreign_death_hazard",
             r("foreign_death_rate") * r("combat_multiplier"),
             per_month,
-            "Death hazard of foreign fighters.",
+            "Death hazard of foreign fighters before the regional death propensity.",
             False,
         ),
         (
@@ -355,7 +355,7 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
         "entering_transit": r("departures") - r("prevented_at_home"),
         "arrivals": (1.0 - r("border_stop")) * r("transit_exit") * transit,
         "stopped_at_border": r("border_stop") * r("transit_exit") * transit,
-        "deaths": r("foreign_death_hazard") * theatre,
+        "deaths": r("foreign_death_hazard") * r("death_propensity") * theatre,
         "returns": r("return_hazard") * r("return_propensity") * theatre,
         "onward_moves": r("onward_hazard") * theatre,
         **{f"{q}_counted": r(q) for q in COUNTERS.values()},

@@ -68,9 +68,7 @@ def rows_as_of(observations: tuple[Observation, ...], as_of: dt.date) -> tuple[O
     """
     rows = fitted(observations)
     late = {(o.reading_of, o.reading) for o in rows if o.reading_of and o.published > as_of}
-    kept = [
-        o for o in rows if o.published <= as_of and (o.reading_of, o.reading) not in late
-    ]
+    kept = [o for o in rows if o.published <= as_of and (o.reading_of, o.reading) not in late]
     if not kept:
         complete: dict[tuple[str, str], dt.date] = {}  # a figure, or a reading: all its rows
         for o in rows:

@@ -47,6 +47,24 @@ VALIDATION_PATH = DATA_DIR / "validation.csv"
 """Figures published later, for validation only."""
 
 
+IN_CHECKOUT = Path(str(files("ffsim").joinpath("shipped", "calibration"))).is_symlink()
+"""True in a source checkout (``shipped/`` holds links to the repository's folders), False in
+an installed wheel (``shipped/`` holds copies inside the installed package)."""
+
+
+def shipped_files() -> tuple[Path, ...]:
+    """Every file ffsim ships (artifacts, configs, data, scenarios, docs), resolved: the files
+    no command may write over, since commands and the explorer read them.
+    """
+    found: list[Path] = []
+    for folder in (CALIBRATION_DIR, DATA_DIR, SCENARIO_DIR, DOCS_DIR):
+        try:
+            found += (p.resolve() for p in folder.rglob("*") if p.is_file())
+        except OSError:
+            continue
+    return tuple(found)
+
+
 def shown(path: Path) -> str:
     """A shipped file as the repository names it (``calibration/baseline.json``), any other
     path as given: the same text wherever ffsim is installed.

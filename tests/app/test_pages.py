@@ -561,13 +561,10 @@ def save_as(at: AppTest, name: str) -> AppTest:
 
 
 def saved_files(folder: Path) -> dict[str, str]:
-    import tomllib
+    """Name -> TOML of every saved scenario in the store of ``folder``."""
+    from ffsim.scenarios.saved_store import SavedStore
 
-    out = {}
-    for path in (folder / "saved_scenarios").glob("*.toml"):
-        text = path.read_text("utf-8")
-        out[tomllib.loads(text)["name"]] = text
-    return out
+    return {s.name: s.text for s in SavedStore(folder).scenarios()}
 
 
 MINE = b'name = "My upload"\n[levers]\nborder_closure_strength = 0.0\n'
@@ -590,7 +587,8 @@ def test_saved_scenarios_and_an_uploaded_base_survive_a_reload(app, own_data_dir
     assert "Saved: kept" in reloaded.multiselect(key="compare:chosen").options
     reloaded.switch_page("model/ffsim/app/pages/scenarios_io_page.py").run()
     assert any(m.value == "kept" for m in reloaded.markdown)
-    assert str(own_data_dir / "saved_scenarios") in " ".join(c.value for c in reloaded.caption)
+    said = " ".join(c.value for c in reloaded.caption)
+    assert str(own_data_dir / "saved_scenarios.sqlite3") in said
 
 
 def test_a_link_to_a_base_not_kept_here_is_a_notice():
@@ -640,7 +638,7 @@ def test_a_name_with_control_characters_is_saved_as_valid_toml_and_can_be_used(
     assert app.slider(key=widget_key("lever", "prevention_shift")).value == -6
 
 
-def test_a_damaged_store_is_a_notice_and_kept_aside_and_an_invalid_entry_says_why(
+def test_damaged_files_of_an_earlier_store_are_a_notice_and_left_and_an_invalid_entry_says_why(
     own_data_dir,
 ):
     folder = own_data_dir / "saved_scenarios"
@@ -654,9 +652,10 @@ def test_a_damaged_store_is_a_notice_and_kept_aside_and_an_invalid_entry_says_wh
     at.run()
     assert not at.exception
     said = " ".join(notices(at))
-    assert "binary.toml cannot be read" in said and "moved aside" in said
+    assert "binary.toml" in said and "was not copied" in said and "left as it was" in said
     assert "broken.toml" in said
-    assert (folder / "binary.toml.corrupt").exists() and (folder / "broken.toml.corrupt").exists()
+    assert (folder / "binary.toml").read_bytes() == b"\xff\xfe\x00garbage"  # never moved
+    assert (folder / "broken.toml").exists() and not list(folder.glob("*.corrupt*"))
     at.run()
     assert not at.warning  # said once
     at.switch_page("model/ffsim/app/pages/compare_page.py").run()

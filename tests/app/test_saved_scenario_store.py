@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ffsim.app import store
+from ffsim.scenarios.saved_store import SavedStore
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -49,8 +50,18 @@ def scenario(name: str, shift: int) -> str:
 
 
 def stored(folder: Path) -> dict[str, str]:
-    """File name -> text of every saved scenario file."""
-    return {p.name: p.read_text("utf-8") for p in (folder / "saved_scenarios").glob("*.toml")}
+    """Name -> text of every saved scenario in the store of ``folder``."""
+    return {s.name: s.text for s in SavedStore(folder).scenarios()}
+
+
+def refuse_writes(monkeypatch, exc: OSError) -> None:
+    """The store takes no write (a full or read-only disk); reading it still works."""
+
+    def refused(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(SavedStore, "save", refused)
+    monkeypatch.setattr(SavedStore, "save_base", refused)
 
 
 def rows(at: AppTest) -> list[str]:
@@ -68,63 +79,50 @@ def everything_said(at: AppTest) -> str:
 # --- 1. every stored scenario reachable and told apart ----------------------------------------
 
 
-def test_two_files_carrying_one_name_are_listed_apart_and_each_is_used_and_deleted(
+def test_an_earlier_folder_of_files_is_copied_in_once_each_file_kept_and_left_as_it_was(
     own_data_dir,
 ):
-    """Found by the attack: a copied or edited store with two files named ``twin`` showed one
-    entry; the other stayed on disk out of reach."""
+    """Two files carrying one name (a copied store) both become saved scenarios, the second
+    under its file's name; the files are left on disk, and a Delete removes one entry only."""
     folder = own_data_dir / "saved_scenarios"
     folder.mkdir(parents=True)
     texts = {"a.toml": scenario("twin", -6), "b.toml": scenario("twin", -12)}
     for file, text in texts.items():
         (folder / file).write_text(text, "utf-8")
     at = started()
+    assert stored(own_data_dir) == {"twin": texts["a.toml"], "twin (b.toml)": texts["b.toml"]}
     at.switch_page("model/ffsim/app/pages/compare_page.py").run()
     offered = at.multiselect(key="compare:chosen").options
-    assert {"Saved: twin (a.toml)", "Saved: twin (b.toml)"} <= set(offered)
+    assert {"Saved: twin", "Saved: twin (b.toml)"} <= set(offered)
     at.switch_page(IO).run()
-    assert rows(at) == ["twin (a.toml)", "twin (b.toml)"]
+    assert rows(at) == ["twin", "twin (b.toml)"]
     for i, file in enumerate(texts):
         clicked(at, f"io:use:{i}")
         assert at.session_state["base"]["toml"] == texts[file]  # each one reachable
     clicked(at, "io:del:1")
     assert any("`'twin (b.toml)'`" in w.value for w in at.warning)  # says which one
     clicked(at, "io:confirm")
-    assert stored(own_data_dir) == {"a.toml": texts["a.toml"]}
-    assert rows(at) == ["twin"]  # alone again: its name only
+    assert stored(own_data_dir) == {"twin": texts["a.toml"]}
+    assert {p.name: p.read_text("utf-8") for p in folder.iterdir()} == texts  # left as it was
+    started()  # a new session copies nothing twice
+    assert stored(own_data_dir) == {"twin": texts["a.toml"]}
 
 
-def test_saving_under_the_name_of_a_copied_file_keeps_both_and_says_so(own_data_dir):
-    """Saving writes the name's own file; a copied file carrying that name is not replaced (so
-    nothing is asked) and both are listed, each labelled with its file."""
-    folder = own_data_dir / "saved_scenarios"
-    folder.mkdir(parents=True)
-    (folder / "copy.toml").write_text(scenario("mine", -6), "utf-8")
+def test_saving_under_a_taken_name_asks_naming_the_version_and_replaces_only_that(own_data_dir):
     at = save_as(started(), "mine")
-    assert not any("already called" in w.value for w in at.warning)
-    own = store.saved_path("mine").name
-    assert stored(own_data_dir).keys() == {"copy.toml", own}
-    assert stored(own_data_dir)["copy.toml"] == scenario("mine", -6)
-    said = " ".join(s.value for s in at.success)
-    assert "mine (copy.toml)" in said and "kept as they are" in said
-    assert sorted(rows(at)) == ["mine (copy.toml)", f"mine ({own})"]
-
-
-def test_saving_twice_under_one_name_asks_and_replaces_the_names_own_file(own_data_dir):
-    """The choice for a name saved twice in the app: its one file is replaced after a
-    confirmation that names the file, and a copied file of that name is left alone."""
-    folder = own_data_dir / "saved_scenarios"
-    folder.mkdir(parents=True)
-    (folder / "copy.toml").write_text(scenario("mine", -6), "utf-8")
-    at = save_as(started(), "mine")
-    own = store.saved_path("mine").name
+    first = SavedStore(own_data_dir).get("mine")
+    assert first is not None
     at.switch_page("model/ffsim/app/pages/explore_page.py").run()
     at.slider(key="lever:prevention_shift").set_value(-12).run()
     save_as(at, "mine")
-    assert any(f"already called `'mine'` (in {own})" in w.value for w in at.warning)
+    assert any(
+        f"already called `'mine'` (version {first.version}, saved by explorer session" in w.value
+        for w in at.warning
+    )
     clicked(at, "io:confirm")
-    assert "prevention_shift = -12" in stored(own_data_dir)[own]
-    assert stored(own_data_dir)["copy.toml"] == scenario("mine", -6)
+    now = SavedStore(own_data_dir).get("mine")
+    assert now is not None and now.version > first.version
+    assert "prevention_shift = -12" in now.text
 
 
 def test_a_scenario_kept_for_the_session_beside_a_stored_one_of_its_name_is_listed_too(
@@ -133,39 +131,32 @@ def test_a_scenario_kept_for_the_session_beside_a_stored_one_of_its_name_is_list
     """A store that stops taking writes (a full or read-only disk): the session's copy of
     ``mine`` used to hide the stored ``mine``."""
     at = save_as(started(), "mine")
-    own = store.saved_path("mine").name
-
-    def refused(path: Path, text: str) -> None:
-        raise PermissionError(13, "Permission denied", str(path))
-
-    monkeypatch.setattr(store, "write_text", refused)
+    refuse_writes(monkeypatch, PermissionError(13, "Permission denied", "x"))
     at.switch_page("model/ffsim/app/pages/explore_page.py").run()
     at.slider(key="lever:prevention_shift").set_value(-12).run()
     save_as(at, "mine")
     clicked(at, "io:confirm")
     assert any("for this session only" in s.value for s in at.success)
-    assert rows(at) == [f"mine ({own})", "mine (this session only)"]
+    assert rows(at) == ["mine (saved)", "mine (this session only)"]
     at.switch_page("model/ffsim/app/pages/compare_page.py").run()
     offered = at.multiselect(key="compare:chosen").options
-    assert {f"Saved: mine ({own})", "Saved: mine (this session only)"} <= set(offered)
+    assert {"Saved: mine (saved)", "Saved: mine (this session only)"} <= set(offered)
 
 
 def test_names_that_read_alike_are_labelled_apart():
-    a, b, c, d = (Path(f"{x}.toml") for x in "abcd")
-    labels = store.labels(
-        [("mine", a), ("mine\u200b", b), ("mine ", c), ("Mine", d), ("mine", None)]
-    )
+    names = ["mine", "mine\u200b", "mine ", "Mine"]
+    labels = store.labels([*((n, "saved") for n in names), ("mine", None)])
     assert labels == [
-        "mine (a.toml)",
-        "mine\u200b (b.toml)",
-        "mine  (c.toml)",
+        "mine (saved)",
+        "mine\u200b (saved) #2",
+        "mine  (saved) #3",
         "Mine",
         "mine (this session only)",
     ]
     # a name written to look like another's label is numbered, never shown twice
-    forged = store.labels([("twin", a), ("twin", b), ("twin (a.toml)", c)])
+    forged = store.labels([("twin", "saved"), ("twin", None), ("twin (saved)", "saved")])
     assert len({store.looks(label) for label in forged}) == 3
-    assert forged[2] == "twin (a.toml) #2"
+    assert forged[2] == "twin (saved) #2"
 
 
 def test_looks_drops_what_a_page_does_not_show():
@@ -238,11 +229,8 @@ def test_a_folder_that_cannot_be_written_is_named_with_what_is_allowed(own_data_
     def no_write(path, mode, **kw) -> bool:
         return False if Path(path) == own_data_dir and mode & os.W_OK else access(path, mode, **kw)
 
-    def refused(path: Path, text: str) -> None:
-        raise PermissionError(13, "Permission denied", str(path))
-
     monkeypatch.setattr(os, "access", no_write)
-    monkeypatch.setattr(store, "write_text", refused)
+    refuse_writes(monkeypatch, PermissionError(13, "Permission denied", "x"))
     said = walk_through(started())
     setting = (
         f"FFSIM_DATA_DIR = `{str(own_data_dir)!r}` cannot be used: it cannot be written (no "
@@ -256,10 +244,7 @@ def test_a_folder_that_cannot_be_written_is_named_with_what_is_allowed(own_data_
 def test_a_write_failure_the_folder_did_not_foretell_names_the_setting_and_the_reason(
     own_data_dir, monkeypatch
 ):
-    def full(path: Path, text: str) -> None:
-        raise OSError(28, "No space left on device", str(path))
-
-    monkeypatch.setattr(store, "write_text", full)
+    refuse_writes(monkeypatch, OSError(28, "No space left on device", "x"))
     at = save_as(started(), "kept")
     assert any(
         f"FFSIM_DATA_DIR = `{str(own_data_dir)!r}` cannot be used: it cannot be written (No "
@@ -280,7 +265,7 @@ def test_no_home_folder_is_a_problem_named_never_a_traceback(monkeypatch):
     assert problem is not None
     assert problem.startswith("The default data folder (FFSIM_DATA_DIR is not set) cannot be")
     assert "no home folder is known; set FFSIM_DATA_DIR to a folder you can write to" in problem
-    assert "default data folder, which cannot be found" in store.where(store.BASES)
+    assert "default data folder, which cannot be found" in store.where(store.DB_NAME)
     assert str(store.UNUSABLE) not in problem + store.where()
 
 
@@ -288,4 +273,4 @@ def test_a_usable_folder_is_no_problem_and_is_named_by_its_path(own_data_dir):
     assert store.data_dir_problem() is None  # not made yet: made on the first save
     own_data_dir.mkdir()
     assert store.data_dir_problem() is None
-    assert store.where(store.BASES) == f"`{str(own_data_dir / 'bases')!r}`"
+    assert store.where(store.DB_NAME) == f"`{str(own_data_dir / 'saved_scenarios.sqlite3')!r}`"

@@ -687,7 +687,7 @@ def test_an_out_naming_an_input_is_refused_before_it_is_overwritten(place, tmp_p
         ["calibrate", "--config", str(mine), "--out", str(mine)],
         ["run", "--artifact", str(art), "--out", str(art)[: -len(".json")]],  # the sidecar
     ):
-        refused(call(args), "which this command reads")
+        refused(call(args), "which ffsim reads")
     assert mine.read_text() == (place / "good.toml").read_text()
     assert art.read_text() == BASELINE_PATH.read_text()
 

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from ffsim.cli.main import main
 from ffsim.scenarios.compare import OUTCOMES, OUTSIDE_MARK, compare, outside_note, signed
+from ffsim.scenarios.saved_store import SavedStore
 from ffsim.scenarios.scenario import SCENARIO_DIR, load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -239,7 +240,8 @@ def _text(data) -> str:
 
 
 def _saved(folder: Path) -> dict[str, str]:
-    return {p.name: p.read_text("utf-8") for p in (folder / "saved_scenarios").glob("*.toml")}
+    """Name -> text of every saved scenario in the store of ``folder``."""
+    return {s.name: s.text for s in SavedStore(folder).scenarios()}
 
 
 def test_a_scenario_saved_with_levers_changed_says_so_in_its_description(own_data_dir, downloads):

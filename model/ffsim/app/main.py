@@ -3,6 +3,11 @@
 ``streamlit run app.py`` (the repository's script) and ``ffsim app`` (installed) both run
 :func:`main`. Pages are the files in ``pages/``, named by absolute path so that they are found
 wherever ffsim is installed.
+
+The libraries that pages need late (pandas, and pyarrow for Streamlit's tables) are imported
+here, once, before any session runs a page: a page importing pandas for the first time while
+another session drew a chart crashed that chart (plotly looks pandas up in ``sys.modules``, where
+it is only partly initialised meanwhile). ``tests/app/test_sessions_apart.py`` checks it.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import os
 import time
 from pathlib import Path
 
+import pandas  # noqa: F401 - imported at start (see the module docstring)
+import pyarrow  # noqa: F401 - imported at start (see the module docstring)
 import streamlit as st
 
 from ffsim.app import guard, saved, state, store, widgets

@@ -183,7 +183,7 @@ def set_base(label: str, toml: str | None, keep: dict[str, dict[str, Any]] | Non
     """
     if toml and toml not in SHIPPED_TEXT.values():
         try:
-            store.save_base(toml)
+            store.database().save_base(toml)
         except OSError as exc:
             notice(
                 f"The base could not be kept on this computer: {store.write_failure(exc)}. "
@@ -286,7 +286,7 @@ def _link_base(asked: str) -> tuple[str, str | None]:
         if text is None:
             notice(
                 f"The link's base {links.quoted(asked)} is not kept on this computer (in "
-                f"{store.where(store.BASES)}); starting from the calibrated baseline."
+                f"{store.where(store.DB_NAME)}); starting from the calibrated baseline."
             )
             return "Calibrated baseline", None
     assert text is not None

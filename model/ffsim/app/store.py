@@ -1,35 +1,38 @@
-"""The explorer's local store: saved scenarios and uploaded bases, kept across reloads.
+"""The explorer's side of the local store: where it is, what to say when it cannot be used, and
+labels that tell saved scenarios apart.
 
-Everything lives in one folder, :func:`data_dir`: ``$FFSIM_DATA_DIR`` when set, else
-``$XDG_DATA_HOME/ffsim``, else ``~/.local/share/ffsim``. Saved scenarios are scenario files,
-``saved_scenarios/<name>-<hash>.toml`` (``ffsim run`` reads them as they are); an uploaded base
-is ``bases/<hash>.toml``, named in the share link by its hash. Files are written atomically (a
-temporary file, then a rename). A file that cannot be read is moved aside (``.corrupt``
-appended to its name), never deleted. No Streamlit here.
+The store itself is :mod:`ffsim.scenarios.saved_store`: one SQLite database,
+``saved_scenarios.sqlite3`` in the data folder (:func:`data_dir`: ``$FFSIM_DATA_DIR`` when set,
+else ``$XDG_DATA_HOME/ffsim``, else ``~/.local/share/ffsim``), shared with the command line
+(``ffsim run saved:NAME``, ``ffsim scenarios list``). Every change is a transaction against the
+version the user saw; nothing is renamed or deleted because it could not be read. No Streamlit
+here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import os
 import re
 import stat
-import tempfile
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from ffsim.app.links import quoted
-from ffsim.scenarios.scenario import MAX_SCENARIO_BYTES
+from ffsim.scenarios import saved_store
+from ffsim.scenarios.saved_store import (
+    DB_NAME,
+    ENV_DATA_DIR,
+    ConflictError,
+    Saved,
+    SavedStore,
+    StoreError,
+    base_id,
+)
 
-ENV_DATA_DIR = "FFSIM_DATA_DIR"
-"""Environment variable that moves the store (tests point it at a temporary folder)."""
+__all__ = ["DB_NAME", "ENV_DATA_DIR", "ConflictError", "Saved", "StoreError", "base_id"]
 
-SAVED, BASES = "saved_scenarios", "bases"
 BASE_ID = re.compile(r"[0-9a-f]{16}")
 """A stored base's id: the first 16 hex digits of the SHA-256 of its text."""
 
@@ -48,18 +51,14 @@ ALLOWED = (
 
 
 def _chosen() -> Path:
-    """The store's folder as set (see the module docstring).
+    """The store's folder as set (:func:`ffsim.scenarios.saved_store.data_dir`).
 
     Raises
     ------
     RuntimeError
         When it cannot be worked out: a ``~user`` that names no user, no home folder.
     """
-    if os.environ.get(ENV_DATA_DIR):
-        return Path(os.environ[ENV_DATA_DIR]).expanduser()
-    xdg = os.environ.get("XDG_DATA_HOME", "")
-    root = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
-    return root / "ffsim"
+    return saved_store.data_dir()
 
 
 def data_dir() -> Path:
@@ -83,7 +82,7 @@ def _setting() -> str:
 
 
 def where(sub: str | None = None) -> str:
-    """The store's folder (or its subfolder ``sub``) as messages name it: its path, or the
+    """The store's folder (or the file ``sub`` in it) as messages name it: its path, or the
     user's setting when no path can be worked out from it (never :data:`UNUSABLE`).
     """
     folder = data_dir()
@@ -121,12 +120,15 @@ def _why_unusable() -> str | None:
         if not os.access(place, os.W_OK | os.X_OK):
             return f"{named} cannot be written (no permission)"
         break
-    for sub in (here / SAVED, here / BASES):
-        with contextlib.suppress(OSError):
-            if not stat.S_ISDIR(sub.stat().st_mode):
-                return f"{quoted(str(sub), 200)} is a file, not a folder"
-            if not os.access(sub, os.W_OK | os.X_OK):
-                return f"{quoted(str(sub), 200)} cannot be written (no permission)"
+    db = here / DB_NAME
+    try:
+        mode = os.lstat(db).st_mode
+    except OSError:
+        return None  # made on the first save
+    if not stat.S_ISREG(mode):
+        return f"{quoted(str(db), 200)} is not a regular file (a link or a folder)"
+    if not os.access(db, os.R_OK | os.W_OK):
+        return f"{quoted(str(db), 200)} cannot be written (no permission)"
     return None
 
 
@@ -153,136 +155,47 @@ def write_failure(exc: OSError) -> str:
     return _cannot(_why_unusable() or f"it cannot be written ({exc.strerror or exc})")
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def slug(name: str) -> str:
     """A file name's stem for ``name``: its lowercase letters and digits, joined by hyphens."""
     return "-".join(re.findall(r"[a-z0-9]+", name.lower()))[:40] or "scenario"
 
 
-def saved_path(name: str) -> Path:
-    """The file of the saved scenario ``name``: its slug and a hash of the name."""
-    return data_dir() / SAVED / f"{slug(name)}-{_digest(name)[:12]}.toml"
+def database() -> SavedStore:
+    """The store of the data folder (nothing is opened until it is used)."""
+    return SavedStore(data_dir())
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a reader sees the old file or the new, whole.
-
-    Raises
-    ------
-    OSError
-        When the folder cannot be made or the file cannot be written.
+def list_saved() -> tuple[list[Saved], list[str]]:
+    """Every saved scenario, by name, and notices: the store cannot be read now (reading is
+    tried again on the next run), or files of an earlier version's folder not copied in.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".toml")
+    db = database()
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def read_text(path: Path) -> str:
-    """A stored file's text, read without following a FIFO or a device, size-capped.
-
-    Raises
-    ------
-    OSError
-        When it cannot be opened; ValueError when it is not a small regular UTF-8 file.
-    """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            raise ValueError("not a regular file")
-        data = f.read(MAX_SCENARIO_BYTES + 1)
-    if len(data) > MAX_SCENARIO_BYTES:
-        raise ValueError(f"larger than {MAX_SCENARIO_BYTES} bytes")
-    return data.decode("utf-8").removeprefix("\ufeff")  # a BOM, as a scenario file may have
-
-
-def set_aside(path: Path) -> Path:
-    """Move an unreadable file out of the way (``.corrupt``, numbered if taken); its new path."""
-    target = path.with_name(path.name + ".corrupt")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.corrupt{n}")
-    os.replace(path, target)
-    return target
-
-
-def _name_of(text: str) -> str:
-    """The ``name`` of a saved scenario's text; ValueError when there is none."""
-    try:
-        raw = tomllib.loads(text)
-    except RecursionError:
-        raise ValueError("nested too deeply to read") from None
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError("it has no name")
-    return name
-
-
-def stamp() -> int:
-    """Modification time (ns) of the saved scenarios' folder, -1 when it does not exist: it
-    changes whenever a file is added, replaced, moved aside or removed.
-    """
-    try:
-        return (data_dir() / SAVED).stat().st_mtime_ns
-    except OSError:
-        return -1
-
-
-class Stored(NamedTuple):
-    """A saved scenario's file in the store: the scenario's ``name``, the file, its text."""
-
-    name: str
-    path: Path
-    text: str
-
-
-def list_saved() -> tuple[list[Stored], list[str]]:
-    """Every saved scenario file, sorted by name then file (two files may carry one name: a
-    copied or edited store), and notices.
-
-    A file that cannot be read (not UTF-8, not TOML, no name, a FIFO, too large) is moved
-    aside with a notice saying where; an unreadable folder is a notice.
-    """
-    folder = data_dir() / SAVED
-    found: list[Stored] = []
-    notices: list[str] = []
-    try:
-        paths = sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
+        found = db.scenarios()
+        skipped = db.not_copied()
     except OSError as exc:
         return [], [
-            f"The saved scenarios in {where(SAVED)} cannot be listed: {exc.strerror or exc}."
+            f"The saved scenarios in {where(DB_NAME)} cannot be read just now "
+            f"({exc.strerror or exc}); nothing was changed, and they are read again on the "
+            "next action."
         ]
-    for path in paths:
-        try:
-            text = read_text(path)
-            name = _name_of(text)
-        except FileNotFoundError:
-            continue  # removed by another session meanwhile
-        except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError included
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            try:
-                aside = set_aside(path)
-                notices.append(
-                    f"The saved scenario file {path} cannot be read ({reason}); it was moved "
-                    f"aside to {aside.name}, not deleted."
-                )
-            except OSError:
-                notices.append(f"The saved scenario file {path} cannot be read ({reason}).")
-            continue
-        found.append(Stored(name, path, text))
-    return sorted(found, key=lambda s: (s.name, s.path)), notices
+    notices = [
+        f"The file {quoted(file, 200)} of an earlier version's saved scenarios was not copied "
+        f"into {where(DB_NAME)} ({reason}); it is left as it was."
+        for file, reason in skipped
+    ]
+    return found, notices
+
+
+def load_base(stored: str) -> str | None:
+    """The stored base of id ``stored``, or None when it is not there or cannot be read."""
+    if not BASE_ID.fullmatch(stored):
+        return None
+    try:
+        text = database().load_base(stored)
+    except OSError:
+        return None
+    return text if text is not None and base_id(text) == stored else None
 
 
 def looks(name: str) -> str:
@@ -294,21 +207,22 @@ def looks(name: str) -> str:
     return " ".join(shown.split())
 
 
-def labels(entries: Sequence[tuple[str, Path | None]]) -> list[str]:
-    """A label for each saved scenario ``(name, file or None when kept for this session only)``,
-    no two reading alike (:func:`looks`), so that every one can be told apart and chosen.
+def labels(entries: Sequence[tuple[str, str | None]]) -> list[str]:
+    """A label for each saved scenario ``(name, where it is kept, or None when kept for this
+    session only)``, no two reading alike (:func:`looks`), so that every one can be told apart
+    and chosen.
 
     A scenario is labelled by its name; when other names read the same, by its name and where
-    it is kept: ``name (file name)`` or ``name (this session only)``. A label that still reads
+    it is kept: ``name (saved)`` or ``name (this session only)``. A label that still reads
     like an earlier one (a name written to look like another's label) is numbered: ``#2``.
     """
     count = Counter(looks(name) for name, _ in entries)
     taken: set[str] = set()
     out = []
-    for name, path in entries:
+    for name, kept in entries:
         label = name
         if count[looks(name)] > 1:
-            label = f"{name} ({path.name if path else 'this session only'})"
+            label = f"{name} ({kept or 'this session only'})"
         unique, n = label, 1
         while looks(unique) in taken:
             n += 1
@@ -316,54 +230,3 @@ def labels(entries: Sequence[tuple[str, Path | None]]) -> list[str]:
         taken.add(looks(unique))
         out.append(unique)
     return out
-
-
-def save(name: str, text: str) -> Path:
-    """Store ``text`` as the saved scenario ``name`` in that name's file (:func:`saved_path`,
-    replacing it when there; another file carrying the same name is left as it is); its path.
-
-    Raises
-    ------
-    OSError
-        When the store cannot be written.
-    """
-    path = saved_path(name)
-    write_text(path, text)
-    return path
-
-
-def remove(path: Path) -> None:
-    """Delete a saved scenario's file (gone already is fine)."""
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-
-
-def save_base(text: str) -> str:
-    """Keep a base's text under its id (once); the id.
-
-    Raises
-    ------
-    OSError
-        When the store cannot be written.
-    """
-    stored = base_id(text)
-    path = data_dir() / BASES / f"{stored}.toml"
-    if not path.exists():
-        write_text(path, text)
-    return stored
-
-
-def base_id(text: str) -> str:
-    """The id a base's text is stored under."""
-    return _digest(text)[:16]
-
-
-def load_base(stored: str) -> str | None:
-    """The stored base of id ``stored``, or None when it is not there or cannot be read."""
-    if not BASE_ID.fullmatch(stored):
-        return None
-    try:
-        text = read_text(data_dir() / BASES / f"{stored}.toml")
-    except (OSError, ValueError):
-        return None
-    return text if base_id(text) == stored else None

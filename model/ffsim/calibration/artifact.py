@@ -23,6 +23,7 @@ from ffsim.calibration.fit_count import fit_count
 from ffsim.calibration.likelihood import reading_probabilities
 from ffsim.calibration.platform_info import platform_fingerprint
 from ffsim.core.jit import kernel_hash
+from ffsim.core.writer import write_file
 from ffsim.resources import shown
 
 PACKAGES = ("numpy", "scipy", "numba", "llvmlite", "emcee", "pydantic")
@@ -255,9 +256,11 @@ def _utc_now() -> str:
 
 
 def write_artifact(artifact: dict[str, Any], path: Path) -> None:
-    """Write the artifact as indented JSON (stable key order)."""
+    """Write the artifact as indented JSON (stable key order), replaced in one step
+    (:func:`ffsim.core.writer.write_file`).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(artifact, indent=1, sort_keys=True) + "\n", "utf-8")
+    write_file(path, json.dumps(artifact, indent=1, sort_keys=True) + "\n")
 
 
 def compare(shipped: Any, new: Any, rtol: float, path: str = "") -> list[str]:

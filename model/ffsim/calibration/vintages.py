@@ -17,6 +17,7 @@ published by the date; if one reading is left, its rows are fitted as plain figu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from ffsim.calibration.observations import Observation, fitted
@@ -43,6 +44,8 @@ def parse_as_of(text: str) -> dt.date:
         Naming the value and the form allowed.
     """
     try:
+        if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError(text)  # fromisoformat would take 20160626 and 2016-W26-1 too
         return dt.date.fromisoformat(text)
     except (TypeError, ValueError):
         raise InputError(
@@ -59,18 +62,25 @@ def rows_as_of(observations: tuple[Observation, ...], as_of: dt.date) -> tuple[O
     Raises
     ------
     InputError
-        When no fitted figure had been published by ``as_of`` (the first is named).
+        When no fitted figure had been published by ``as_of``, every row of its reading
+        included (the first date that has one is named); also when the rows are of readings
+        whose other rows were published later, or there are no fitted rows at all.
     """
     rows = fitted(observations)
-    kept = [o for o in rows if o.published <= as_of]
-    if not kept:
-        first = min(o.published for o in rows)
-        raise InputError(
-            f"--as-of {as_of}: no fitted figure had been published by then; "
-            f"the first was published on {first}"
-        )
     late = {(o.reading_of, o.reading) for o in rows if o.reading_of and o.published > as_of}
-    kept = [o for o in kept if (o.reading_of, o.reading) not in late]
+    kept = [o for o in rows if o.published <= as_of and (o.reading_of, o.reading) not in late]
+    if not kept:
+        complete: dict[tuple[str, str], dt.date] = {}  # a figure, or a reading: all its rows
+        for o in rows:
+            key = (o.reading_of, o.reading) if o.reading_of else ("", o.id)
+            complete[key] = max(complete.get(key, o.published), o.published)
+        first = (
+            f"the first date with one is {min(complete.values())}" if complete else "there is none"
+        )
+        raise InputError(
+            f"--as-of {as_of}: no fitted figure had been published by then (a reading counts "
+            f"once all its rows are); {first}"
+        )
     readings: dict[str, set[str]] = {}
     for o in kept:
         if o.reading_of:
@@ -89,6 +99,8 @@ def data_date(observations: tuple[Observation, ...], as_of: dt.date | None = Non
     ``None``): the date that names a vintage.
     """
     rows = fitted(observations) if as_of is None else rows_as_of(observations, as_of)
+    if not rows:
+        raise InputError("the observations hold no fitted figure; a vintage needs at least one")
     return max(o.published for o in rows)
 
 

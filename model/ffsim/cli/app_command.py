@@ -24,7 +24,8 @@ def app_script() -> Path:
 
 
 def app_command(args: argparse.Namespace, streamlit_args: list[str]) -> NoReturn:
-    """Run ``streamlit run`` on the explorer; ``streamlit_args`` are passed on unchanged.
+    """Run ``streamlit run`` on the explorer (through :mod:`ffsim.app.serve`, which says a
+    refused option in one line); ``streamlit_args`` are passed on unchanged.
 
     ``--artifact`` is checked first (a one-line error if missing or corrupt), then handed to
     the app through the environment variable ``FFSIM_ARTIFACT``.
@@ -38,14 +39,7 @@ def app_command(args: argparse.Namespace, streamlit_args: list[str]) -> NoReturn
         print(f"ffsim app: starting from {shown(path)}")
     # No "Deploy" button (ffsim.app.main.TOOLBAR_MODE); an option given by the user wins.
     toolbar = "--client.toolbarMode=minimal"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_script()),
-        toolbar,
-        *streamlit_args,
-    ]
+    # ffsim.app.serve runs `streamlit run` and says a refusal in one line, not a traceback.
+    command = [sys.executable, "-m", "ffsim.app.serve", str(app_script()), toolbar, *streamlit_args]
     sys.stdout.flush()
     os.execve(sys.executable, command, env)  # becomes the Streamlit server: signals reach it

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
 import math
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ffsim.calibration.artifact import build_artifact, write_artifact
-from ffsim.calibration.baseline import BASELINE_PATH
+from ffsim.calibration.baseline import BASELINE_PATH, active_artifact
 from ffsim.calibration.calibrate import Calibrator
 from ffsim.calibration.check import check_artifact
 from ffsim.calibration.config import DEFAULT_CONFIG, load_config
@@ -29,6 +28,8 @@ from ffsim.cli.shipped import read_shipped
 from ffsim.core.errors import InputError
 from ffsim.core.files import check_input_file
 from ffsim.core.parameters import Parameters
+from ffsim.resources import IN_CHECKOUT
+from ffsim.resources import shown as shown_path
 
 MAX_DETAILS = 20
 """Detailed difference lines ``--check`` prints after its summary."""
@@ -155,8 +156,8 @@ def _fallback_paths() -> list[Path]:
 def write_with_fallback(artifact: dict[str, Any], out: Path) -> tuple[Path, list[str]]:
     """Write the artifact to ``out``; if that fails, to a fallback file so no work is lost.
 
-    ``out`` is replaced atomically (written beside it, then renamed), so a failed write leaves
-    any previous artifact intact. The fallback is ``ffsim-calibration-<time>-<pid>.json`` in
+    ``out`` is replaced in one step (:func:`ffsim.core.writer.write_file`), so a failed write
+    leaves any previous artifact intact. The fallback is ``ffsim-calibration-<time>-<pid>.json`` in
     the current directory, else in the system's temporary directory.
 
     Returns
@@ -171,17 +172,11 @@ def write_with_fallback(artifact: dict[str, Any], out: Path) -> tuple[Path, list
     """
     errors: list[str] = []
     for i, target in enumerate([out, *_fallback_paths()]):
-        real = Path(os.path.realpath(target))  # through a symbolic link, not over it
-        tmp = real.with_name(f".{real.name}.{os.getpid()}.tmp")
         try:
-            write_artifact(artifact, tmp)
-            os.replace(tmp, real)
+            write_artifact(artifact, target)
             return target, errors
         except OSError as exc:
             errors.append(f"{'--out ' if i == 0 else ''}{target}: {exc.strerror or exc}")
-        finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
     raise OSError("; ".join(errors))
 
 
@@ -222,12 +217,42 @@ def _as_of(args: argparse.Namespace) -> dt.date | None:
     return None if text is None else parse_as_of(text)
 
 
+def _out_path(args: argparse.Namespace, shipped: Path) -> Path:
+    """Where the artifact goes: ``--out``; with ``--replace-shipped``, the shipped artifact
+    (``shipped``: the baseline or the vintage's), in a source checkout only; else a file of the
+    shipped one's name in the current folder, never the installed package.
+
+    Raises
+    ------
+    InputError
+        ``--replace-shipped`` with ``--out``, with another ``--config`` or ``--data``, or where
+        ffsim is installed as a package (the shipped files are the package's own).
+    """
+    if args.replace_shipped:
+        given = [o for o in ("out", "config", "data") if getattr(args, o) is not None]
+        if given:
+            raise InputError(
+                f"--replace-shipped: replaces {shown_path(shipped)} from the shipped config and "
+                f"data; allowed without --{given[0]}"
+            )
+        if not IN_CHECKOUT:
+            raise InputError(
+                f"--replace-shipped: {shipped} is inside the installed package; allowed only in "
+                "a source checkout of ffsim (give --out FILE.json instead)"
+            )
+        return shipped
+    if args.out is not None:
+        return file_name("--out", args.out)
+    return Path.cwd() / shipped.name
+
+
 def calibrate_command(args: argparse.Namespace) -> int:
     """Run ``ffsim calibrate`` with parsed arguments; return the exit code.
 
     Every file is checked before any computation (:func:`check_input_file`,
-    :func:`check_output_file`), and the artifact is never lost: if writing ``--out`` fails
-    after the run, it goes to a fallback file that is named on standard error (exit 1).
+    :func:`check_output_file`; the output is never one of the inputs or a shipped file but with
+    ``--replace-shipped``), and the artifact is never lost: if writing ``--out`` fails after
+    the run, it goes to a fallback file that is named on standard error (exit 1).
     """
     config_path = DEFAULT_CONFIG if args.config is None else file_name("--config", args.config)
     data_path = DEFAULT_PATH if args.data is None else file_name("--data", args.data)
@@ -235,16 +260,16 @@ def calibrate_command(args: argparse.Namespace) -> int:
     seed = _seed(args)
     check_input_file("--config", config_path)
     check_input_file("--data", data_path)
-    if args.out is not None:
-        out = file_name("--out", args.out)
-    elif as_of is None:
-        out = BASELINE_PATH
-    else:
-        out = vintage_path(as_of, load_observations(data_path))
-    if args.check:
+    shipped = BASELINE_PATH if as_of is None else vintage_path(as_of, load_observations(data_path))
+    if args.check:  # compares with --out, else the shipped artifact; writes nothing
+        out = shipped if args.out is None else file_name("--out", args.out)
         return _check(args, config_path, data_path, out)
+    out = _out_path(args, shipped)
     output_file(
-        "--out", str(out) if args.out is None else args.out, inputs=(config_path, data_path)
+        "--out",
+        str(out) if args.out is None else args.out,
+        inputs=(config_path, data_path, active_artifact()),
+        allow=shipped if args.replace_shipped else None,
     )
     artifact = run_calibration(config_path, data_path, seed, as_of=as_of)
     print(fit_table(artifact))

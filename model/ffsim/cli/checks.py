@@ -17,6 +17,9 @@ from ffsim.core.errors import InputError
 from ffsim.core.files import check_output_file
 from ffsim.core.regions import REGION_IDS
 from ffsim.core.simulate import Settings
+from ffsim.resources import shipped_files
+from ffsim.resources import shown as shown_path
+from ffsim.scenarios.saved_store import SAVED_PREFIX
 
 MAX_SHOWN = 60
 """Longest value an error message repeats (longer ones are cut with ``...``)."""
@@ -113,25 +116,51 @@ def file_name(option: str, value: str) -> Path:
 
 
 def output_file(
-    option: str, value: str | None, inputs: Iterable[str | Path | None] = ()
+    option: str,
+    value: str | None,
+    inputs: Iterable[str | Path | None] = (),
+    scenarios: Iterable[str | None] = (),
+    allow: Path | None = None,
 ) -> Path | None:
     """An output path checked before any work (``None`` when the option was not given).
 
-    Refused: an empty name, a name ending in ``/``, ``.`` or ``..`` (a directory), one of the
-    command's ``inputs`` (a scenario, the artifact: writing there would destroy it), and
-    whatever :func:`~ffsim.core.files.check_output_file` refuses (a directory, a special file,
-    a path under /proc, /sys or /dev, a directory that does not exist or cannot be written).
+    Refused: an empty name, a name ending in ``/``, ``.`` or ``..`` (a directory), any file the
+    command reads (its ``inputs``; each of its ``scenarios`` and every base in their chains;
+    every file ffsim ships, the artifacts, configs, data, scenarios and docs: writing there
+    would destroy it), compared through links and hard links, and whatever
+    :func:`~ffsim.core.files.check_output_file` refuses (a directory, a special file, a path
+    under /proc, /sys or /dev, a directory that does not exist or cannot be written). ``allow``
+    is a shipped file the command may replace (``calibrate --replace-shipped``).
     """
     if value is None:
         return None
     path = file_name(option, value)
     if os.path.basename(value) in ("", ".", ".."):
         raise refuse(option, value, "names a directory; a file name is needed")
-    for source in inputs:
-        if source is not None and _same_file(path, Path(source)):
-            raise refuse(option, value, f"is {source}, which this command reads; name another file")
+    for source in read_files(inputs, scenarios):
+        if allow is not None and _same_file(source, allow):
+            continue
+        if _same_file(path, source):
+            raise refuse(
+                option, value, f"is {shown_path(source)}, which ffsim reads; name another file"
+            )
     check_output_file(option, path)
     return path
+
+
+def read_files(
+    inputs: Iterable[str | Path | None], scenarios: Iterable[str | None] = ()
+) -> list[Path]:
+    """The files a command reads: ``inputs``, the chain of bases of each of ``scenarios``
+    (saved scenarios, ``saved:NAME``, are not files) and every file ffsim ships.
+    """
+    from ffsim.scenarios.base_chain import base_files
+
+    found = [Path(p) for p in inputs if p is not None]
+    for scenario in scenarios:
+        if scenario is not None and not scenario.startswith(SAVED_PREFIX):
+            found += base_files(scenario)
+    return found + list(shipped_files())
 
 
 def _same_file(a: Path, b: Path) -> bool:

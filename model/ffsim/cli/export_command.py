@@ -34,7 +34,9 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
 
 def export_command(args: argparse.Namespace) -> int:
     """``ffsim export``: every argument is checked before the file is built."""
-    out = output_file("--xmile", args.xmile, inputs=(args.scenario, active_artifact()))
+    out = output_file(
+        "--xmile", args.xmile, inputs=(active_artifact(),), scenarios=(args.scenario,)
+    )
     assert out is not None  # --xmile is required
     scenario = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 from typing import Any
 
 from ffsim.calibration.forecast import figure_table, forecast_all, skill_table
@@ -11,6 +12,8 @@ from ffsim.calibration.observations import load_observations
 from ffsim.calibration.vintages import article_dates
 from ffsim.cli.checks import choice, output_file
 from ffsim.core.errors import InputError
+from ffsim.core.writer import write_file
+from ffsim.resources import VALIDATION_PATH
 
 
 def add_command(sub: argparse._SubParsersAction[Any]) -> None:
@@ -29,7 +32,7 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
 
 def forecast_skill_command(args: argparse.Namespace) -> int:
     """Print the skill table (and one vintage's figures); write the CSV if asked."""
-    out = output_file("--out", args.out)
+    out = output_file("--out", args.out, inputs=(VALIDATION_PATH,))
     chosen = None
     if args.vintage is not None:
         dates = [d.isoformat() for d in article_dates(load_observations())]
@@ -48,11 +51,12 @@ def forecast_skill_command(args: argparse.Namespace) -> int:
             for v, forecasts in report
             for f in forecasts
         ]
+        text = io.StringIO(newline="")
+        writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
         try:
-            with out.open("w", newline="", encoding="utf-8") as fh:
-                writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows(rows)
+            write_file(out, text.getvalue())
         except OSError as exc:
             raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
         print(f"\nwrote {out}")

@@ -1,5 +1,5 @@
 """The ``ffsim`` command line: run, calibrate, compare, validate, explain, sensitivity,
-export.
+export, forecast-skill, scenarios (the saved ones) and app.
 """
 
 from __future__ import annotations
@@ -49,7 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
         "calibrate", help="estimate the parameters from the reported figures and write an artifact"
     )
     cal.add_argument(
-        "--out", metavar="FILE.json", help="artifact path (default calibration/baseline.json)"
+        "--out",
+        metavar="FILE.json",
+        help="artifact path (default: baseline.json, or as-of-DATE.json with --as-of, in the "
+        "current folder)",
+    )
+    cal.add_argument(
+        "--replace-shipped",
+        action="store_true",
+        help="replace the shipped artifact (calibration/baseline.json, or the vintage's) from "
+        "the shipped config and data; only in a source checkout",
     )
     cal.add_argument("--seed", help="random seed, 0 to 4294967295 (default: the config's)")
     cal.add_argument("--config", metavar="FILE.toml", help="calibration config")
@@ -57,20 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument(
         "--as-of",
         metavar="YYYY-MM-DD",
-        help="a vintage: fit only the figures published on or before this date (default "
-        "--out calibration/vintages/as-of-DATE.json; the latest article's date is the baseline)",
+        help="a vintage: fit only the figures published on or before this date (the latest "
+        "article's date is the baseline)",
     )
     cal.add_argument(
         "--check",
         action="store_true",
-        help="re-run and check against the artifact at --out: identical on the same packages "
-        "and platform, else statistically; exit 1 on a mismatch",
+        help="re-run and check against the artifact at --out (default: the shipped one): "
+        "identical on the same packages and platform, else statistically; exit 1 on a mismatch",
     )
     from ffsim.cli.export_command import add_command as add_export
     from ffsim.cli.forecast_command import add_command as add_forecast
+    from ffsim.cli.saved_command import add_command as add_saved
     from ffsim.cli.scenario_commands import add_commands
 
     add_commands(sub)
+    add_saved(sub)
     add_forecast(sub)
     add_export(sub)
     app = sub.add_parser(
@@ -99,6 +110,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from ffsim.cli.forecast_command import forecast_skill_command
 
         return forecast_skill_command
+    if name == "scenarios":
+        from ffsim.cli.saved_command import saved_command
+
+        return saved_command
     from ffsim.cli import scenario_commands as scenarios
 
     commands: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -47,8 +47,8 @@ def run_provenance(
     }
 
 
-def write_sidecar(out: Path, provenance: dict[str, Any]) -> Path:
-    """Write ``provenance`` beside ``out``; return the sidecar's path."""
-    path = sidecar_path(out)
-    path.write_text(json.dumps(provenance, indent=1) + "\n", "utf-8")
-    return path
+def sidecar_text(provenance: dict[str, Any]) -> str:
+    """The sidecar's JSON text; it is written with its CSV, in one group
+    (:func:`ffsim.core.writer.write_files`).
+    """
+    return json.dumps(provenance, indent=1) + "\n"

@@ -14,6 +14,7 @@ from ffsim.core.errors import InputError
 from ffsim.core.results import Result, csv_text
 from ffsim.core.simulate import simulate, simulate_ensemble
 from ffsim.core.variables import label
+from ffsim.core.writer import write_files
 from ffsim.scenarios.scenario import baseline_scenario, load_scenario
 
 SUMMARY_STOCKS = {
@@ -80,12 +81,17 @@ def posterior_draws_option(value: str, path: Path | None = None) -> tuple[int, d
 
 def run_command(args: argparse.Namespace) -> int:
     """``ffsim run``: every argument is checked before the simulation starts."""
-    inputs = (args.scenario, active_artifact())
-    out = output_file("--out", args.out, inputs=inputs)
+    inputs, scenarios = (active_artifact(),), (args.scenario,)
+    out = output_file("--out", args.out, inputs=inputs, scenarios=scenarios)
     if out is not None:
         from ffsim.cli.provenance import sidecar_path
 
-        output_file("--out (its provenance sidecar)", str(sidecar_path(out)), inputs=inputs)
+        output_file(
+            "--out (its provenance sidecar)",
+            str(sidecar_path(out)),
+            inputs=inputs,
+            scenarios=scenarios,
+        )
     draws = posterior_draws_option(args.draws) if args.draws is not None else None
     scenario = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     result = simulate(scenario.parameters, scenario.drivers, scenario.settings)
@@ -104,15 +110,14 @@ def run_command(args: argparse.Namespace) -> int:
             members = first_draws(scenario.parameters, n, artifact)
             ensemble = simulate_ensemble(members, scenario.drivers, scenario.settings)
             columns |= ensemble.quantile_columns(BAND_COLUMNS)
-        from ffsim.cli.provenance import run_provenance, write_sidecar
+        from ffsim.cli.provenance import run_provenance, sidecar_path, sidecar_text
 
         provenance = run_provenance(
             scenario, args.scenario, draws[0] if draws else None, list(columns)
         )
-        try:
-            with out.open("w", newline="", encoding="utf-8") as fh:
-                fh.write(csv_text(columns))
-            sidecar = write_sidecar(out, provenance)
+        sidecar = sidecar_path(out)
+        try:  # the CSV and its sidecar, replaced together or not at all
+            write_files([(out, csv_text(columns)), (sidecar, sidecar_text(provenance))])
         except OSError as exc:
             raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
         print(f"wrote {out} and {sidecar.name} (where the numbers came from)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import textwrap
 from typing import Any
 
@@ -15,6 +16,7 @@ from ffsim.cli import checks
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
 from ffsim.core.simulate import Settings
+from ffsim.core.writer import write_file
 from ffsim.scenarios.attribution import BALANCES, explain
 from ffsim.scenarios.compare import (
     OUTCOMES,
@@ -115,7 +117,9 @@ def compare_command(args: argparse.Namespace) -> int:
     """``ffsim compare``: outcomes of each scenario at the best fit with 90% intervals, and
     differences from the first at the best fit with paired 90% intervals.
     """
-    out = checks.output_file("--out", args.out, inputs=(*args.scenarios, active_artifact()))
+    out = checks.output_file(
+        "--out", args.out, inputs=(active_artifact(),), scenarios=args.scenarios
+    )
     stored = len(read_artifact()["posterior_sample"]["values"])
     if args.draws is not None:
         checks.whole_number("--draws", args.draws, 1, stored, "the posterior draws stored")
@@ -152,11 +156,12 @@ def compare_command(args: argparse.Namespace) -> int:
     if len(scenarios) > 1:
         print("\n" + textwrap.fill(outside_note(outside), 96))
     if out is not None:
+        table = io.StringIO(newline="")
+        writer = csv.writer(table)
+        writer.writerow(["scenario", "content_hash", "outcome", "statistic", "value"])
+        writer.writerows(rows)
         try:
-            with out.open("w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(["scenario", "content_hash", "outcome", "statistic", "value"])
-                writer.writerows(rows)
+            write_file(out, table.getvalue())
         except OSError as exc:
             raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
         print(f"\nwrote {out}")

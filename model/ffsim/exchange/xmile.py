@@ -25,6 +25,7 @@ XML is built with ``xml.etree`` (nothing is evaluated).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from ffsim.core.drivers import EPOCH, LOSS_WINDOW, Drivers, months_since
 from ffsim.core.parameters import PARAMETER_SPECS, Parameters
 from ffsim.core.regions import REGION_IDS
 from ffsim.core.simulate import Settings
+from ffsim.core.writer import write_file
 from ffsim.exchange.equations import CONSTANTS, Equation, equations
 from ffsim.exchange.expressions import Style
 
@@ -260,7 +262,25 @@ def xmile_bytes(
     """The XMILE file's bytes (UTF-8, with an XML declaration); see :func:`build_xmile`."""
     root = build_xmile(params, drivers, settings, name, array, method).getroot()
     assert root is not None
+    for element in root.iter():
+        element.text = None if element.text is None else xml_safe(element.text)
+        element.tail = None if element.tail is None else xml_safe(element.tail)
+        for key, value in element.attrib.items():
+            element.attrib[key] = xml_safe(value)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot carry, not even as a character reference: the C0 controls but
+tab, newline and carriage return, the surrogates, U+FFFE and U+FFFF."""
+
+
+def xml_safe(text: str) -> str:
+    r"""``text`` with each character XML 1.0 cannot carry written as ``\uXXXX`` (its code point),
+    so that a scenario's name or a driver knot's source holding one still gives a well-formed
+    file that says what was there.
+    """
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def write_xmile(
@@ -273,7 +293,4 @@ def write_xmile(
     method: str = "RK4",
 ) -> None:
     """Write the XMILE file to ``path`` (replaced in one step); see :func:`build_xmile`."""
-    data = xmile_bytes(params, drivers, settings, name, array, method)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_file(path, xmile_bytes(params, drivers, settings, name, array, method))

@@ -337,7 +337,17 @@ def apply_each_change(
 
 
 def check_scenario_file(path: str | Path) -> tuple[Scenario | None, list[str]]:
-    """Validate a scenario file (its base is looked up beside it)."""
+    """Validate a scenario file (its base is looked up beside it), or a saved scenario named
+    ``saved:NAME`` (:mod:`ffsim.scenarios.saved_store`; its base is a shipped scenario).
+    """
+    from ffsim.scenarios.saved_store import SAVED_PREFIX, read_saved
+
+    if isinstance(path, str) and path.startswith(SAVED_PREFIX):
+        try:
+            text = read_saved(path.removeprefix(SAVED_PREFIX))
+        except InputError as exc:
+            return None, [str(exc)]
+        return check_scenario_text(text, path, SCENARIO_DIR)
     path = Path(path)
     try:
         text = read_scenario_text(path)

@@ -16,9 +16,9 @@ from ffsim.scenarios.scenario_io import scenario_to_toml
 MAX_PROBLEMS = 20  # problems of an upload listed; the rest are counted
 
 
-def _finish_save(name: str) -> None:
+def _finish_save(name: str, seen: int | None) -> None:
     saved.clear_pending()
-    ok, text = saved.save(name)
+    ok, text = saved.save(name, seen)
     saved.report("success" if ok else "error", text)
 
 
@@ -30,13 +30,13 @@ def _on_save() -> None:
     if replaced is not None:
         saved.ask("overwrite", replaced)  # confirmed by "Replace it" below
     else:
-        _finish_save(name)
+        _finish_save(name, None)
 
 
 def _finish_delete(entry: saved.Entry) -> None:
     saved.clear_pending()
-    saved.delete(entry)
-    saved.report("success", f"Deleted the saved scenario {quoted(entry.label, 80)}.")
+    ok, text = saved.delete(entry)
+    saved.report("success" if ok else "error", text)
 
 
 def _use(name: str, text: str) -> None:
@@ -80,10 +80,10 @@ if store_problem:
     )
 else:
     st.caption(
-        "Saved scenarios are kept on this computer, in "
-        f"{plain(str(store.data_dir() / store.SAVED))} (set {store.ENV_DATA_DIR} to keep them "
-        "elsewhere), as scenario files that `ffsim run` reads. They survive a reload of the page "
-        "and are offered on the Compare page."
+        "Saved scenarios are kept on this computer, in the database "
+        f"{plain(str(store.database().path))} (set {store.ENV_DATA_DIR} to keep them "
+        "elsewhere), which `ffsim run saved:NAME` and `ffsim scenarios list` read. They survive a "
+        "reload of the page and are offered on the Compare page."
     )
 name = st.text_input("Name for the current settings", key="io:name", max_chars=120)
 st.button("Save", key="io:save", disabled=not name.strip(), on_click=_on_save)
@@ -96,14 +96,18 @@ if pending:
     action, target = pending
     with st.container(border=True):
         if action == "overwrite":
-            kept = f"in {plain(target.path.name)}" if target.path else "for this session only"
+            kept = (
+                f"version {target.version}, saved by {plain(target.saved_by)}"
+                if target.version is not None
+                else "for this session only"
+            )
             st.warning(
                 f"A saved scenario is already called {quoted(target.name, 80)} ({kept}). "
                 "Replace it with the current settings?"
             )
             yes, no = "Replace it", "Keep the saved one"
             confirm: Callable[..., None] = _finish_save
-            args: tuple[object, ...] = (target.name,)
+            args: tuple[object, ...] = (target.name, target.version)
         else:
             st.warning(f"Delete the saved scenario {quoted(target.label, 80)}?")
             yes, no = "Delete it", "Keep it"
@@ -123,7 +127,7 @@ st.download_button(
 )
 for i, entry in enumerate(entries):
     row = st.columns([4, 1, 1, 1])
-    alone = entry.path is None and entry.label == entry.name  # else the label says where
+    alone = entry.version is None and entry.label == entry.name  # else the label says where
     row[0].write(plain(entry.label) + (" (this session only)" if alone else ""))
     row[1].download_button(
         "TOML",
@@ -156,12 +160,12 @@ if upload.get("problems"):
 elif upload and state.base_kept():
     st.success(
         f"Loaded {plain(upload['name'])}; the Explore page starts from it. A copy is kept in "
-        f"{plain(str(store.data_dir() / store.BASES))}, so the share link and a reload find it."
+        f"{plain(str(store.database().path))}, so the share link and a reload find it."
     )
 elif upload:
     st.success(
         f"Loaded {plain(upload['name'])}; the Explore page starts from it, for this session "
-        f"only: no copy could be kept in {store.where(store.BASES)}, so the share link and a "
+        f"only: no copy could be kept in {store.where(store.DB_NAME)}, so the share link and a "
         "reload will not find it (download its TOML to keep it)."
     )
 

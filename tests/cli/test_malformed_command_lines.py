@@ -409,7 +409,7 @@ def option_table(place: Path, corrupt: dict[str, Path]) -> dict[str, dict[str, t
             "--region": (bad_choice(REGIONS), st.sampled_from(REGIONS)),
             "--date": (bad_date(), st.dates(*_run_span()).map(lambda d: d.isoformat())),
             "--every": (bad_number(1, 84), st.integers(1, 84).map(str)),
-            "--n": (bad_number(2, 1024, True), st.sampled_from(["2", "8", "256", "1024"])),
+            "--n": (bad_number(2, 512, True), st.sampled_from(["2", "8", "256", "512"])),
             "--seed": (bad_number(0, 2**32 - 1), st.integers(0, 2**32 - 1).map(str)),
             "--artifact": (bad_artifact, st.just(str(BASELINE_PATH))),
         },
@@ -548,7 +548,7 @@ def test_explain_and_sensitivity_accept_the_edges(command, case):
 
 SENSITIVITY = {
     "--every": (["0", "-1", "1000", "85", "1.5", "x", "", "12 months"], ["1", "84", " 12 "]),
-    "--n": (["0", "1", "3", "100", "2048", "-2", "x", "2.0", "4096"], ["2", "1024"]),
+    "--n": (["0", "1", "3", "100", "1024", "-2", "x", "2.0", "4096"], ["2", "512"]),
     "--seed": (["-1", str(2**32), "x", "1e3", "0.5"], ["0", str(2**32 - 1)]),
 }
 
@@ -560,7 +560,7 @@ def test_sensitivity_refuses_numbers_out_of_range(option, value):
     err = refused(call(["sensitivity", option, value]), f"{option} ")
     allowed = {
         "--every": "allowed a whole number from 1 to 84 (the run's months)",
-        "--n": "allowed a power of two from 2 to 1024 (for 26 parameters over 84 months)",
+        "--n": "allowed a power of two from 2 to 512 (for 42 parameters over 84 months)",
         "--seed": "allowed a whole number from 0 to 4294967295",
     }[option]
     assert err.rstrip().endswith(allowed)

@@ -98,7 +98,10 @@ CONFIG_MISTAKES: dict[str, tuple[Callable[[str], str], tuple[str, ...]]] = {
     # name: (how the shipped config is changed, what the one line says)
     "section misspelled": (
         lambda t: t.replace("[sampler]", "[sampeler]"),
-        ("sampeler: unknown name (did you mean sampler?)", "allowed: description, free"),
+        (
+            "sampeler: unknown name (did you mean sampler?)",
+            "allowed: constraint, description",
+        ),
     ),
     "top-level key misspelled": (
         lambda t: t.replace("seed = ", "sede = "),
@@ -218,11 +221,11 @@ METADATA: dict[str, tuple[Callable[[dict], None], tuple[str, ...]]] = {
     "as_of missing": (_drop("as_of"), ("as_of: missing; a date YYYY-MM-DD is needed",)),
     "free_parameters text": (
         _set("free_parameters", value="all"),
-        ('free_parameters = "all": a list of the config\'s 26 free parameters, in its order',),
+        ('free_parameters = "all": a list of the config\'s 42 free parameters, in its order',),
     ),
     "free_parameters renamed": (
         _set("free_parameters", 3, value="bogus"),
-        ('free_parameters[3] = "bogus": radicalisation_rate.united_states', "parameter 4 of 26"),
+        ('free_parameters[3] = "bogus": radicalisation_rate.united_states', "parameter 4 of 42"),
     ),
     "identifiability a list": (
         _set("identifiability", value=[]),

@@ -78,7 +78,8 @@ def test_draws_keep_the_people_ledger_for_the_value_column(banded_csv):
 def test_draws_follow_a_scenario(tmp_path):
     scenario = tmp_path / "closed.toml"
     scenario.write_text(
-        'name = "closed"\n[drivers]\nborder_closure = [{date = "2012-01-01", value = 1.0}]\n'
+        'name = "closed"\n[parameters]\nborder_stop_max = 1.0\n'
+        '[drivers]\nborder_closure = [{date = "2012-01-01", value = 1.0}]\n'
     )
     out = tmp_path / "closed.csv"
     assert main(["run", str(scenario), "--draws", "5", "--out", str(out)]) == 0
@@ -112,7 +113,8 @@ def test_summary_table_lists_every_region(capsys):
 def test_a_scenario_file_changes_the_run(tmp_path):
     scenario = tmp_path / "s.toml"
     scenario.write_text(
-        'name = "closed"\n[drivers]\nborder_closure = [{date = "2012-01-01", value = 1.0}]\n'
+        'name = "closed"\n[parameters]\nborder_stop_max = 1.0\n'
+        '[drivers]\nborder_closure = [{date = "2012-01-01", value = 1.0}]\n'
     )
     out = tmp_path / "s.csv"
     assert main(["run", str(scenario), "--out", str(out)]) == 0

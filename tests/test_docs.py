@@ -144,3 +144,62 @@ def test_the_readmes_python_examples_run():
             assert facts["shape"] == [10_000, 84]  # the comment's "(10,000, 84)"
             assert facts["members_are_the_single_run"] and facts["france_returned"]
     assert checked == 1
+
+
+# --- the docs are written by the one writer (issue 23) ----------------------------------------
+
+LEVER_PAGE = "# Levers\n\n<!-- BEGIN LEVER TABLE -->\nold table\n<!-- END LEVER TABLE -->\n"
+
+
+def test_a_doc_cut_off_by_a_file_size_limit_is_left_as_it_was(tmp_path):
+    """``ulimit -f`` below the new page's size: a page written in place would be cut at the
+    limit; the one writer leaves the previous page whole and no temporary file."""
+    import resource
+    import subprocess
+    import sys
+
+    page = tmp_path / "levers.md"
+    page.write_text(LEVER_PAGE, "utf-8")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "ffsim.cli.docs", page.name],
+        cwd=tmp_path,
+        preexec_fn=limit,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr and "every file is as it was" in done.stderr
+    assert page.read_text("utf-8") == LEVER_PAGE
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["levers.md"]
+
+
+def test_the_pages_are_written_together_or_not_at_all(tmp_path, monkeypatch, capsys):
+    """An I/O error while putting the second page in place: the first keeps its old text."""
+    import os
+
+    from ffsim.cli import docs
+
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    for page in (first, second):
+        page.write_text(LEVER_PAGE, "utf-8")
+    real = os.replace
+
+    def second_fails(src, dst) -> None:
+        if str(dst) == str(second):
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", second_fails)
+    assert docs.main([str(first), str(second)]) == 1
+    assert "Input/output error" in capsys.readouterr().err
+    assert first.read_text("utf-8") == LEVER_PAGE and second.read_text("utf-8") == LEVER_PAGE
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]
+    monkeypatch.setattr(os, "replace", real)
+    assert docs.main([str(first), str(second)]) == 0
+    assert first.read_text("utf-8") == second.read_text("utf-8")
+    assert "old table" not in first.read_text("utf-8")

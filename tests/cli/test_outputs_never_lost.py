@@ -167,3 +167,59 @@ def test_ffsim_app_says_a_refused_option_in_one_line(options, tmp_path):
     assert "Traceback" not in done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("ffsim app: error: "), done.stderr
+
+
+# --- found by the second attack on issue 23 ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "saved:mine", "--out", "{db}"],
+        ["run", "--out", "{db}"],
+        ["export", "--xmile", "{db}", "saved:mine"],
+        ["compare", "--draws", "3", "saved:mine", "--out", "{db}-wal"],
+    ],
+    ids=["run-saved", "run", "export", "compare-wal"],
+)
+def test_an_output_onto_the_saved_scenarios_database_is_refused(
+    args, tmp_path, monkeypatch, capsys
+):
+    """``ffsim run saved:mine --out <the database>`` replaced every saved scenario with a CSV."""
+    from ffsim.scenarios.saved_store import DB_NAME, SavedStore
+
+    monkeypatch.setenv("FFSIM_DATA_DIR", str(tmp_path / "data"))
+    store = SavedStore(tmp_path / "data")
+    store.save("mine", 'name = "mine"\n[levers]\nprevention_shift = -6\n', None, "a session")
+    db = store.path
+    (tmp_path / "data" / f"{DB_NAME}-wal").touch()
+    before = {p.name: digest(p) for p in db.parent.iterdir()}
+    assert main([a.format(db=db) for a in args]) == 2
+    assert "which ffsim reads" in capsys.readouterr().err
+    assert {p.name: digest(p) for p in db.parent.iterdir()} == before
+    assert [s.name for s in store.scenarios()] == ["mine"]
+
+
+def test_control_characters_in_names_never_reach_the_terminal(tmp_path, monkeypatch, capsys):
+    """A name holding an escape sequence (clear the screen, retitle the window) is printed
+    with its control characters escaped, by every command that prints a name."""
+    from ffsim.scenarios.saved_store import SavedStore
+
+    monkeypatch.setenv("FFSIM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)
+    evil = "evil\x1b[2J\x07\x9b"
+    text = 'name = "evil\\u001b[2J\\u0007\\u009b"\n[levers]\nprevention_shift = -6\n'
+    (tmp_path / "s.toml").write_text(text, "utf-8")
+    SavedStore(tmp_path / "data").save(evil, text, None, "x\x1b]0;pwned\x07")
+    for args in (
+        ["scenarios", "list"],
+        ["run", "s.toml"],
+        ["run", f"saved:{evil}"],
+        ["run", "saved:nope\x1b]0;t\x07"],
+        ["validate", "s.toml"],
+        ["export", "--xmile", "o.xmile", "s.toml"],
+    ):
+        main(args)
+        said = capsys.readouterr()
+        assert not any(c in said.out + said.err for c in "\x1b\x07\x9b"), args
+        assert "\\x1b" in said.out + said.err, args

@@ -19,7 +19,7 @@ from ffsim.core.regions import REGION_IDS
 from ffsim.core.simulate import Settings
 from ffsim.resources import shipped_files
 from ffsim.resources import shown as shown_path
-from ffsim.scenarios.saved_store import SAVED_PREFIX
+from ffsim.scenarios.saved_store import DB_NAME, SAVED_PREFIX, data_dir
 
 MAX_SHOWN = 60
 """Longest value an error message repeats (longer ones are cut with ``...``)."""
@@ -43,6 +43,16 @@ def shown(value: str) -> str:
     plain = bool(value) and value.strip() == value and value.isprintable()
     text = value if plain else repr(value)
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "..."
+
+
+def printable(text: str) -> str:
+    """``text`` as the terminal is given it: every character that does not print (an escape,
+    a bell, a carriage return, a control character) written as its Python escape, so a name
+    cannot move the cursor, retitle the window or clear the screen; newlines are kept.
+    """
+    return "\n".join(
+        "".join(c if c.isprintable() else repr(c)[1:-1] for c in line) for line in text.split("\n")
+    )
 
 
 def refuse(option: str, value: str, allowed: str) -> InputError:
@@ -152,7 +162,8 @@ def read_files(
     inputs: Iterable[str | Path | None], scenarios: Iterable[str | None] = ()
 ) -> list[Path]:
     """The files a command reads: ``inputs``, the chain of bases of each of ``scenarios``
-    (saved scenarios, ``saved:NAME``, are not files) and every file ffsim ships.
+    (saved scenarios, ``saved:NAME``, are not files), every file ffsim ships and the saved
+    scenarios' database (:func:`saved_store_files`).
     """
     from ffsim.scenarios.base_chain import base_files
 
@@ -160,7 +171,19 @@ def read_files(
     for scenario in scenarios:
         if scenario is not None and not scenario.startswith(SAVED_PREFIX):
             found += base_files(scenario)
-    return found + list(shipped_files())
+    return found + list(shipped_files()) + saved_store_files()
+
+
+def saved_store_files() -> list[Path]:
+    """The saved scenarios' database and its SQLite companions (write-ahead log, shared
+    memory, journal): never an output, whatever the command (``ffsim run saved:NAME --out``
+    onto the database would have replaced every saved scenario with a CSV).
+    """
+    try:
+        db = data_dir() / DB_NAME
+    except RuntimeError:  # no home folder: there is no store to protect
+        return []
+    return [db, *(db.with_name(f"{DB_NAME}{end}") for end in ("-wal", "-shm", "-journal"))]
 
 
 def _same_file(a: Path, b: Path) -> bool:

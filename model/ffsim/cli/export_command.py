@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ffsim.calibration.baseline import active_artifact
-from ffsim.cli.checks import output_file
+from ffsim.cli.checks import output_file, printable
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
 from ffsim.exchange.xmile import write_xmile
@@ -52,7 +52,7 @@ def export_command(args: argparse.Namespace) -> int:
         raise InputError(f"--xmile {out}: cannot write: {exc.strerror or exc}") from None
     settings = scenario.settings
     layout = "one variable per region" if args.flat else "regions as an array"
-    print(f"wrote {out}: {scenario.name}, {settings.start} to {settings.end}, {layout}")
+    print(f"wrote {out}: {printable(scenario.name)}, {settings.start} to {settings.end}, {layout}")
     print(
         f"the file asks for RK4 at dt = {settings.dt:g} month, as `ffsim run`; PySD integrates "
         "with Euler whatever the file says: compare it with "

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ffsim import __version__
 from ffsim.calibration.baseline import use_artifact
-from ffsim.cli.checks import file_name, shown
+from ffsim.cli.checks import file_name, printable, shown
 from ffsim.cli.options import add_artifact_option
 from ffsim.cli.run_command import SUMMARY_STOCKS, summary_table
 from ffsim.core.errors import InputError
@@ -193,7 +193,7 @@ def _os_error(exc: OSError) -> int:
 
 def _error(message: str) -> None:
     problems = [line for line in message.splitlines() if line.strip()] or [message]
-    print(f"ffsim: error: {'; '.join(problems)}", file=sys.stderr)
+    print(f"ffsim: error: {printable('; '.join(problems))}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from typing import Any
 
 from ffsim import __version__
 from ffsim.calibration.baseline import active_artifact, read_artifact
-from ffsim.cli.checks import output_file, whole_number
+from ffsim.cli.checks import output_file, printable, whole_number
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
 from ffsim.core.results import Result, csv_text
@@ -96,7 +96,7 @@ def run_command(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     result = simulate(scenario.parameters, scenario.drivers, scenario.settings)
     first, last = result.dates[0], result.dates[-1]
-    print(f"ffsim {__version__}: {scenario.name}, {first:%Y-%m} to {last:%Y-%m}")
+    print(f"ffsim {__version__}: {printable(scenario.name)}, {first:%Y-%m} to {last:%Y-%m}")
     print(f"persons at the end of {last:%Y-%m}, by source region")
     print(summary_table(result))
     if draws is not None and out is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ffsim.cli.checks import output_file
+from ffsim.cli.checks import output_file, printable
 from ffsim.core.errors import InputError
 from ffsim.core.writer import write_file
 from ffsim.scenarios.saved_store import SAVED_PREFIX, SavedStore, data_dir, read_saved
@@ -66,5 +66,6 @@ def saved_command(args: argparse.Namespace) -> int:
         raise _cannot(store, exc) from None
     print(f"{len(found)} saved scenarios in {store.path}")
     for s in found:
-        print(f"  {SAVED_PREFIX}{s.name}  (version {s.version}, {s.saved_utc}, {s.saved_by})")
+        name, by = printable(s.name), printable(s.saved_by)
+        print(f"  {SAVED_PREFIX}{name}  (version {s.version}, {s.saved_utc}, {by})")
     return 0

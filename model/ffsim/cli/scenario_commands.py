@@ -211,10 +211,11 @@ def validate_command(args: argparse.Namespace) -> int:
     for path in args.files:
         scenario, found = _check_file(path)
         if scenario is not None:
-            print(f"ok: {path} ({scenario.name}; content hash {scenario.content_hash()[:16]})")
+            name, digest = checks.printable(scenario.name), scenario.content_hash()[:16]
+            print(f"ok: {path} ({name}; content hash {digest})")
         problems += found
     for line in problems:
-        print(line)
+        print(checks.printable(line))
     return 1 if problems else 0
 
 

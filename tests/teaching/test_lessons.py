@@ -150,16 +150,22 @@ def test_the_facts_the_lesson_texts_state_hold():
     base, _ = LESSONS_BY_ID["stocks"].run()
     arrivals, theatre = base.flow("arrivals"), base.stock("in_theatre")
     a, t = int(arrivals.argmax()), int(theatre.argmax())
-    # stocks: "arrivals per month peaked in the second half of 2014"
+    # stocks: "in the model, arrivals per month peak in the second half of 2014 and fall
+    # through 2015"
     assert "2014-07" <= f"{base.dates[a]:%Y-%m}" <= "2014-12"
-    # delays: arrivals fell to a tenth of their peak within about a year and a half ...
+    in_2015 = arrivals[_window(base, "2015-01", "2015-12")]
+    assert (np.diff(in_2015) < 0).all()
+    # delays: arrivals fall to a tenth of their peak within about a year and a half ...
     assert next(i for i in range(a, len(arrivals)) if arrivals[i] < arrivals[a] / 10) - a <= 21
     # ... deaths are the largest outflow after the peak, then returns, then onward moves ...
     after = slice(t + 1, None)
     out = [base.flow(f)[after].sum() for f in ("deaths", "returns", "onward_moves")]
     assert out == sorted(out, reverse=True)
-    # ... deaths rose, in part through the ground offensives of 2016-2017; returns fell
-    assert _year(base, "deaths", 2017) > _year(base, "deaths", 2016) > _year(base, "deaths", 2015)
+    # ... deaths are highest in 2016-2017 (the ground offensives), in part through the ground
+    # offensives; returns fall
+    deaths = {y: _year(base, "deaths", y) for y in range(2013, 2019)}
+    assert max(deaths, key=deaths.__getitem__) in (2016, 2017)
+    assert min(deaths[2016], deaths[2017]) > max(deaths[y] for y in (2013, 2014, 2015, 2018))
     assert _year(base, "returns", 2017) < _year(base, "returns", 2015)
     s = parse_scenario('name = "x"\n[parameters]\nground_lethality = 0.0\n', "no ground")
     no_ground = simulate(s.parameters, s.drivers)
@@ -181,13 +187,13 @@ def test_the_facts_the_lesson_texts_state_hold():
         knots = [(k.date, k.value) for k in getattr(default, name).knots]
         peak = max(range(len(knots)), key=lambda i: knots[i][1])
         assert [(k.date, k.value) for k in getattr(spiral, name).knots] == knots[: peak + 1]
-    # ... the surge drained the pool to about a tenth; by 2016-2017 departures ran at about
-    # half the pace of new radicalisation ...
+    # ... the surge drained the pool to about a tenth; in 2016-2017 departures ran below the
+    # pace of new radicalisation ...
     pool = base.stock("pool")
     start, low = pool[0], pool[_window(base, "2015-06", "2016-06")].min()
     assert 0.05 < low / start < 0.2
     pace = base.flow("departures")[both].sum() / base.flow("radicalisation")[both].sum()
-    assert 0.4 < pace < 0.75
+    assert pace < 0.9
     # ... and holding territory cannot bring back the surge of 2014-2015
     _, held = LESSONS_BY_ID["spiral"].run()
     surge = base.flow("departures")[_window(base, "2014-07", "2015-12")].mean()
@@ -196,6 +202,124 @@ def test_the_facts_the_lesson_texts_state_hold():
     # numbers: the statement has exactly the two readings the options name
     statement = next(s for s in artifact["readings"] if s["statement"] == STATEMENT)
     assert {r["reading"] for r in statement["readings"]} == set(READINGS)
+
+
+def test_what_the_class_plan_says_is_pinned_down_is():
+    from ffsim.calibration.baseline import read_artifact
+
+    params = read_artifact()["parameters"]
+    pinned = [
+        *(f"radicalisation_rate.{r}" for r in ("france", "united_kingdom", "united_states")),
+        "radicalisation_rate.tunisia",
+        "radicalisation_rate.rest_of_world",
+        *("departure_rate", "foreign_death_rate", "return_rate", "pool_exit_rate"),
+        *("local_recruitment", "border_stop_max"),
+        *(
+            f"{m}.{r}"
+            for m in ("return_propensity", "death_propensity")
+            for r in ("france", "united_kingdom", "other_europe")
+        ),
+    ]
+    loose = [
+        *("appeal_territory", "network_strength", "momentum_sensitivity", "salience_midpoint"),
+        *("radicalisation_rate.other_europe", "air_lethality", "ground_lethality"),
+    ]
+    assert all(params[p]["pinned_down"] for p in pinned)
+    assert not any(params[p]["pinned_down"] for p in loose)
+    shares = [p for p in params if p.startswith("prevention_share.")]
+    assert sum(params[p]["pinned_down"] for p in shares) > len(shares) / 2  # "most"
+
+
+def test_what_the_lessons_say_of_the_record_holds():
+    """Lessons 1 and 2 set the model against the record: each comparison the texts make in
+    words holds at run time.
+    """
+    from ffsim.core.regions import REGION_IDS
+    from ffsim.teaching.evidence import RECORD_SHARES, flow_record, shares_record
+    from ffsim.teaching.lessons import LESSONS_BY_ID
+
+    base, _ = LESSONS_BY_ID["stocks"].run()
+    arrivals = base.flow("arrivals")
+    months = [d.strftime("%Y-%m") for d in base.dates]
+    # stocks: below what US officials described through 2015 (1,500 to 2,000 in spring, some
+    # 1,000 in September, a couple thousand a month in 2015), ...
+    assert arrivals[months.index("2015-04")] < 1500
+    assert arrivals[months.index("2015-09")] < 1000
+    assert arrivals[_window(base, "2015-01", "2015-12")].mean() < 1500
+    # ... with more people by September 2014 and by December 2015 than the totals of the time
+    assert "dates the peak earlier" in flow_record(base)
+    # delays: deaths far exceed returns in the world, mostly because of the rest of the world
+    # (most of the arrivals); without it, about equal by the end of 2016
+    k = months.index("2016-12")
+
+    def share(stock, regions):
+        return sum(base.stock(stock, r)[k] for r in regions) / sum(
+            base.stock("cumulative_arrivals", r)[k] for r in regions
+        )
+
+    others = [r for r in REGION_IDS if r != "rest_of_world"]
+    assert (
+        base.stock("cumulative_arrivals", "rest_of_world")[k]
+        > 0.5 * (base.stock("cumulative_arrivals")[k])
+    )
+    assert share("killed", REGION_IDS) > 2 * share("returned", REGION_IDS)
+    assert 0.8 < share("killed", others) / share("returned", others) < 1.25
+    # ... the model kills more Western Europeans than their governments counted
+    for region in ("united_kingdom", "france", "other_europe"):
+        month, _, _, killed = RECORD_SHARES[region]
+        i = months.index(month)
+        came = base.stock("cumulative_arrivals", region)[i]
+        assert killed is not None and base.stock("killed", region)[i] / came > killed[1]
+    assert "deaths above" in shares_record(base)
+
+
+def test_the_loops_the_lessons_call_hypotheses_fit_alike_and_disagree():
+    """Lessons 3 to 6 say that the figures cannot decide a loop's strength: refitted at two
+    settings, the fits cannot be told apart, and the experiments disagree as the texts say.
+    """
+    from ffsim.calibration.profiles import CHI2_HALF_95
+    from ffsim.teaching.alternatives import disagreement, refit, run_under
+    from ffsim.teaching.dynamics import departures_metric, final_metric
+    from ffsim.teaching.lessons import LESSONS_BY_ID
+
+    for name, low, high in (
+        ("appeal_territory", 0.0, 4.0),
+        ("network_strength", 0.0, 3.0),
+        ("border_stop_max", 0.0, 0.5),
+    ):
+        assert abs(refit(name, low)[1] - refit(name, high)[1]) < CHI2_HALF_95, name
+    # success: with success adding nothing the refit still carries the surge
+    base, _ = LESSONS_BY_ID["success"].run()
+    surge = departures_metric("2014-07", "2015-12")
+    assert surge(run_under(baseline_scenario(), "appeal_territory", 0.0)) > 0.9 * surge(base)
+    # spiral: holding territory changes almost nothing without success, much with it
+    spiral = LESSONS_BY_ID["spiral"]
+    _, (none, strong) = disagreement(
+        "appeal_territory",
+        0.0,
+        4.0,
+        spiral.scenario(),
+        spiral.changes,
+        departures_metric("2016-01", "2017-12"),
+    )
+    assert abs(none) < 0.05 and strong > 0.5  # 'about nothing', 'more than half'
+    # network: a strong network carries a share of the flow; none carries none
+    network = LESSONS_BY_ID["network"]
+    _, (none, strong) = disagreement(
+        "network_strength",
+        0.0,
+        3.0,
+        network.scenario(),
+        network.changes,
+        final_metric("cumulative_departures"),
+    )
+    assert abs(none) < 0.01 and strong < -0.1
+    # border: a border that stopped no one makes the earlier closure change nothing
+    border = LESSONS_BY_ID["border"]
+    _, (none, half) = disagreement(
+        "border_stop_max", 0.0, 0.5, border.scenario(), border.changes, final_metric("returned")
+    )
+    assert abs(none) < 0.01 and half < -0.05
 
 
 def test_what_the_vintages_lesson_says_holds():
@@ -287,7 +411,7 @@ def _class_plan_numbers():
     base, _ = LESSONS_BY_ID["stocks"].run()
     arrivals, theatre = base.flow("arrivals"), base.stock("in_theatre")
     a, t = int(arrivals.argmax()), int(theatre.argmax())
-    yield f"Arrivals peak in {base.dates[a]:%Y-%m} ({arrivals[a]:,.0f} a month)"
+    yield f"arrivals peak in {base.dates[a]:%Y-%m} ({arrivals[a]:,.0f} a month)"
     yield f"peaks in {base.dates[t]:%Y-%m}, at {theatre[t]:,.0f}, {t - a} months later"
     ens = simulate_ensemble(posterior_members(baseline_scenario().parameters, 200))
     lags = ens.stock("in_theatre").argmax(axis=-1) - ens.flow("arrivals").argmax(axis=-1)
@@ -381,8 +505,14 @@ def _class_plan_numbers():
         yield _pair(base.stock(stock)[-1], e.stock(stock)[-1])
     s = load_scenario(SCENARIOS / "no_air_campaign.toml")
     e = simulate(s.parameters, s.drivers)
-    for stock in ("killed", "cumulative_departures"):
+    for stock in ("killed", "cumulative_departures", "in_theatre"):
         yield _pair(base.stock(stock)[-1], e.stock(stock)[-1])
+    # "killed: down by more than a third"; "the number in theatre ... almost doubles"; and
+    # killed changes most in people
+    changes = {x: e.stock(x)[-1] - base.stock(x)[-1] for x in ("killed", "in_theatre")}
+    assert 1 / 3 < -changes["killed"] / base.stock("killed")[-1] < 0.5
+    assert 1.8 < e.stock("in_theatre")[-1] / base.stock("in_theatre")[-1] < 2.05
+    assert -changes["killed"] > abs(changes["in_theatre"])
     low, _, high = compare([reported, s], draws=200).difference("killed")[1]
     yield f"a difference of {-high:,.0f} to {-low:,.0f} over the posterior draws"
     top = int(e.stock("in_theatre").argmax())
@@ -393,10 +523,13 @@ def _class_plan_numbers():
     yield f"{part['drivers.territory']:,.0f} come from territory"
     yield f"{part['drivers.pay']:,.0f} from pay"
     yield (
+        f"mostly through {x.flows['arrivals']:,.0f} more arrivals, and through "
         f"{x.flows['deaths']:,.0f} fewer deaths (no territory retaken, no ground offensives), "
         f"{x.flows['returns']:,.0f} fewer returns and {x.flows['onward_moves']:,.0f} fewer "
-        f"onward moves; only {x.flows['arrivals']:,.0f} through more arrivals"
+        "onward moves"
     )
+    outflows = x.flows["deaths"] + x.flows["returns"] + x.flows["onward_moves"]
+    assert x.flows["arrivals"] > outflows  # "mostly through more arrivals"
 
 
 def test_the_class_plan_quotes_what_the_model_gives():

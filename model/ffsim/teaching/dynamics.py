@@ -18,6 +18,8 @@ from ffsim.core.results import Result
 from ffsim.core.simulate import simulate_ensemble
 from ffsim.scenarios.compare import posterior_members
 from ffsim.scenarios.scenario import baseline_scenario
+from ffsim.teaching.alternatives import disagreement, fit_text
+from ffsim.teaching.evidence import flow_record, shares_record
 from ffsim.teaching.lesson import Answer
 
 DRAWS = 200
@@ -122,7 +124,7 @@ def peaks_answer(base: Result, _: Result) -> Answer:
             f"theatre peaked in {base.dates[t]:%Y-%m} ({theatre[t]:,.0f}), {lag} months later "
             f"({_interval(lags, '.0f')} months over {DRAWS} posterior draws, 90% interval). A "
             "stock keeps rising while its inflow exceeds its outflows, even when the inflow is "
-            "already falling."
+            f"already falling. {flow_record(base)}"
         ),
     )
 
@@ -143,7 +145,12 @@ def drain_answer(base: Result, _: Result) -> Answer:
     ens = _ensemble().stock("in_theatre")
     shares = ens[:, -1] / ens.max(axis=-1)
     low, high = np.quantile(shares, [0.05, 0.95])
-    half = ", so 'about half' is the safer reading" if low < 0.5 < high else ""
+    below = float(np.mean(shares < 0.5))
+    half = (
+        f": below half at the best fit and in {below:.0%} of the draws, not in all"
+        if low < 0.5 < high
+        else ""
+    )
     return Answer(
         option,
         f"The number in theatre peaked at {peak:,.0f} ({base.dates[top]:%Y-%m}) and was "
@@ -154,45 +161,108 @@ def drain_answer(base: Result, _: Result) -> Answer:
         f"against {came:,.0f} arrivals. In 2018 about {exits:,.0f} a month left: at that rate a "
         f"fighter stays about {residence:,.0f} years on average. The figures pin this down "
         f"only loosely: over {DRAWS} posterior draws the end of 2018 is {low:.0%} to "
-        f"{high:.0%} of the peak (90% interval){half}.",
+        f"{high:.0%} of the peak (90% interval){half}. {shares_record(base)}",
     )
 
 
+def _lesson(lesson_id: str):  # noqa: ANN202 - the Lesson type is imported at run time
+    from ffsim.teaching.lessons import LESSONS_BY_ID
+
+    return LESSONS_BY_ID[lesson_id]
+
+
+def _two_settings(
+    name: str, low: float, high: float, lesson_id: str, metric: Metric, what: str
+) -> tuple[str, tuple[float, float]]:
+    """The fit of two refits of ``name`` and the change the lesson's experiment makes under
+    each (:mod:`ffsim.teaching.alternatives`): the text, and the two changes.
+    """
+    lesson = _lesson(lesson_id)
+    (b_low, b_high), (c_low, c_high) = disagreement(
+        name, low, high, lesson.scenario(), lesson.changes, metric
+    )
+    return (
+        f"{fit_text(name, low, high)}. {what}: {b_low:,.0f} and {b_high:,.0f} as reported; the "
+        f"experiment changes them by {c_low:+.0%} and {c_high:+.0%}."
+    ), (c_low, c_high)
+
+
 def border_note(base: Result, exp: Result) -> str:
-    """Lesson "border": the change in arrivals, which explains the fall in returns."""
+    """Lesson "border": the change in arrivals, which explains the fall in returns, and the
+    closure's strength, which the figures bound only from above.
+    """
     arrivals = three_way(
         base.stock("cumulative_arrivals")[-1],
         exp.stock("cumulative_arrivals")[-1],
         "Arrived by the end of 2018",
     )
+    low, high = 0.0, 0.5
+    text, (c_low, _) = _two_settings(
+        "border_stop_max", low, high, "border", final_metric("returned"), "Returned by 2018"
+    )
     return (
         f"{arrivals.why} Fewer arrive, so fewer are there to come back, and the closed border "
-        "also blocks exits."
+        f"also blocks exits. {_parameter('border_stop_max')}: the counts alone bound it only "
+        "from above, and the prior from the evidence of the time (Turkey's deportations and "
+        f"refusals of 2015) sets the rest. {text} A closed border that stopped no one (at "
+        f"{low:g}) fits the counts as well as one that stopped {high:.0%} of crossings; under "
+        f"it the earlier closure changes returns by {c_low:+.0%}."
     )
 
 
 def network_note(base: Result, exp: Result) -> str:
-    """Lesson "network": the peak in theatre with and without the effect, and its estimate."""
+    """Lesson "network": the peak in theatre with and without the effect, its estimate, and two
+    refits that fit alike and disagree on the experiment.
+    """
     before, after = base.stock("in_theatre").max(), exp.stock("in_theatre").max()
+    text, (_, c_high) = _two_settings(
+        "network_strength",
+        0.0,
+        3.0,
+        "network",
+        final_metric("cumulative_departures"),
+        "Set out by the end of 2018",
+    )
     return (
         f"The peak in theatre: {before:,.0f} as reported, {after:,.0f} without the effect. "
-        f"{_parameter('network_strength')}: the reported figures do not pin it down."
+        f"{_parameter('network_strength')}: the reported figures do not pin it down. {text} "
+        f"Whether the network carried {-c_high:.0%} of those who set out or none of them is a "
+        "hypothesis the figures cannot decide."
     )
 
 
 def success_note(_: Result, __: Result) -> str:
-    """Lesson "success": the estimate of ``appeal_territory`` and its posterior interval."""
-    return f"{_parameter('appeal_territory')}: the figures do not pin down how much success adds."
+    """Lesson "success": the estimate of ``appeal_territory``, and two refits that fit alike."""
+    window = departures_metric("2014-07", "2015-12")
+    text, _changes = _two_settings(
+        "appeal_territory", 0.0, 4.0, "success", window, "Departures July 2014 to December 2015"
+    )
+    return (
+        f"{_parameter('appeal_territory')}. {text} Both refits reproduce the surge: with success "
+        "adding nothing, the war's rise carries it. How much success added is a hypothesis the "
+        "figures cannot decide."
+    )
 
 
 def spiral_note(base: Result, _: Result) -> str:
-    """Lesson "spiral": the pool of would-be recruits, drained by the surge of 2014-2015."""
+    """Lesson "spiral": the pool of would-be recruits, and two refits of the success loop that fit
+    alike and disagree on the experiment.
+    """
     pool, w = base.stock("pool"), _window(base, "2016-01", "2017-12")
     end_2015 = _window(base, "2015-12", "2015-12").start
     drawn, left = base.flow("radicalisation")[w].sum(), base.flow("departures")[w].sum()
+    text, _changes = _two_settings(
+        "appeal_territory",
+        0.0,
+        4.0,
+        "spiral",
+        departures_metric("2016-01", "2017-12"),
+        "Departures in 2016-2017",
+    )
     return (
-        f"The pool of would-be recruits, {pool.max():,.0f} at its largest "
+        f"The model's pool of would-be recruits, {pool.max():,.0f} at its largest "
         f"({base.dates[int(pool.argmax())]:%Y-%m}), was down to {pool[end_2015]:,.0f} at the end "
         f"of 2015; in 2016-2017, {drawn:,.0f} were newly drawn into it and {left:,.0f} set out. "
-        "Appeal can only act on those still at home."
+        f"Appeal can only act on those still at home. {text} The figures cannot say whether "
+        "holding territory would have kept recruits coming."
     )

@@ -15,7 +15,7 @@ import numpy as np
 from ffsim.calibration.baseline import BASELINE_PATH, active_artifact, read_artifact
 from ffsim.calibration.forecast import Vintage, posterior_result, vintages
 from ffsim.calibration.measures import measure
-from ffsim.calibration.observations import load_observations, load_validation
+from ffsim.calibration.observations import FIGHTERS_SHARE, load_observations, load_validation
 from ffsim.core.regions import REGIONS
 from ffsim.core.results import Result
 from ffsim.teaching.lesson import Answer
@@ -183,4 +183,175 @@ def vintages_answer(_: Result, __: Result) -> Answer:
         "the other regions to the priors: a band wide enough to hold the answer is honest about "
         "what was known, but says little. The drivers are the war as it happened, so these are "
         "conditional forecasts (docs/validation.md).",
+    )
+
+
+# --- The record of the time, set beside the model (lessons 1 and 2) ---------------------------
+
+FLOW_REPORTS = (
+    (
+        "2015-04",
+        "'between 1,500 and 2,000' a month when he arrived in Baghdad about a year "
+        "earlier (Maj. Gen. Peter Gersten, Pentagon briefing, 26 April 2016)",
+    ),
+    ("2015-09", "'some 1,000 new recruits' a month (The New York Times, 26 September 2015)"),
+    (
+        "2016-04",
+        "'around 200' a month (Gersten, 26 April 2016), 'a quarter or less' of 2,000 "
+        "(Col. Steve Warren, Reuters, 28 April 2016)",
+    ),
+)
+"""Monthly flows of foreign fighters reported by US officials, by the month they describe."""
+YEAR_2015_REPORT = (
+    "'a couple thousand a month' in 2015, 'several hundred' in all of 2016 (a US official, "
+    "CNN, 9 December 2016)"
+)
+"""A US official's description of 2015 as a whole (lesson 1)."""
+TOTAL_ROWS = {
+    "total_cumulative_2014_09_primary": "The New York Times' 'about 15,000' by September 2014",
+    "total_cumulative_2015_12": "the Soufan Group's 'up to 31,000' by December 2015",
+}
+"""Fitted totals of the time that lesson 1 sets against the model's timing."""
+
+
+def flow_record(base: Result) -> str:
+    """Lesson "stocks": the model's monthly arrivals against what US officials reported, and
+    its totals against the totals of the time (from the artifact's rows, where it fitted them).
+    """
+    arrivals = base.flow("arrivals")
+    months = [d.strftime("%Y-%m") for d in base.dates]
+    parts = [
+        f"{month}: {arrivals[months.index(month)]:,.0f} travellers "
+        f"({FIGHTERS_SHARE * arrivals[months.index(month)]:,.0f} fighters at the model's share "
+        f"of {FIGHTERS_SHARE:g}) against {report}"
+        for month, report in FLOW_REPORTS
+    ]
+    year = arrivals[months.index("2015-01") : months.index("2015-12") + 1].mean()
+    parts.append(f"2015 on average: {year:,.0f} travellers a month against {YEAR_2015_REPORT}")
+    rows = {o["id"]: o for o in read_artifact()["observations"]}
+    totals = [
+        f"{rows[i]['model_value']:,.0f} against {what}"
+        for i, what in TOTAL_ROWS.items()
+        if i in rows
+    ]
+    above = bool(totals) and all(
+        rows[i]["model_value"] > rows[i]["reported_high"] for i in TOTAL_ROWS
+    )
+    below = arrivals[months.index("2015-04")] < 1500 and year < 1500
+    if below and above:
+        verdict = (
+            "The model's flow is below what US officials described through 2015, while its "
+            f"totals lie above the totals of the time ({'; '.join(totals)}): it has more "
+            "people by September 2014 and fewer a month in 2015 than the reports, so it dates "
+            "the peak earlier than they do."
+        )
+    else:
+        verdict = f"The model's totals: {'; '.join(totals) or 'not fitted in this calibration'}."
+    return (
+        f"Set against the record, the model's arrivals in {'; in '.join(parts)}. {verdict} The "
+        "reports do not add up among themselves either: 1,500 a month for all of 2015 added to "
+        "the Times' 'about 15,000' of September 2014 would exceed the Soufan Group's 'up to "
+        "31,000' by December 2015. The lesson's point does not depend on the date: the stock "
+        "peaks when arrivals fall to the outflows, not when arrivals peak."
+    )
+
+
+RECORD_SHARES: dict[str, tuple[str, str, tuple[float, float], tuple[float, float] | None]] = {
+    "united_kingdom": (
+        "2016-08",
+        "about half returned, 9-12% killed (Home Office and Ministry of Defence, November 2015 "
+        "to August 2016)",
+        (0.44, 0.50),
+        (0.09, 0.12),
+    ),
+    "france": (
+        "2016-09",
+        "18-28% returned, 16-20% presumed dead (Interior Ministry and UCLAT, March to late 2016)",
+        (0.18, 0.28),
+        (0.16, 0.20),
+    ),
+    "other_europe": (
+        "2016-12",
+        "23-50% returned, 14-28% killed (Germany's BfV, Belgium's OCAM, Denmark, ICCT's EU "
+        "count, the EU's coordinator; 2015 to January 2017)",
+        (0.23, 0.50),
+        (0.14, 0.28),
+    ),
+    "united_states": (
+        "2015-02",
+        "40 of about 180 returned, aid workers included, no count of the killed (DNI Clapper, "
+        "March 2015)",
+        (0.22, 0.22),
+        None,
+    ),
+    "other_western": (
+        "2016-10",
+        "about 20% returned, 29-33% killed (Australian Border Force, October 2016)",
+        (0.20, 0.20),
+        (0.29, 0.33),
+    ),
+    "tunisia": (
+        "2016-12",
+        "about 800 returned and at least 800 killed, 18-20% and 18-27% (Interior Ministry, "
+        "December 2015 and December 2016; all theatres)",
+        (0.18, 0.20),
+        (0.18, 0.27),
+    ),
+}
+"""What the national counts published by March 2017 said of each region: the month the model is
+read at, the counts in words, and returned and killed as shares of those who went (ranges over
+the counts; /tmp/work/priors_evidence.md compiles them with sources). The rest of the world has
+no count of the time."""
+
+
+def _where(value: float, band: tuple[float, float]) -> str:
+    low, high = band
+    tolerance = 0.02  # the counts are rounded to a few per cent
+    if value < low - tolerance:
+        return "below"
+    return "above" if value > high + tolerance else "within"
+
+
+def shares_record(base: Result) -> str:
+    """Lesson "delays": returned and killed as shares of arrivals by region, in the model at the
+    date of each region's counts, against what the counts of the time said.
+    """
+    names = {r.id: r.name for r in REGIONS}
+    months = [d.strftime("%Y-%m") for d in base.dates]
+    lines = []
+    for region, (month, words, returned, killed) in RECORD_SHARES.items():
+        k = months.index(month)
+        came = base.stock("cumulative_arrivals", region)[k]
+        r = base.stock("returned", region)[k] / came
+        d = base.stock("killed", region)[k] / came
+        verdicts = f"returns {_where(r, returned)} the counts"
+        if killed is not None:
+            verdicts += f", deaths {_where(d, killed)}"
+        lines.append(
+            f"{names[region]} by {month}: returned {r:.0%}, killed {d:.0%} (counts: {words}; "
+            f"{verdicts})"
+        )
+    k = months.index("2016-12")
+    world = base.stock("cumulative_arrivals")[k]
+    rest = base.stock("cumulative_arrivals", "rest_of_world")[k]
+    rr = base.stock("returned", "rest_of_world")[k] / rest
+    rd = base.stock("killed", "rest_of_world")[k] / rest
+    wr, wd = base.stock("returned")[k] / world, base.stock("killed")[k] / world
+    xr = (base.stock("returned")[k] - rr * rest) / (world - rest)
+    xd = (base.stock("killed")[k] - rd * rest) / (world - rest)
+    west = ("united_kingdom", "france", "other_europe")
+    more = [
+        f"the {names[r]}" if names[r].startswith("United") else names[r]
+        for r in west
+        if base.stock("returned", r)[k] >= base.stock("killed", r)[k]
+    ]
+    return (
+        f"By region, in the model against the national counts of the time: {'; '.join(lines)}. "
+        f"The rest of the world, {rest / world:.0%} of the model's arrivals by the end of 2016, "
+        f"had {rr:.0%} returned and {rd:.0%} killed; no count of the time covers it. In the "
+        f"world as a whole, {wr:.0%} returned and {wd:.0%} were killed by the end of 2016; "
+        f"without the rest of the world, {xr:.0%} and {xd:.0%}. The national counts of Western "
+        "Europe have returns as large as deaths or larger (France's last count of 2016 about "
+        "equal); at the end of 2016 the model's returns are as large as its deaths only in "
+        f"{', '.join(more) if more else 'none of them'}."
     )

@@ -37,14 +37,24 @@ LESSONS: tuple[Lesson, ...] = (
         "Stocks accumulate flows",
         "The number of foreign fighters in theatre is a stock: it rises by arrivals and falls "
         "by deaths, returns and onward moves. A stock does not follow its inflow; it "
-        "accumulates the difference between inflow and outflows. That is why the number in "
-        "theatre kept growing after the monthly flow of arrivals had peaked.",
+        "accumulates the difference between inflow and outflows, so it keeps growing after "
+        "the inflow has peaked, until the inflow falls to the outflows. When the flow peaked "
+        "is itself disputed. In the model, arrivals peak in the second half of 2014 and fall "
+        "through 2015. US officials of the time put the high later or held it longer: 'some "
+        "1,000 new recruits' a month in September 2015 (The New York Times, 26 September "
+        "2015); 'between 1,500 and 2,000' a month when Maj. Gen. Peter Gersten arrived in "
+        "Baghdad in 2015, about 200 a year later (Pentagon briefing, 26 April 2016); 'a couple "
+        "thousand a month' in 2015 (a US official, CNN, 9 December 2016). The model does not "
+        "follow them: fitted to the totals of the time as well, it puts more people there by "
+        "September 2014 and fewer a month in 2015 (the answer gives the numbers). The reports "
+        "do not add up among themselves either. Whichever date is right, the lesson holds: a "
+        "stock peaks when its inflow falls to its outflows, not when its inflow peaks.",
         ("in_theatre", "in_transit>in_theatre"),
         "stock_flow",
         "Run the calibrated baseline and compare arrivals per month with the stock in theatre.",
         "",
-        "Arrivals per month peaked in the second half of 2014. When does the number in "
-        "theatre peak?",
+        "In the model, arrivals per month peak in the second half of 2014. When does the "
+        "model's number in theatre peak?",
         (
             "Before arrivals peak",
             "Within three months of the arrivals peak",
@@ -59,11 +69,24 @@ LESSONS: tuple[Lesson, ...] = (
         "A stock drains slowly",
         "When arrivals fall, a stock does not empty at once: it drains only through its "
         "outflows, here deaths, returns and onward moves. The average time a person stays is "
-        "the stock divided by its outflow. Arrivals fell to a tenth of their peak within about "
-        "a year and a half; the number in theatre fell far more slowly. Its largest outflow is "
-        "deaths, which rose with the air campaign and with the ground offensives that retook "
-        "the cities in 2016-2017 (Mosul, Raqqa); returns, the next, fell once the closed border "
-        "blocked the way out. The stock drains over years, not months.",
+        "the stock divided by its outflow. In the model, arrivals fall to a tenth of their peak "
+        "within about a year and a half; the number in theatre falls far more slowly. Its "
+        "largest outflow is deaths, highest in 2016-2017, the years of the ground offensives "
+        "that retook the cities (Mosul, Raqqa); returns, the next, fall once the closed border "
+        "blocks the way out (France counted 12 returns in the first half of 2016, against 25 "
+        "in the half-year before; Interior Ministry, September 2016). Deaths far exceed returns "
+        "in the model's world, mostly because of the rest of the world (the Middle East, North "
+        "Africa beyond Tunisia, Russia, Central Asia), most of its arrivals, with few returns "
+        "and many deaths; without it, returns and deaths are about equal by the end of 2016. "
+        "No count of the time covers those countries. The national counts of Western "
+        "Europe tell another story: about half of the British had returned and 9 to 12% were "
+        "killed (Home Office and Ministry of Defence, 2015-2016), a third of the Germans had "
+        "returned and 16% were dead (BfV, figures to January 2017), about 30% of the EU's had "
+        "returned and "
+        "14% were confirmed dead (ICCT, April 2016); France's last count of 2016 had about as "
+        "many dead as returned. The model kills more Western Europeans than their governments "
+        "counted (the answer sets each region beside its counts). The stock drains over years, "
+        "not months.",
         ("in_theatre", "in_theatre>killed", "in_theatre>returned", "in_theatre>moved_on"),
         "stock_flow",
         "Run the calibrated baseline and follow the stock in theatre after arrivals collapse.",
@@ -77,15 +100,26 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "success",
         "Success breeds recruitment",
-        "Appeal rises with the group's success: territory held, its momentum, pay and the "
-        "strength of its forces (Daily Beast, 2015: 'success breed recruitment'). Remove that "
-        "effect and only the base appeal of the war remains: the surge of 2014-2015 shrinks.",
+        "Appeal may rise with the group's success: territory held, its momentum, pay and the "
+        "strength of its forces ('Success breed recruitment', an adviser in The Daily Beast, "
+        "April 2015; its victories of 2014 were 'a powerful argument to win adherents', "
+        "CounterPunch, March 2017). In the model, appeal has two parts: the war's rise, which "
+        "began before the caliphate (ICSR counted up to 11,000 foreign fighters in Syria by "
+        "December 2013), and the group's success, a reinforcing loop. The caliphate of June "
+        "2014 as a dated jump of appeal was tested and rejected: it fits the figures no better "
+        "(docs/calibration.md). At the best fit the success loop carries the surge of "
+        "2014-2015; remove it, holding everything else, and the surge shrinks. But the figures "
+        "cannot decide how strong the loop is: refitted with success adding nothing, the model "
+        "fits them about as well, the war's rise carrying the surge instead (the answer shows "
+        "both). Success breeding recruitment is a hypothesis the reported figures cannot "
+        "decide, and the experiment shows what it means in the best-fit model, not that it "
+        "happened.",
         ("R1",),
         "loops",
         "The group's success adds nothing to appeal (appeal_territory = 0).",
         "[parameters]\nappeal_territory = 0.0\n",
-        "Without success breeding recruitment, how many would set out from mid-2014 to the end "
-        "of 2015?",
+        "In the best-fit model, without success breeding recruitment, how many would set out "
+        "from mid-2014 to the end of 2015?",
         THREE_WAY,
         0,
         ("departures", "cumulative_departures"),
@@ -102,15 +136,20 @@ LESSONS: tuple[Lesson, ...] = (
         "Friends and family already in theatre pull others from the same place: a 'network "
         "effect' where 'friends, family are bringing along other friends and family' (Byman, "
         "in NYMag/NYT, 2015). The more of a region's circle has gone, the more of the rest "
-        "follow: a reinforcing loop. The calibrated best fit includes such an effect, though "
-        "the reported figures pin its strength down only loosely. Remove it to see how much of "
-        "the flow it carried. Counter-messaging, a policy lever, removes a share of it (the "
-        "scenario 'Network disrupted early' on the Compare page).",
+        "follow: a reinforcing loop. The calibrated best fit includes such an effect, but the "
+        "reported figures cannot decide its strength: refitted with no network effect, or with "
+        "a strong one, the model fits them about as well, and the two disagree on how much of "
+        "the flow it carried (the answer shows both). No count of the time traces recruits "
+        "through families and towns over time. Remove it to see how much of the flow it "
+        "carries in the best-fit model. Counter-messaging, a policy lever, removes a share of "
+        "it (the scenario 'Network disrupted early' on the Compare page), so its value rests "
+        "on a hypothesis.",
         ("R2",),
         "loops",
         "Remove the network effect (network_strength = 0).",
         "[parameters]\nnetwork_strength = 0.0\n",
-        "Without the network effect, how many would have set out by the end of 2018?",
+        "In the best-fit model, without the network effect, how many would have set out by the "
+        "end of 2018?",
         THREE_WAY,
         0,
         ("departures", "cumulative_departures"),
@@ -126,7 +165,13 @@ LESSONS: tuple[Lesson, ...] = (
         "Border closure cuts both ways",
         "Closing the Turkish border stops people on their way in, and it also blocks the way "
         "out: returns and onward moves fall too. A policy aimed at one flow changes others "
-        "through the same stock.",
+        "through the same stock. Both actions are recorded: Turkey had banned more than 26,600 "
+        "people from entry and deported more than 2,500 by November 2015 (Daily Sabah, 22 "
+        "November 2015); the group lost its last stretch of the border in August 2016 "
+        "(Washington Post, September 2016), and French returns fell as the border closed. How "
+        "strongly the closure stopped people is set by that evidence of the time, not by the "
+        "counts: the counts alone fit a border that stopped no one about as well (the answer "
+        "shows it).",
         ("in_transit>in_theatre", "in_transit>intercepted", "in_theatre>returned"),
         "stock_flow",
         "Move every step of the border closure a year earlier.",
@@ -143,14 +188,22 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(
         "spiral",
         "The spiral of decline",
-        "Losses feed on themselves: lost territory and pay cut appeal, fewer recruits arrive, "
-        "the force shrinks, and a smaller force is less appealing still (Washington Post, "
-        "2016: 'a self-reinforcing spiral of decline'). Hold territory and pay at their peaks "
-        "and the spiral does not start. But appeal acts only on the would-be recruits still at "
-        "home, and the surge of 2014-2015 had drained that pool to about a tenth of its size "
-        "before the surge; by 2016-2017 departures ran at about half the pace at which new "
-        "people were drawn into it, and the pool refilled slowly. Holding territory raises "
-        "departures, but it cannot bring back the surge.",
+        "Losses may feed on themselves: lost territory and pay cut appeal, fewer recruits "
+        "arrive, the force shrinks, and a smaller force is less appealing still (Washington "
+        "Post, September 2016: 'a self-reinforcing spiral of decline', and the group's 'lost "
+        "luster', as it summarised FBI Director Comey in May 2016; Haaretz, June 2016: pay cut "
+        "from $1,000 to $400 a "
+        "month). Officials of the time also named the closed border and prevention at home. "
+        "In the best-fit model, hold territory and pay at their peaks and the spiral does not "
+        "start. But appeal acts only on the would-be recruits still at home: in the model the "
+        "surge of 2014-2015 had drained that pool to about a tenth of its size before the "
+        "surge, and in 2016-2017 departures ran below the pace at which new people were drawn "
+        "into it. The pool is the model's construct; no figure of the time counts it. Holding "
+        "territory raises departures at the best fit, but it cannot bring back the surge. And "
+        "the figures cannot decide how strong the loop is: refitted with success adding "
+        "nothing, the model fits them about as well and holding territory changes almost "
+        "nothing (the answer shows both). The spiral is a hypothesis the figures cannot "
+        "decide.",
         ("R1", "B1", "territory", "pay"),
         "loops",
         "Hold territory at its peak of January 2015 and pay at its peak of mid-2014, to the end "
@@ -160,8 +213,8 @@ LESSONS: tuple[Lesson, ...] = (
         '{ date = "2014-06-15", value = 0.85 }, { date = "2015-01-01", value = 1.0 }]\n'
         'pay = [{ date = "2012-01-01", value = 300.0 }, '
         '{ date = "2014-06-26", value = 1000.0 }]\n',
-        "If the group had held its territory and pay, how many would have set out in 2016 and "
-        "2017?",
+        "In the best-fit model, if the group had held its territory and pay, how many would "
+        "have set out in 2016 and 2017?",
         THREE_WAY,
         2,
         ("departures", "in_theatre"),

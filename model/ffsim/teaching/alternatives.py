@@ -1,0 +1,98 @@
+"""Two settings of a loop that the figures cannot tell apart, and what each says of an experiment.
+
+A loop whose strength the profile likelihood leaves flat (``ffsim.calibration.profiles``) is a
+hypothesis the figures cannot decide. A lesson shows that honestly: the model is refitted to
+every figure with the loop's parameter held low and held high (every other free parameter
+re-optimised from the shipped mode, as the profile does), the two fits are compared, and the
+lesson's experiment is run under each. Computed at run time (a few seconds a refit, cached).
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Callable
+
+import numpy as np
+
+from ffsim.calibration.profiles import CHI2_HALF_95
+from ffsim.core.results import Result
+from ffsim.core.simulate import simulate
+from ffsim.scenarios.scenario import Scenario, baseline_scenario
+
+
+@functools.cache
+def refit(name: str, value: float) -> tuple[dict[str, float], float]:
+    """The best fit to every figure of the shipped calibration with ``name`` held at ``value``:
+    the free parameters' values (dotted names for regions, ``name`` included) and the log
+    posterior without the held parameter's own prior (the profile's value at ``value``).
+    """
+    from ffsim.calibration.baseline import BASELINE_PATH, read_artifact
+    from ffsim.calibration.config import load_config
+    from ffsim.calibration.observations import fitted, load_observations
+    from ffsim.calibration.optimise import optimise
+    from ffsim.calibration.problem import Problem
+    from ffsim.calibration.profiles import held_problem
+    from ffsim.core.parameters import Parameters
+
+    config = load_config()
+    baseline = Parameters().with_overrides(read_artifact(BASELINE_PATH)["best_fit_parameters"])
+    problem = Problem(config, fitted(load_observations()), baseline)
+    packed = baseline.pack()
+    mode = np.array([packed[f.packed_index()] for f in config.free])
+    held, free = held_problem(problem, name, value)
+    start = np.array([mode[config.names.index(f.name)] for f in free])
+    u, log_posterior, _ = optimise(held, np.clip(held.unit(start), 0.0, 1.0), 400)
+    theta = held.theta(u)
+    values = {f.name: float(theta[i]) for i, f in enumerate(free)}
+    return {**values, name: value}, float(log_posterior)
+
+
+def run_under(scenario: Scenario, name: str, value: float, changes: str = "") -> Result:
+    """``scenario`` run with the refitted parameters of :func:`refit`; the parameters that its
+    TOML ``changes`` state keep the scenario's values.
+    """
+    values, _ = refit(name, value)
+    stated = set(tomllib.loads(changes).get("parameters", {}))
+    params = scenario.parameters.with_overrides(
+        {k: v for k, v in values.items() if k.partition(".")[0] not in stated}
+    )
+    return simulate(params, scenario.drivers)
+
+
+def fit_text(name: str, low: float, high: float) -> str:
+    """How well the two refits fit: their log posteriors and whether they can be told apart."""
+    _, lp_low = refit(name, low)
+    _, lp_high = refit(name, high)
+    gap = abs(lp_low - lp_high)
+    verdict = (
+        f"a difference of {gap:.2f}, below the {CHI2_HALF_95} that would tell them apart at "
+        "about 95%: the figures fit both about equally well"
+        if gap < CHI2_HALF_95
+        else f"a difference of {gap:.2f}, enough to tell them apart at about 95%"
+    )
+    return (
+        f"Refitted to every figure with {name} held at {low:g} and at {high:g} (every other "
+        f"parameter re-optimised), the best log posteriors are {lp_low:.2f} and {lp_high:.2f}, "
+        f"{verdict}"
+    )
+
+
+def disagreement(
+    name: str,
+    low: float,
+    high: float,
+    experiment: Scenario,
+    changes: str,
+    metric: Callable[[Result], np.ndarray],
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The metric of the baseline and the relative change that ``experiment`` (stated by its
+    TOML ``changes``) makes, under each refit: ((baseline at low, at high), (change at low, at
+    high)).
+    """
+    out = []
+    for value in (low, high):
+        b = float(metric(run_under(baseline_scenario(), name, value)))
+        e = float(metric(run_under(experiment, name, value, changes)))
+        out.append((b, e / b - 1.0 if b else np.inf))
+    return (out[0][0], out[1][0]), (out[0][1], out[1][1])

@@ -108,11 +108,11 @@ CONFIG_MISTAKES: dict[str, tuple[Callable[[str], str], tuple[str, ...]]] = {
         ("sede: unknown name (did you mean seed?)",),
     ),
     "key in a section misspelled": (
-        lambda t: t.replace("steps = 8000", "stpes = 8000"),
+        lambda t: t.replace("steps = 12000", "stpes = 12000"),
         ("sampler.stpes: unknown name (did you mean steps?); allowed: burn, keep, steps, walkers",),
     ),
     "text for a whole number": (
-        lambda t: t.replace("steps = 8000", 'steps = "many"'),
+        lambda t: t.replace("steps = 12000", 'steps = "many"'),
         ('sampler.steps = "many": allowed a whole number from 2 to 1000000',),
     ),
     "true for a whole number": (
@@ -221,11 +221,11 @@ METADATA: dict[str, tuple[Callable[[dict], None], tuple[str, ...]]] = {
     "as_of missing": (_drop("as_of"), ("as_of: missing; a date YYYY-MM-DD is needed",)),
     "free_parameters text": (
         _set("free_parameters", value="all"),
-        ('free_parameters = "all": a list of the config\'s 42 free parameters, in its order',),
+        ('free_parameters = "all": a list of the config\'s 49 free parameters, in its order',),
     ),
     "free_parameters renamed": (
         _set("free_parameters", 3, value="bogus"),
-        ('free_parameters[3] = "bogus": radicalisation_rate.united_states', "parameter 4 of 42"),
+        ('free_parameters[3] = "bogus": radicalisation_rate.united_states', "parameter 4 of 49"),
     ),
     "identifiability a list": (
         _set("identifiability", value=[]),

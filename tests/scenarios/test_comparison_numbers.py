@@ -52,7 +52,8 @@ def test_the_best_fit_difference_is_the_difference_of_the_best_fits_not_the_medi
 
 
 def test_a_best_fit_difference_outside_its_paired_interval_is_told():
-    c = compare([load_scenario(REPORTED), load_scenario(BORDER)], draws=3)
+    # With as few draws, a skewed posterior puts some best-fit differences outside the interval.
+    c = compare([load_scenario(REPORTED), load_scenario(BORDER)], draws=2)
     found = 0
     for outcome in OUTCOMES:
         low, _, high = c.difference(outcome).T
@@ -61,7 +62,7 @@ def test_a_best_fit_difference_outside_its_paired_interval_is_told():
         np.testing.assert_array_equal(c.difference_outside(outcome), expected)
         assert not c.difference_outside(outcome)[0]
         found += int(expected.sum())
-    assert found > 0  # with three draws some are outside: the test has a case to see
+    assert found > 0  # with two draws some are outside: the test has a case to see
     assert outside_note(found).startswith(f"{OUTSIDE_MARK} {found} best-fit difference")
     assert outside_note(0) == "Every best-fit difference lies inside its paired 90% interval."
 
@@ -111,9 +112,9 @@ def test_the_cli_prints_the_best_fit_difference_with_its_paired_interval_and_say
 
 
 def test_the_cli_marks_a_best_fit_difference_outside_its_interval(capsys):
-    assert main(["compare", str(REPORTED), str(BORDER), "--draws", "3"]) == 0
+    assert main(["compare", str(REPORTED), str(BORDER), "--draws", "2"]) == 0
     out = capsys.readouterr().out
-    c = compare([load_scenario(REPORTED), load_scenario(BORDER)], draws=3)
+    c = compare([load_scenario(REPORTED), load_scenario(BORDER)], draws=2)
     outside = sum(int(c.difference_outside(o).sum()) for o in OUTCOMES)
     assert outside > 0
     marked = [line for line in out.splitlines() if line.endswith(f"] {OUTSIDE_MARK}")]

@@ -166,7 +166,27 @@ def vintages_answer(_: Result, __: Result) -> Answer:
     inside = low <= reported <= high and np.quantile(early_values[soufan.id], 0.95) >= (
         soufan.reported_low
     )
-    where = "inside its band, but" if inside else "outside its band, and"
+    where = "inside its band, and" if inside else "outside its band, and"
+    nearer = abs(np.log(e_med / reported)) < abs(np.log(f_med / reported))
+    f_low, f_high = np.quantile(f, [0.05, 0.95])
+    constraints = read_artifact(early.path)["config"].get("constraint", [])
+    known = "; ".join(
+        f"{c['source'].split(':')[0]}, {float(c['low']):,.0f} to {float(c['high']):,.0f} "
+        f"({c['quantity'].replace('_', ' ')}, {c['date'][:7]})"
+        for c in constraints
+    )
+    priors = (
+        f" Besides those figures, that vintage held the estimates of its time as prior "
+        f"constraints: {known}."
+        if known
+        else ""
+    )
+    lesson = (
+        "More figures narrowed the band but moved its median away from the later counts: a "
+        "narrower band is not a truer one."
+        if nearer and (f_high / f_low) < (high / low)
+        else "More figures narrowed the band and moved its median towards the later counts."
+    )
     return Answer(
         option,
         f"The Soufan Center counted at least {soufan.reported_low:,.0f} foreigners who had "
@@ -174,15 +194,13 @@ def vintages_answer(_: Result, __: Result) -> Answer:
         "(both count people who joined IS, women and minors included; data/validation.csv, "
         f"never fitted). For world arrivals by {icsr.ref_end:%B %Y}, the vintage of "
         f"{early.date} gave {_vintage_text(early, e, articles(early))}: the reports lie "
-        f"{where} its median is {max(e_med, reported) / min(e_med, reported):.1f} times "
-        f"{'lower' if e_med < reported else 'higher'} (by {soufan.ref_end:%B %Y}, "
+        f"{where} its median is {abs(1 - e_med / reported):.0%} "
+        f"{'below' if e_med < reported else 'above'} ICSR's count (by {soufan.ref_end:%B %Y}, "
         f"{np.median(early_values[soufan.id]):,.0f} against 'at least "
-        f"{soufan.reported_low:,.0f}'). The vintage of {last.data_date} gave "
+        f"{soufan.reported_low:,.0f}').{priors} The vintage of {last.data_date} gave "
         f"{_vintage_text(last, f, articles(last))}: its median is {abs(1 - f_med / reported):.0%} "
-        f"{'below' if f_med < reported else 'above'} ICSR's count. Figures for Europe alone left "
-        "the other regions to the priors: a band wide enough to hold the answer is honest about "
-        "what was known, but says little. The drivers are the war as it happened, so these are "
-        "conditional forecasts (docs/validation.md).",
+        f"{'below' if f_med < reported else 'above'} ICSR's count. {lesson} The drivers are the "
+        "war as it happened, so these are conditional forecasts (docs/validation.md).",
     )
 
 

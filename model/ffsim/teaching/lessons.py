@@ -258,17 +258,20 @@ LESSONS: tuple[Lesson, ...] = (
         "vintages",
         "What could have been known, when?",
         "A forecast can be judged only against what was known when it was made. A vintage is "
-        "the calibration made with the figures published by a date (the Forecasts page). On 30 "
-        "April 2015 the only figures the model fits were the Daily Beast's: about 5,000 "
-        "fighters from Europe by October 2014 and roughly 8,000 by April 2015, figures that may "
-        "count a wider Europe. They say nothing directly of the other source regions, which the "
-        "priors (the evidence of the time) then set on their own. That vintage's 90% band for "
-        "everyone who had arrived by mid-2018 holds the world totals reported in 2017-2018, but "
-        "it spans a factor of more than ten, and its median lies below half of them. Each later "
-        "article narrows the band: with every article's figures, the median lies within a tenth "
-        "of ICSR's count and above the Soufan Center's 'more than 40,000'. Every vintage runs "
-        "the war as it happened (territory, pay, air "
-        "campaign, border closure), so these are conditional forecasts.",
+        "the calibration made with the figures published by a date, and the priors of that "
+        "time (the Forecasts page). On 30 April 2015 the only figures the model fits were the "
+        "Daily Beast's: about 5,000 fighters from Europe by October 2014 and roughly 8,000 by "
+        "April 2015, figures that may count a wider Europe. They say nothing directly of the "
+        "other source regions. But two estimates of the time hold the model as prior "
+        "constraints: ICSR's count of up to 11,000 foreign fighters in Syria by December 2013, "
+        "and the CIA's 20,000 to 31,500 fighters of September 2014. With them and its other "
+        "priors, that vintage's "
+        "90% band for everyone who had arrived by mid-2018 holds the world totals reported in "
+        "2017-2018, and its median lies within a tenth of them. The later articles narrow "
+        "the band, but move its median up, above both reports: the articles' figures pull the "
+        "model's world total higher than the later counts. A narrower band is not a truer "
+        "one. Every vintage runs the war as it happened (territory, pay, air campaign, border "
+        "closure), so these are conditional forecasts.",
         ("in_transit>in_theatre", "in_theatre"),
         "stock_flow",
         "On the Forecasts page, choose the vintage of 2015-04-30, then the last one, and set "

@@ -20,6 +20,7 @@ from ffsim.calibration.config import CalibrationConfig, FreeParameter, load_conf
 from ffsim.calibration.fit_count import counted_rows
 from ffsim.calibration.observations import fitted, load_observations
 from ffsim.calibration.problem import Problem
+from ffsim.calibration.vintages import data_date
 from ffsim.core.parameters import Parameters
 
 CALIPHATE_PRIOR = FreeParameter(
@@ -36,7 +37,8 @@ CALIPHATE_PRIOR = FreeParameter(
 
 def structures() -> dict[str, tuple[CalibrationConfig, Parameters]]:
     """The two structures: their configurations and fixed parameters."""
-    shipped = load_config()
+    # The baseline's set-up: the priors and constraints published by its data's date.
+    shipped = load_config().as_of(data_date(load_observations(), None))
     with_event = shipped.model_copy(update={"free": (*shipped.free, CALIPHATE_PRIOR)})
     return {
         "A_war_rise_only": (shipped, Parameters(caliphate_effect=0.0)),

@@ -13,6 +13,7 @@ identified: two settings fit equally well, and the model's future under them may
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -116,8 +117,9 @@ def main() -> None:  # pragma: no cover - a long run; the parts are tested
     from ffsim.calibration.config import load_config
     from ffsim.calibration.observations import fitted, load_observations
 
-    config = load_config()
     artifact = read_artifact()
+    # The baseline's own set-up: the priors and constraints published by its date.
+    config = load_config().as_of(dt.date.fromisoformat(artifact["as_of"]))
     baseline = Parameters().with_overrides(artifact["best_fit_parameters"])
     problem = Problem(config, fitted(load_observations()), baseline)
     packed = baseline.pack()

@@ -9,6 +9,7 @@ lesson's experiment is run under each. Computed at run time (a few seconds a ref
 
 from __future__ import annotations
 
+import datetime
 import functools
 import tomllib
 from collections.abc import Callable
@@ -35,8 +36,10 @@ def refit(name: str, value: float) -> tuple[dict[str, float], float]:
     from ffsim.calibration.profiles import held_problem
     from ffsim.core.parameters import Parameters
 
-    config = load_config()
-    baseline = Parameters().with_overrides(read_artifact(BASELINE_PATH)["best_fit_parameters"])
+    artifact = read_artifact(BASELINE_PATH)
+    # The baseline's own set-up: the priors and constraints published by its date.
+    config = load_config().as_of(datetime.date.fromisoformat(artifact["as_of"]))
+    baseline = Parameters().with_overrides(artifact["best_fit_parameters"])
     problem = Problem(config, fitted(load_observations()), baseline)
     packed = baseline.pack()
     mode = np.array([packed[f.packed_index()] for f in config.free])

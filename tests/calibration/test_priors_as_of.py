@@ -9,6 +9,8 @@ import math
 import pytest
 
 from ffsim.calibration.config import FreeParameter, load_config
+from ffsim.calibration.observations import load_observations
+from ffsim.calibration.vintages import data_date
 from ffsim.core.errors import InputError
 
 CONFIG = load_config()
@@ -66,8 +68,18 @@ def test_a_vintage_uses_no_prior_whose_evidence_came_later(date):
 
 def test_the_baseline_date_keeps_every_informative_prior():
     latest = max(f.evidence_published for f in CONFIG.free if f.evidence_published)
-    assert CONFIG.as_of(latest) == CONFIG
-    assert CONFIG.as_of(latest - dt.timedelta(days=1)) != CONFIG
+    assert CONFIG.as_of(latest).free == CONFIG.free
+    assert CONFIG.as_of(latest - dt.timedelta(days=1)).free != CONFIG.free
+    # The baseline is a calibration as of the date of the last figure it fits: every prior's
+    # evidence was published by then; only the constraints published later are left out.
+    baseline = CONFIG.as_of(data_date(load_observations(), None))
+    assert baseline.free == CONFIG.free
+    later = {c.id for c in CONFIG.constraint} - {c.id for c in baseline.constraint}
+    assert later and all(
+        c.published > data_date(load_observations(), None)
+        for c in CONFIG.constraint
+        if c.id in later
+    )
 
 
 def test_an_informative_prior_without_its_date_is_refused(tmp_path):

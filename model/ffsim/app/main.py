@@ -1,8 +1,9 @@
 """The explorer's routing: the pages and what runs around every page.
 
-``streamlit run app.py`` (the repository's script) and ``ffsim app`` (installed) both run
-:func:`main`. Pages are the files in ``pages/``, named by absolute path so that they are found
-wherever ffsim is installed.
+``streamlit run app.py`` (the repository's script) and ``ffsim app`` (installed, through
+``streamlit_app.py``) both run :func:`main`; neither runs this module as the script, whose
+attribute docstrings Streamlit's magic would write on the page. Pages are the files in
+``pages/``, named by absolute path so that they are found wherever ffsim is installed.
 
 The libraries that pages need late (pandas, and pyarrow for Streamlit's tables) are imported
 here, once, before any session runs a page: a page importing pandas for the first time while

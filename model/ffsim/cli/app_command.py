@@ -13,12 +13,13 @@ from ffsim.resources import shown
 
 
 def app_script() -> Path:
-    """The entry script, ``model/ffsim/app/main.py``, found through the import system (the
-    same in a source checkout and an installed wheel).
+    """The entry script, ``model/ffsim/app/streamlit_app.py``, found through the import system
+    (the same in a source checkout and an installed wheel): like the repository's ``app.py``, it
+    only calls :func:`ffsim.app.main.main`, so Streamlit's magic writes nothing of its own.
     """
     import importlib.util
 
-    spec = importlib.util.find_spec("ffsim.app.main")
+    spec = importlib.util.find_spec("ffsim.app.streamlit_app")
     assert spec is not None and spec.origin is not None
     return Path(spec.origin)
 

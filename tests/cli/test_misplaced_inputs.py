@@ -115,6 +115,21 @@ CONFIG_MISTAKES: dict[str, tuple[Callable[[str], str], tuple[str, ...]]] = {
         lambda t: t.replace("steps = 12000", 'steps = "many"'),
         ('sampler.steps = "many": allowed a whole number from 2 to 1000000',),
     ),
+    "constraint quantity unknown": (
+        lambda t: t.replace('quantity = "cumulative_arrivals"', 'quantity = "arrivals"', 1),
+        (
+            'constraint #1 (icsr_gone_to_syria_2013_12): quantity = "arrivals": allowed one of '
+            "fighters_in_theatre, foreign_share, cumulative_arrivals",
+        ),
+    ),
+    "constraint bound not a number": (
+        lambda t: t.replace("low = 8500.0", 'low = "many"', 1),
+        ('constraint #1 (icsr_gone_to_syria_2013_12): low = "many": allowed a finite number',),
+    ),
+    "constraint range upside down": (
+        lambda t: t.replace("high = 11000.0", "high = 100.0", 1),
+        ("constraint #1 (icsr_gone_to_syria_2013_12): high = 100 is below low = 8500",),
+    ),
     "true for a whole number": (
         lambda t: t.replace("seed = 20150430", "seed = true"),
         ("seed = true: allowed a whole number from 0 up",),

@@ -379,11 +379,19 @@ def _problem(err: Any, raw: dict[str, Any]) -> str:
         plain = name_given.isprintable() and 0 < len(name_given) <= 60
         label = f"free #{loc[1] + 1}" + (f" ({name_given})" if plain else "")
         model, loc = FreeParameter, loc[2:]
+    elif loc[:1] == ["constraint"] and len(loc) > 1 and isinstance(loc[1], int):
+        entries = raw.get("constraint")
+        entry = entries[loc[1]] if isinstance(entries, list) else None
+        given = entry.get("id") if isinstance(entry, dict) else None
+        name_given = given if isinstance(given, str) else ""
+        plain = name_given.isprintable() and 0 < len(name_given) <= 60
+        label = f"constraint #{loc[1] + 1}" + (f" ({name_given})" if plain else "")
+        model, loc = Constraint, loc[2:]
     elif loc[:1] in (["optimizer"], ["sampler"]) and len(loc) > 1:
         model = OptimizerSettings if loc[0] == "optimizer" else SamplerSettings
         label, loc = str(loc[0]), loc[1:]
     path = ".".join(map(str, loc))
-    if label.startswith("free"):
+    if label.startswith(("free", "constraint")):
         field = f"{label}: {path}" if path else label
     else:
         field = ".".join(p for p in (label, path) if p)

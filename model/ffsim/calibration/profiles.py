@@ -62,23 +62,48 @@ def held_problem(
     return Problem(held, problem.observations, base, problem.drivers, problem.settings), free
 
 
+def held_fit(
+    problem: Problem, mode: np.ndarray, name: str, value: float, max_iter: int = 400
+) -> tuple[dict[str, float], float]:
+    """The best fit with ``name`` held at ``value``, optimised from ``mode`` (parameter units,
+    one value per free parameter of ``problem``): the other free parameters' values (dotted
+    names for regions) and the best log posterior without the held parameter's own prior.
+    """
+    if name not in SPECS_BY_NAME or SPECS_BY_NAME[name].regional:
+        raise ValueError(f"{name}: allowed: a global parameter of the schema")
+    names = problem.config.names
+    held, free = held_problem(problem, name, float(value))
+    start = np.array([mode[names.index(f.name)] for f in free])
+    u, log_posterior, _ = optimise(held, np.clip(held.unit(start), 0.0, 1.0), max_iter)
+    theta = held.theta(u)
+    return {f.name: float(theta[i]) for i, f in enumerate(free)}, float(log_posterior)
+
+
 def profile(
     problem: Problem, mode: np.ndarray, name: str, values: Sequence[float], max_iter: int = 400
 ) -> list[ProfilePoint]:
     """The profile of ``name`` over ``values``, each optimised from ``mode`` (parameter units,
     one value per free parameter of ``problem``).
     """
-    if name not in SPECS_BY_NAME or SPECS_BY_NAME[name].regional:
-        raise ValueError(f"{name}: allowed: a global parameter of the schema")
-    names = problem.config.names
-    out = []
-    for value in values:
-        held, free = held_problem(problem, name, float(value))
-        start = np.array([mode[names.index(f.name)] for f in free])
-        u0 = np.clip(held.unit(start), 0.0, 1.0)
-        _, log_posterior, _ = optimise(held, u0, max_iter)
-        out.append(ProfilePoint(float(value), float(log_posterior)))
-    return out
+    return [
+        ProfilePoint(float(v), held_fit(problem, mode, name, float(v), max_iter)[1]) for v in values
+    ]
+
+
+def baseline_problem() -> tuple[Problem, np.ndarray]:
+    """The shipped baseline's problem, with its own set-up (the priors and constraints published
+    by its date, ``as_of``) and its best fit as the base, and that best fit's free values.
+    """
+    from ffsim.calibration.baseline import read_artifact
+    from ffsim.calibration.config import load_config
+    from ffsim.calibration.observations import fitted, load_observations
+
+    artifact = read_artifact()
+    config = load_config().as_of(dt.date.fromisoformat(artifact["as_of"]))
+    baseline = Parameters().with_overrides(artifact["best_fit_parameters"])
+    packed = baseline.pack()
+    mode = np.array([packed[f.packed_index()] for f in config.free])
+    return Problem(config, fitted(load_observations()), baseline), mode
 
 
 def likelihood_interval(points: list[ProfilePoint]) -> tuple[float, float, bool, bool]:
@@ -113,17 +138,8 @@ def grid(name: str, n: int = 7) -> np.ndarray:
 
 def main() -> None:  # pragma: no cover - a long run; the parts are tested
     """Print the profile of every loop's parameter on the shipped calibration (Markdown)."""
-    from ffsim.calibration.baseline import read_artifact
-    from ffsim.calibration.config import load_config
-    from ffsim.calibration.observations import fitted, load_observations
-
-    artifact = read_artifact()
-    # The baseline's own set-up: the priors and constraints published by its date.
-    config = load_config().as_of(dt.date.fromisoformat(artifact["as_of"]))
-    baseline = Parameters().with_overrides(artifact["best_fit_parameters"])
-    problem = Problem(config, fitted(load_observations()), baseline)
-    packed = baseline.pack()
-    mode = np.array([packed[f.packed_index()] for f in config.free])
+    problem, mode = baseline_problem()
+    baseline = problem.base
     print("| loop | parameter | kind | mode | values within 1.92 of the best | verdict |")
     print("|---|---|---|---|---|---|")
     for name, (loop, kind) in LOOPS.items():

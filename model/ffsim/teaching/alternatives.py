@@ -9,7 +9,6 @@ lesson's experiment is run under each. Computed at run time (a few seconds a ref
 
 from __future__ import annotations
 
-import datetime
 import functools
 import tomllib
 from collections.abc import Callable
@@ -28,26 +27,10 @@ def refit(name: str, value: float) -> tuple[dict[str, float], float]:
     the free parameters' values (dotted names for regions, ``name`` included) and the log
     posterior without the held parameter's own prior (the profile's value at ``value``).
     """
-    from ffsim.calibration.baseline import BASELINE_PATH, read_artifact
-    from ffsim.calibration.config import load_config
-    from ffsim.calibration.observations import fitted, load_observations
-    from ffsim.calibration.optimise import optimise
-    from ffsim.calibration.problem import Problem
-    from ffsim.calibration.profiles import held_problem
-    from ffsim.core.parameters import Parameters
+    from ffsim.calibration.profiles import baseline_problem, held_fit
 
-    artifact = read_artifact(BASELINE_PATH)
-    # The baseline's own set-up: the priors and constraints published by its date.
-    config = load_config().as_of(datetime.date.fromisoformat(artifact["as_of"]))
-    baseline = Parameters().with_overrides(artifact["best_fit_parameters"])
-    problem = Problem(config, fitted(load_observations()), baseline)
-    packed = baseline.pack()
-    mode = np.array([packed[f.packed_index()] for f in config.free])
-    held, free = held_problem(problem, name, value)
-    start = np.array([mode[config.names.index(f.name)] for f in free])
-    u, log_posterior, _ = optimise(held, np.clip(held.unit(start), 0.0, 1.0), 400)
-    theta = held.theta(u)
-    values = {f.name: float(theta[i]) for i, f in enumerate(free)}
+    problem, mode = baseline_problem()
+    values, log_posterior = held_fit(problem, mode, name, value)
     return {**values, name: value}, float(log_posterior)
 
 

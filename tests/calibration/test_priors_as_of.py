@@ -10,7 +10,7 @@ import pytest
 
 from ffsim.calibration.config import FreeParameter, load_config
 from ffsim.calibration.observations import load_observations
-from ffsim.calibration.vintages import data_date
+from ffsim.calibration.vintages import article_dates, data_date
 from ffsim.core.errors import InputError
 
 CONFIG = load_config()
@@ -103,3 +103,14 @@ def test_an_evidence_date_that_is_not_a_date_is_named_with_what_is_allowed(tmp_p
     assert 'foreign_death_rate): evidence_published = "soon"' in message
     assert "a date written YYYY-MM-DD, without quotes" in message
     assert "class" not in message
+
+
+def test_no_prior_or_constraint_rests_on_evidence_published_after_the_articles():
+    # Figures published after the last article (March 2017) are validation only: none may size
+    # a prior or bound an output, in the baseline or in any calibration as of a later date.
+    last = max(article_dates(load_observations()))
+    assert last == dt.date(2017, 3, 24)
+    dated = [f.evidence_published for f in CONFIG.free if f.evidence_published]
+    dated += [c.published for c in CONFIG.constraint]
+    assert dated and max(dated) <= last
+    assert all(c.date <= c.published for c in CONFIG.constraint)

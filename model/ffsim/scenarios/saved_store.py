@@ -278,10 +278,7 @@ class SavedStore:
 
     def get(self, name: str) -> Saved | None:
         """The saved scenario ``name``, or None."""
-        row = self._attempt(
-            lambda db: db.execute("SELECT * FROM scenario WHERE name = ?", (name,)).fetchone()
-        )
-        return None if row is None else Saved(*row)
+        return self._attempt(lambda db: _current(db, name))
 
     def not_copied(self) -> list[tuple[str, str]]:
         """Files of the earlier folder that could not be copied in, with the reason."""
@@ -303,8 +300,7 @@ class SavedStore:
 
         def work(db: sqlite3.Connection) -> Saved:
             with self._transaction(db):
-                row = db.execute("SELECT * FROM scenario WHERE name = ?", (name,)).fetchone()
-                current = None if row is None else Saved(*row)
+                current = _current(db, name)
                 if (None if current is None else current.version) != seen:
                     raise ConflictError(name, seen, current)
                 new = Saved(name, text, self._next_version(db), _now(), by)
@@ -326,8 +322,7 @@ class SavedStore:
 
         def work(db: sqlite3.Connection) -> None:
             with self._transaction(db):
-                row = db.execute("SELECT * FROM scenario WHERE name = ?", (name,)).fetchone()
-                current = None if row is None else Saved(*row)
+                current = _current(db, name)
                 if current is None or current.version != seen:
                     raise ConflictError(name, seen, current)
                 db.execute("DELETE FROM scenario WHERE name = ?", (name,))
@@ -381,3 +376,9 @@ def read_saved(name: str) -> str:
         listed = ", ".join(repr(n) for n in names[:20]) or "none"
         raise InputError(f"{where}: no saved scenario of that name; saved: {listed}")
     return found.text
+
+
+def _current(db: sqlite3.Connection, name: str) -> Saved | None:
+    """The stored scenario ``name`` as the transaction sees it, or None."""
+    row = db.execute("SELECT * FROM scenario WHERE name = ?", (name,)).fetchone()
+    return None if row is None else Saved(*row)

@@ -560,7 +560,7 @@ def test_sensitivity_refuses_numbers_out_of_range(option, value):
     err = refused(call(["sensitivity", option, value]), f"{option} ")
     allowed = {
         "--every": "allowed a whole number from 1 to 84 (the run's months)",
-        "--n": "allowed a power of two from 2 to 512 (for 49 parameters over 84 months)",
+        "--n": "allowed a power of two from 2 to 512 (for 50 parameters over 84 months)",
         "--seed": "allowed a whole number from 0 to 4294967295",
     }[option]
     assert err.rstrip().endswith(allowed)

@@ -236,7 +236,7 @@ METADATA: dict[str, tuple[Callable[[dict], None], tuple[str, ...]]] = {
     "as_of missing": (_drop("as_of"), ("as_of: missing; a date YYYY-MM-DD is needed",)),
     "free_parameters text": (
         _set("free_parameters", value="all"),
-        ('free_parameters = "all": a list of the config\'s 49 free parameters, in its order',),
+        ('free_parameters = "all": a list of the config\'s 50 free parameters, in its order',),
     ),
     "free_parameters renamed": (
         _set("free_parameters", 3, value="bogus"),

@@ -156,7 +156,7 @@ def _mark_value(o: Any) -> float:
     """
     low, high = o.reported_low, o.reported_high
     mid = high if low == 0 else low if high == float("inf") else (low * high) ** 0.5
-    mid /= o.counted_share  # a count of fighters drawn as the travellers it implies
+    mid /= o.counted_share
     return mid / _months(o) if o.measure == "arrivals_total" else mid
 
 
@@ -195,8 +195,8 @@ def _marks(figures: list[Any], look: dict[str, Any]) -> list[dict]:
             text += f"<br>read as {o.reading} (statement {o.reading_of})"
         if o.use == "validation":
             text += "<br>published later, never fitted"
-        if o.counted_share != 1.0:
-            text += f"<br>counts fighters: drawn as travellers (divided by {o.counted_share:g})"
+        if o.population == "fighters":
+            text += "<br>counts fighters only: fitted to the model's arrivals less women and minors"
         if o.ref_start == o.ref_end:
             x = o.ref_end
         else:

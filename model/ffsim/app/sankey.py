@@ -11,7 +11,7 @@ from ffsim.core.results import Result
 from ffsim.core.variables import VARIABLES
 
 LEDGER_LINKS: tuple[tuple[str, str], ...] = (
-    ("cumulative_departures", "intercepted"),
+    ("cumulative_departures", "stopped"),
     ("cumulative_departures", "in_transit"),
     ("cumulative_departures", "cumulative_arrivals"),
     ("cumulative_arrivals", "in_theatre"),
@@ -19,8 +19,9 @@ LEDGER_LINKS: tuple[tuple[str, str], ...] = (
     ("cumulative_arrivals", "killed"),
     ("cumulative_arrivals", "moved_on"),
 )
-"""The people ledger as links between stocks: everyone who set out was stopped, is in transit
-or arrived; everyone who arrived is in theatre, returned, killed or moved on."""
+"""The people ledger as links between stocks: everyone who set out is stopped (at home), in
+transit or arrived (the stopped who set out again are in transit or arrived); everyone who
+arrived is in theatre, returned, killed or moved on."""
 
 
 def ledger_sankey(result: Result, region: str = "total") -> go.Figure:

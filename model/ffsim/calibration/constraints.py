@@ -24,11 +24,16 @@ from ffsim.core.regions import REGION_IDS
 from ffsim.core.results import Result
 
 ConstrainedQuantity = Literal["fighters_in_theatre", "foreign_share", "cumulative_arrivals"]
-"""What a constraint may bound, with ``F`` the foreign travellers in theatre times
-``foreign_counted_share`` (the fighters among them) and ``L`` the local fighters in theatre:
-``fighters_in_theatre`` is ``L + F``; ``foreign_share`` is ``F / (L + F)``;
-``cumulative_arrivals`` is every arrival of a foreign traveller since the start, in all
-regions, times ``foreign_counted_share``."""
+"""What a constraint may bound, with ``F`` the foreign travellers in theatre of the kind the
+figure counts (``counts``: everyone, or the fighters, without the women and minors) times
+``foreign_counted_share`` and ``L`` the local fighters in theatre: ``fighters_in_theatre`` is
+``L + F``; ``foreign_share`` is ``F / (L + F)``; ``cumulative_arrivals`` is every arrival of a
+foreign traveller of that kind since the start, in all regions, times
+``foreign_counted_share``."""
+
+Kind = Literal["travellers", "fighters"]
+"""Who a figure counts among the foreigners: everyone who travelled, or the fighters (the
+arrivals less the women and minors, ``fighters_arrived``)."""
 
 
 class Constraint(BaseModel):
@@ -49,7 +54,11 @@ class Constraint(BaseModel):
         le=1.0,
         allow_inf_nan=False,
         strict=True,
-        description="Share of the foreign travellers in theatre that the figure counts.",
+        description="Share of the foreigners of its kind in theatre that the figure counts "
+        "(e.g. those with the Islamic State).",
+    )
+    counts: Kind = Field(
+        "travellers", description="Who it counts among the foreigners: travellers or fighters."
     )
     source: str = Field(min_length=1)
 
@@ -68,16 +77,24 @@ class Constraint(BaseModel):
 
     def outputs(self) -> tuple[Output, ...]:
         """The trajectories :meth:`model_value` reads."""
+        kinds = (Output("cumulative_arrivals", REGION_IDS), Output("fighters_arrived", REGION_IDS))
         if self.quantity == "cumulative_arrivals":
-            return (Output("cumulative_arrivals", REGION_IDS),)
-        return (Output("in_theatre", REGION_IDS), Output("local_in_theatre"))
+            return kinds[1:] if self.counts == "fighters" else kinds[:1]
+        read = (Output("in_theatre", REGION_IDS), Output("local_in_theatre"))
+        return read + kinds if self.counts == "fighters" else read
 
     def model_value(self, result: Result | Outputs) -> np.ndarray:
         """The model's value of the constrained quantity, one per ensemble member."""
         t = time_at(result, self.date)
         share = self.foreign_counted_share
+        fighters = self.counts == "fighters"
+        arrived_index = layout.FIGHTERS_ARRIVED if fighters else layout.CUM_ARRIVALS
         if self.quantity == "cumulative_arrivals":
-            return share * value_at(result.regional_sum(layout.CUM_ARRIVALS, REGION_IDS), t)
+            return share * value_at(result.regional_sum(arrived_index, REGION_IDS), t)
+        if fighters:  # the fighters' share of everyone who has arrived by then
+            arrived = value_at(result.regional_sum(layout.CUM_ARRIVALS, REGION_IDS), t)
+            kept = value_at(result.regional_sum(layout.FIGHTERS_ARRIVED, REGION_IDS), t)
+            share = share * kept / np.maximum(arrived, 1e-9)
         foreign = share * value_at(result.regional_sum(layout.IN_THEATRE, REGION_IDS), t)
         local = value_at(result.theatre("local_in_theatre"), t)
         if self.quantity == "foreign_share":

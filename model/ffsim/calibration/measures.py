@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 
-from ffsim.calibration.observations import Observation
+from ffsim.calibration.observations import RATIO_MEASURES, Observation
 from ffsim.core import layout
 from ffsim.core.drivers import months_since
 from ffsim.core.outputs import Output, Outputs
@@ -55,14 +55,36 @@ def outputs_read(obs: Observation) -> tuple[Output, ...]:
     if m == "killed_all_fighters_total":
         return (Output("killed_all_fighters"),)
     if m == "fighting_abroad":
-        return (Output("in_theatre", regions), Output("moved_on", regions))
-    if m.startswith("arrivals_"):
-        return (Output("cumulative_arrivals", regions),)
-    if m == "departures_per_month":
-        return (Output("cumulative_departures", regions),)
-    if m == "in_theatre_fall_from_peak":
-        return (Output("in_theatre", regions),)
-    return (Output(m, regions),)
+        read: tuple[Output, ...] = (Output("in_theatre", regions), Output("moved_on", regions))
+    elif m.startswith("arrivals_"):
+        read = (Output(arrivals_stock(obs), regions),)
+    elif m == "departures_per_month":
+        read = (Output("cumulative_departures", regions),)
+    elif m == "in_theatre_fall_from_peak":
+        read = (Output("in_theatre", regions),)
+    else:
+        read = (Output(fighters_or(obs, m), regions),)
+    if counts_fighters(obs) and m in STOCK_MEASURES_OF_PEOPLE:
+        read += (Output("cumulative_arrivals", regions), Output("fighters_arrived", regions))
+    return read
+
+
+def counts_fighters(obs: Observation) -> bool:
+    """Whether the figure counts fighters only: it is set against the model's travellers less
+    the women and minors among them (``fighters_arrived``; docs/calibration.md, "Travellers by
+    kind"). A ratio of two counts of the same people is not: the share cancels.
+    """
+    return obs.population == "fighters" and obs.measure not in RATIO_MEASURES
+
+
+def fighters_or(obs: Observation, name: str) -> str:
+    """``fighters_arrived`` in place of ``cumulative_arrivals`` for a count of fighters."""
+    return "fighters_arrived" if name == "cumulative_arrivals" and counts_fighters(obs) else name
+
+
+def arrivals_stock(obs: Observation) -> str:
+    """The cumulative stock whose differences are the arrivals ``obs`` counts."""
+    return fighters_or(obs, "cumulative_arrivals")
 
 
 def value_at(trajectory: np.ndarray, t: float) -> np.ndarray:
@@ -80,24 +102,45 @@ def _between(  # noqa: ANN202
     return value_at(cum, tb) - value_at(cum, ta), tb - ta
 
 
-def _arrivals_between(result: Result | Outputs, regions: tuple[str, ...], a: dt.date, b: dt.date):  # noqa: ANN202
-    return _between(result, layout.CUM_ARRIVALS, regions, a, b)
-
-
 def measure(result: Result | Outputs, obs: Observation) -> np.ndarray:
     """The model's value of the quantity that observation ``obs`` reports, times the share of
-    it the figure counts (``obs.counted_share``: the fighters among everyone who travelled).
+    it the figure counts (``obs.counted_share``). A count of fighters (:func:`counts_fighters`)
+    is set against the arrivals less the women and minors among them, and a stock of fighters
+    against the stock times the fighters' share of everyone who has arrived.
     """
     value = _model_value(result, obs)
+    if counts_fighters(obs) and obs.measure in STOCK_MEASURES_OF_PEOPLE:
+        t = time_at(result, obs.ref_end)
+        arrived = value_at(regional_sum(result, layout.CUM_ARRIVALS, obs.regions), t)
+        fighters = value_at(regional_sum(result, layout.FIGHTERS_ARRIVED, obs.regions), t)
+        value = value * fighters / np.clip(arrived, 1e-9, None)
     return value if obs.counted_share == 1.0 else value * obs.counted_share
+
+
+STOCK_MEASURES_OF_PEOPLE = frozenset(
+    {"cumulative_departures", "in_theatre", "returned", "killed", "fighting_abroad"}
+)
+"""Measures of people that a count of fighters reads at the fighters' share of everyone who has
+arrived by then (women and minors are taken to leave theatre at the rates of the rest)."""
 
 
 def _model_value(result: Result | Outputs, obs: Observation) -> np.ndarray:
     regions = obs.regions
     m = obs.measure
+    arrivals_index = (
+        layout.FIGHTERS_ARRIVED
+        if arrivals_stock(obs) == "fighters_arrived"
+        else layout.CUM_ARRIVALS
+    )
+
+    def _arrivals_between(  # noqa: ANN202
+        result: Result | Outputs, regions: tuple[str, ...], a: dt.date, b: dt.date
+    ):
+        return _between(result, arrivals_index, regions, a, b)
+
     if m in ("cumulative_arrivals", "cumulative_departures", "in_theatre", "returned", "killed"):
         index = {
-            "cumulative_arrivals": layout.CUM_ARRIVALS,
+            "cumulative_arrivals": arrivals_index,
             "cumulative_departures": layout.CUM_DEPARTURES,
             "in_theatre": layout.IN_THEATRE,
             "returned": layout.RETURNED,  # cumulative: returnees never leave the stock
@@ -122,7 +165,7 @@ def _model_value(result: Result | Outputs, obs: Observation) -> np.ndarray:
         earlier, _ = _arrivals_between(result, regions, obs.base_start, obs.base_end)
         return np.clip(later, 1e-9, None) / np.clip(earlier, 1e-9, None)
     if m == "arrivals_peak_month":
-        monthly = np.diff(regional_sum(result, layout.CUM_ARRIVALS, regions), axis=-1)
+        monthly = np.diff(regional_sum(result, arrivals_index, regions), axis=-1)
         ta, tb = time_at(result, obs.ref_start, end_of_day=False), time_at(result, obs.ref_end)
         first, last = int(np.floor(ta)), min(int(np.ceil(tb)), monthly.shape[-1])
         return monthly[..., first:last].max(axis=-1)

@@ -43,13 +43,6 @@ Population = Literal["", "fighters", "travellers", "involved"]
 Stage = Literal["", "attempted", "departed", "arrived", "present", "killed", "returned", "driver"]
 Theatre = Literal["", "syria_iraq", "syria", "iraq", "abroad", "unclear"]
 
-FIGHTERS_SHARE = 0.83
-"""Share of men among the people who travelled: ICCT (van Ginkel & Entenmann, eds., *The Foreign
-Fighters Phenomenon in the European Union*, April 2016): 17% of EU travellers were women. The
-model's stocks count everyone who travelled; a figure that counts fighters is set against the
-model's value times this share (``counted_share``). Minors are not counted apart there, so the
-share of adult men is lower still."""
-
 RATIO_MEASURES = frozenset({"arrivals_ratio"})
 """Measures that are ratios of two counts of the same people: the share cancels."""
 
@@ -91,8 +84,9 @@ class Observation(BaseModel):
         gt=0.0,
         le=1.0,
         allow_inf_nan=False,
-        description="Share of the model's quantity (everyone who travelled) that the figure "
-        "counts: 1, or FIGHTERS_SHARE for a count of fighters.",
+        description="Share of the model's quantity that the figure counts besides its kind (a "
+        "count of fighters, population 'fighters', is set against the model's fighters by "
+        "``ffsim.calibration.measures``): 1 in every shipped row.",
     )
     sigma_log: float | None = Field(None, gt=0.0, le=2.0, allow_inf_nan=False)
     use: Use

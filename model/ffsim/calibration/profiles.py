@@ -33,9 +33,11 @@ LOOPS: dict[str, tuple[str, str]] = {
     "strength_half": ("the spiral of decline", "B"),
     "border_stop_max": ("the border: arrivals stopped", "policy"),
     "exit_blocking": ("the border: exits blocked", "policy"),
+    "retry_propensity": ("the stopped try again: a blocked pool, not a drained one", "stock"),
 }
 """The parameter that sets the strength of each loop or policy effect: its name and kind
-(R reinforcing, B balancing, or a policy effect of the border's double action)."""
+(R reinforcing, B balancing, a policy effect of the border's double action, or the stock of the
+stopped: whether those stopped set out again)."""
 
 
 @dataclass(frozen=True)

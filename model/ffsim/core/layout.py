@@ -19,7 +19,7 @@ from numba.extending import register_jitable
 from ffsim.core import structure
 
 # Per-region stocks (persons), named in ``ffsim.core.structure``. The first seven are the people
-# ledger; the last three are accumulators of flows, kept as stocks so that monthly flows are exact
+# ledger; the last five are accumulators of flows, kept as stocks so that monthly flows are exact
 # differences. The last one, cumulative radicalisation, has a constant inflow (the region's
 # radicalisation rate), so it is closed-form, ``radicalisation_rate x months since the start``: it
 # is computed on output (``ffsim.core.results``) and not held in the state vector, whose regional
@@ -38,9 +38,11 @@ IN_THEATRE = REGIONAL_STOCK_NAMES.index("in_theatre")
 RETURNED = REGIONAL_STOCK_NAMES.index("returned")
 KILLED = REGIONAL_STOCK_NAMES.index("killed")
 MOVED_ON = REGIONAL_STOCK_NAMES.index("moved_on")
+STOPPED = REGIONAL_STOCK_NAMES.index("stopped")
 INTERCEPTED = REGIONAL_STOCK_NAMES.index("intercepted")
 CUM_DEPARTURES = REGIONAL_STOCK_NAMES.index("cumulative_departures")
 CUM_ARRIVALS = REGIONAL_STOCK_NAMES.index("cumulative_arrivals")
+FIGHTERS_ARRIVED = REGIONAL_STOCK_NAMES.index("fighters_arrived")
 CUM_RADICALISATION = REGIONAL_STOCK_NAMES.index("cumulative_radicalisation")
 
 # Global stocks, after the regional block: perceived territory (index, the information delay
@@ -89,6 +91,7 @@ GLOBAL_PARAMETERS: tuple[str, ...] = (
     "border_deterrence",
     "border_stop_max",
     "transit_time",
+    "retry_propensity",
     "combat_mortality",
     "air_lethality",
     "ground_lethality",
@@ -103,6 +106,8 @@ GLOBAL_PARAMETERS: tuple[str, ...] = (
     "local_initial",
     "counter_messaging",
     "reintegration_offer",
+    "women_minors_early",
+    "women_minors_mid",
 )
 REGIONAL_PARAMETERS: tuple[str, ...] = (
     "radicalisation_rate",
@@ -110,6 +115,7 @@ REGIONAL_PARAMETERS: tuple[str, ...] = (
     "early_wave",
     "prevention_share",
     "death_propensity",
+    "women_minors_share",
 )
 N_GLOBAL_PARAMETERS = len(GLOBAL_PARAMETERS)
 P_POOL_EXIT_RATE = GLOBAL_PARAMETERS.index("pool_exit_rate")
@@ -128,6 +134,7 @@ P_NETWORK_STRENGTH = GLOBAL_PARAMETERS.index("network_strength")
 P_BORDER_DETERRENCE = GLOBAL_PARAMETERS.index("border_deterrence")
 P_BORDER_STOP_MAX = GLOBAL_PARAMETERS.index("border_stop_max")
 P_TRANSIT_TIME = GLOBAL_PARAMETERS.index("transit_time")
+P_RETRY_PROPENSITY = GLOBAL_PARAMETERS.index("retry_propensity")
 P_COMBAT_MORTALITY = GLOBAL_PARAMETERS.index("combat_mortality")
 P_AIR_LETHALITY = GLOBAL_PARAMETERS.index("air_lethality")
 P_GROUND_LETHALITY = GLOBAL_PARAMETERS.index("ground_lethality")
@@ -142,11 +149,14 @@ P_LOCAL_EXIT_RATE = GLOBAL_PARAMETERS.index("local_exit_rate")
 P_LOCAL_INITIAL = GLOBAL_PARAMETERS.index("local_initial")
 P_COUNTER_MESSAGING = GLOBAL_PARAMETERS.index("counter_messaging")
 P_REINTEGRATION_OFFER = GLOBAL_PARAMETERS.index("reintegration_offer")
+P_WOMEN_MINORS_EARLY = GLOBAL_PARAMETERS.index("women_minors_early")
+P_WOMEN_MINORS_MID = GLOBAL_PARAMETERS.index("women_minors_mid")
 R_RADICALISATION_RATE = REGIONAL_PARAMETERS.index("radicalisation_rate")
 R_RETURN_PROPENSITY = REGIONAL_PARAMETERS.index("return_propensity")
 R_EARLY_WAVE = REGIONAL_PARAMETERS.index("early_wave")
 R_PREVENTION_SHARE = REGIONAL_PARAMETERS.index("prevention_share")
 R_DEATH_PROPENSITY = REGIONAL_PARAMETERS.index("death_propensity")
+R_WOMEN_MINORS_SHARE = REGIONAL_PARAMETERS.index("women_minors_share")
 
 
 @register_jitable

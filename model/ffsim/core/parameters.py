@@ -45,6 +45,9 @@ DeathPropensity = regional_model(
 PreventionShare = regional_model(
     "PreventionShare", 0.0, 0.95, {r.id: r.prevention_share for r in REGIONS}, __name__
 )
+WomenMinorsShare = regional_model(
+    "WomenMinorsShare", 0.0, 0.8, {r.id: r.women_minors_share for r in REGIONS}, __name__
+)
 
 
 # pydantic orders inherited fields from the last base to the first: recruitment, then theatre.
@@ -77,6 +80,32 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "Policy lever; 0 as reported.",
         "lever",
         label="Programmes for returnees",
+    )
+    # --- travellers by kind ------------------------------------------------------------------
+    women_minors_early: float = parameter_field(
+        0.28,
+        0.0,
+        1.0,
+        "dimensionless",
+        "Share of women and minors among a region's arrivals before the caliphate (up to June "
+        "2014), relative to the share from July 2015 (``women_minors_share``).",
+        "National counts published by September 2016, mean over the seven regions of the ratio "
+        "of the first period's share to the third's (France's Interior Ministry and Senate, "
+        "2014-2016; Germany's BfV, 2013-2016; docs/calibration.md, 'Travellers by kind'); not "
+        "calibrated.",
+        label="Women and minors before the caliphate (relative)",
+    )
+    women_minors_mid: float = parameter_field(
+        0.74,
+        0.0,
+        1.0,
+        "dimensionless",
+        "Share of women and minors among a region's arrivals in the caliphate's first year "
+        "(July 2014 to June 2015), relative to the share from July 2015; it rises from "
+        "``women_minors_early`` over June 2014, with the caliphate's ramp.",
+        "As women_minors_early: the mean ratio of the second period's share to the third's "
+        "(docs/calibration.md, 'Travellers by kind'); not calibrated.",
+        label="Women and minors in the caliphate's first year (relative)",
     )
     # --- regional ----------------------------------------------------------------------------
     radicalisation_rate: RadicalisationRate = regional_field(  # type: ignore[valid-type]
@@ -122,6 +151,18 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "United Kingdom, Belgium, Germany, Denmark, Australia, Tunisia; DOMAIN.md), arithmetic "
         "in calibration/config.toml; calibrated.",
         label="Regional death multiplier",
+    )
+    women_minors_share: WomenMinorsShare = regional_field(  # type: ignore[valid-type]
+        WomenMinorsShare,
+        "dimensionless",
+        "Share of women and minors among the region's arrivals after the caliphate (June "
+        "2014); before it, this times ``women_minors_early``. Figures that count fighters are "
+        "set against the arrivals less the women and minors (``fighters_arrived``).",
+        "National counts published by September 2016 (France's Interior Ministry; the UK's "
+        "counter-terrorism police; Belgium's OCAD; Germany's BfV; Canada's Public Safety; "
+        "Tunisia's Ministry for Women; ICCT, April 2016), by region in "
+        "model/ffsim/core/data/regions.toml; not calibrated.",
+        label="Women and minors among arrivals",
     )
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> Parameters:

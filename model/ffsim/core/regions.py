@@ -22,6 +22,7 @@ class Region(BaseModel):
     early_wave: float = Field(ge=0.0, le=1.0)
     prevention_share: float = Field(ge=0.0, le=1.0)
     death_propensity: float = Field(gt=0.0)
+    women_minors_share: float = Field(ge=0.0, le=0.8)
 
 
 def load_regions(text: str | None = None) -> tuple[Region, ...]:

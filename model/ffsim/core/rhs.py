@@ -20,6 +20,7 @@ from ffsim.core.layout import (
     CALENDAR_TIME,
     CUM_ARRIVALS,
     CUM_DEPARTURES,
+    FIGHTERS_ARRIVED,
     IN_THEATRE,
     IN_TRANSIT,
     INTERCEPTED,
@@ -52,11 +53,14 @@ from ffsim.core.layout import (
     P_PERCEPTION_DELAY,
     P_POOL_EXIT_RATE,
     P_REINTEGRATION_OFFER,
+    P_RETRY_PROPENSITY,
     P_RETURN_RATE,
     P_SALIENCE_MIDPOINT,
     P_SALIENCE_WIDTH,
     P_STRENGTH_HALF,
     P_TRANSIT_TIME,
+    P_WOMEN_MINORS_EARLY,
+    P_WOMEN_MINORS_MID,
     PAY,
     PERCEIVED_TERRITORY,
     POOL,
@@ -66,7 +70,9 @@ from ffsim.core.layout import (
     R_PREVENTION_SHARE,
     R_RADICALISATION_RATE,
     R_RETURN_PROPENSITY,
+    R_WOMEN_MINORS_SHARE,
     RETURNED,
+    STOPPED,
     TERRITORY,
     TERRITORY_LOSS,
     global_index,
@@ -85,7 +91,7 @@ NETWORK_FLOOR = 1.0
 
 # Factors that depend only on the parameters and the inputs at one instant (one row of the
 # driver table): computed once per row by :func:`row_factors`, not at every Runge-Kutta stage.
-N_ROW_FACTORS = 13
+N_ROW_FACTORS = 14
 (
     G_TERRITORY,
     G_DEPARTURE_SCALE,
@@ -100,6 +106,7 @@ N_ROW_FACTORS = 13
     G_COMBAT_HAZARD,
     G_EXIT_OPEN,
     G_REINTEGRATION,
+    G_KIND_PERIOD,
 ) = range(N_ROW_FACTORS)
 
 # Factors that depend on the state as well, computed per member in :func:`derivatives`.
@@ -120,6 +127,17 @@ are boundaries of every integration step (1/n of a month): the Runge-Kutta steps
 
 CALIPHATE_RAMP_END = months_since(EPOCH, dt.date(2014, 7, 1))
 """End of the rise (months since 2012-01-01): 1 July 2014, after the proclamation."""
+
+KINDS_LATE_START = months_since(EPOCH, dt.date(2015, 7, 1))
+"""Start of the third period of the shares of women and minors among arrivals (months since
+2012-01-01): 1 July 2015. The national counts of the time rise in three steps: before the
+caliphate, in its first year, and from mid-2015 (France: women 26% of departures in 2014, 44% in
+2015; Germany's BfV: 5% in 2013, 14% by mid-2015, 20% by July 2016; docs/calibration.md,
+"Travellers by kind"). The share rises linearly over July 2015, so that its kinks fall on month
+boundaries, as the caliphate's ramp does."""
+
+KINDS_LATE_END = months_since(EPOCH, dt.date(2015, 8, 1))
+"""End of the rise to the third period's shares of women and minors: 1 August 2015."""
 
 
 @kernel()
@@ -163,7 +181,9 @@ def row_factors(p: np.ndarray, d: np.ndarray, g: np.ndarray) -> None:
         (per month; the stop probability is ``border_stop_max`` x the closure index, at most
         1); the foreign-fighter and local death hazards (per month, raised by the air campaign
         and ground offensives); the share of exits from theatre left open by the border;
-        ``1 + reintegration_offer``.
+        ``1 + reintegration_offer``; the period factor of the share of women and minors
+        among arrivals (``women_minors_early`` before June 2014, rising to
+        ``women_minors_mid`` over the month of the caliphate, and to 1 over July 2015).
     """
     n_members = p.shape[1]
     shared = d.shape[1] == 1
@@ -172,7 +192,8 @@ def row_factors(p: np.ndarray, d: np.ndarray, g: np.ndarray) -> None:
         # Probability that a crossing is stopped: the effect at full closure x the closure index.
         border = min(p[P_BORDER_STOP_MAX, b] * d[BORDER_CLOSURE, db], 1.0)
         months = d[CALENDAR_TIME, db]
-        caliphate_gain = 1.0 + p[P_CALIPHATE_EFFECT, b] * caliphate(months)
+        after_caliphate = caliphate(months)
+        caliphate_gain = 1.0 + p[P_CALIPHATE_EFFECT, b] * after_caliphate
         midpoint = p[P_SALIENCE_MIDPOINT, b]
         width = p[P_SALIENCE_WIDTH, b]
         # Deaths rise with the air campaign and with the ground offensives that retake territory.
@@ -203,6 +224,13 @@ def row_factors(p: np.ndarray, d: np.ndarray, g: np.ndarray) -> None:
         g[G_COMBAT_HAZARD, b] = p[P_COMBAT_MORTALITY, b] * combat_multiplier
         g[G_EXIT_OPEN, b] = 1.0 - p[P_EXIT_BLOCKING, b] * border
         g[G_REINTEGRATION, b] = 1.0 + p[P_REINTEGRATION_OFFER, b]
+        early_kind = p[P_WOMEN_MINORS_EARLY, b]
+        mid_kind = p[P_WOMEN_MINORS_MID, b]
+        late = (months - KINDS_LATE_START) / (KINDS_LATE_END - KINDS_LATE_START)
+        late = min(max(late, 0.0), 1.0)  # a ramp over July 2015
+        g[G_KIND_PERIOD, b] = (
+            early_kind + (mid_kind - early_kind) * after_caliphate + (1.0 - mid_kind) * late
+        )
 
 
 @kernel()
@@ -268,37 +296,49 @@ def derivatives(
     success_appeal = f[F_SUCCESS_APPEAL]
     return_hazard = f[F_RETURN_HAZARD]
     onward_hazard = f[F_ONWARD_HAZARD]
+    kind_period = g[G_KIND_PERIOD]
     pool_exit = p[P_POOL_EXIT_RATE]
+    retry_propensity = p[P_RETRY_PROPENSITY]
     for r in range(nr):
         y_pool = y[regional_index(r, POOL)]
         y_transit = y[regional_index(r, IN_TRANSIT)]
         y_theatre = y[regional_index(r, IN_THEATRE)]
+        y_stopped = y[regional_index(r, STOPPED)]
         rates = p[regional_parameter_index(nr, R_RADICALISATION_RATE, r)]
         propensities = p[regional_parameter_index(nr, R_RETURN_PROPENSITY, r)]
         early_waves = p[regional_parameter_index(nr, R_EARLY_WAVE, r)]
         prevention_shares = p[regional_parameter_index(nr, R_PREVENTION_SHARE, r)]
         death_propensities = p[regional_parameter_index(nr, R_DEATH_PROPENSITY, r)]
+        women_minors = p[regional_parameter_index(nr, R_WOMEN_MINORS_SHARE, r)]
         d_pool = dydt[regional_index(r, POOL)]
         d_transit = dydt[regional_index(r, IN_TRANSIT)]
         d_theatre = dydt[regional_index(r, IN_THEATRE)]
         d_returned = dydt[regional_index(r, RETURNED)]
         d_killed = dydt[regional_index(r, KILLED)]
         d_moved_on = dydt[regional_index(r, MOVED_ON)]
+        d_stopped = dydt[regional_index(r, STOPPED)]
         d_intercepted = dydt[regional_index(r, INTERCEPTED)]
         d_departures = dydt[regional_index(r, CUM_DEPARTURES)]
         d_arrivals = dydt[regional_index(r, CUM_ARRIVALS)]
+        d_fighters = dydt[regional_index(r, FIGHTERS_ARRIVED)]
         for b in range(n_members):
             pool = max(y_pool[b], 0.0)
             in_transit = max(y_transit[b], 0.0)
             in_theatre = max(y_theatre[b], 0.0)
+            stopped = max(y_stopped[b], 0.0)
             early = early_waves[b]
 
             appeal = early * base_early[b] + (1.0 - early) * base_late[b] + success_appeal[b]
             network = 1.0 + network_gain[b] * in_theatre / (pool + in_theatre + NETWORK_FLOOR)
             disengagement = pool_exit[b] * pool
-            departures = departure_scale[b] * appeal * network * pool
-            prevented_at_home = min(prevention_shares[b] * prevention[b], 1.0) * departures
+            # The pool's departure hazard (per month); the stopped set out again at
+            # retry_propensity times it, and those stopped again at home stay stopped.
+            hazard = departure_scale[b] * appeal * network
+            departures = hazard * pool
+            home_stop = min(prevention_shares[b] * prevention[b], 1.0)
+            prevented_at_home = home_stop * departures
             entering_transit = departures - prevented_at_home
+            retrying = retry_propensity[b] * hazard * (1.0 - home_stop) * stopped
             arrivals = arrival_rate[b] * in_transit
             stopped_at_border = border_stop_rate[b] * in_transit
             deaths = death_hazard[b] * death_propensities[b] * in_theatre
@@ -306,14 +346,16 @@ def derivatives(
             onward = onward_hazard[b] * in_theatre
 
             d_pool[b] = rates[b] - disengagement - departures
-            d_transit[b] = entering_transit - arrivals - stopped_at_border
+            d_transit[b] = entering_transit + retrying - arrivals - stopped_at_border
             d_theatre[b] = arrivals - deaths - returns - onward
             d_returned[b] = returns
             d_killed[b] = deaths
             d_moved_on[b] = onward
+            d_stopped[b] = prevented_at_home + stopped_at_border - retrying
             d_intercepted[b] = prevented_at_home + stopped_at_border
             d_departures[b] = departures
             d_arrivals[b] = arrivals
+            d_fighters[b] = arrivals * (1.0 - min(women_minors[b] * kind_period[b], 1.0))
 
     # Theatre stocks: perceived territory (information delay) and local fighters.
     for b in range(n_members):
@@ -379,7 +421,8 @@ def initial_state(p: np.ndarray, d0: np.ndarray, n_regions: int) -> np.ndarray:
 
     Each region's pool is at its pre-war equilibrium ``radicalisation_rate / pool_exit_rate``
     (no outlet to Syria before 2012); ``initial_in_theatre`` is split across regions in
-    proportion to radicalisation rates and counted as departed and arrived; perceived territory
+    proportion to radicalisation rates and counted as departed and arrived (its fighters at the
+    share of women and minors before the caliphate); perceived territory
     equals the territory driver in ``d0`` (shape (N_INPUTS, B) or (N_INPUTS, 1)); local fighters
     start at ``local_initial``.
     """
@@ -397,6 +440,10 @@ def initial_state(p: np.ndarray, d0: np.ndarray, n_regions: int) -> np.ndarray:
             y[regional_index(r, IN_THEATRE), b] = p[P_INITIAL_IN_THEATRE, b] * share
             y[regional_index(r, CUM_DEPARTURES), b] = y[regional_index(r, IN_THEATRE), b]
             y[regional_index(r, CUM_ARRIVALS), b] = y[regional_index(r, IN_THEATRE), b]
+            women_minors = p[regional_parameter_index(n_regions, R_WOMEN_MINORS_SHARE, r), b]
+            y[regional_index(r, FIGHTERS_ARRIVED), b] = y[regional_index(r, IN_THEATRE), b] * (
+                1.0 - min(women_minors * p[P_WOMEN_MINORS_EARLY, b], 1.0)
+            )
         y[global_index(n_regions, PERCEIVED_TERRITORY), b] = d0[TERRITORY, 0 if shared else b]
         y[global_index(n_regions, LOCAL_IN_THEATRE), b] = p[P_LOCAL_INITIAL, b]
     return y

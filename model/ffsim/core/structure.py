@@ -111,7 +111,21 @@ _STOCKS: tuple[Stock, ...] = (
     Stock("returned", "returned", "Returned (cumulative)"),
     Stock("killed", "killed", "Killed (cumulative)"),
     Stock("moved_on", "moved on", "Moved on to other theatres (cumulative)"),
-    Stock("intercepted", "intercepted", "Intercepted or prevented (cumulative)"),
+    Stock(
+        "stopped",
+        "stopped",
+        "Stopped from leaving, still at home",
+        doc="People who set out and were stopped, at home or at the Turkish border, and are back "
+        "in their region: under watch, or given up, or about to try again.",
+    ),
+    Stock(
+        "intercepted",
+        "intercepted",
+        "Interceptions (cumulative)",
+        counts="interceptions",
+        doc="Every stop so far, at home or at the border (cumulative; a person stopped twice "
+        "counts twice).",
+    ),
     Stock(
         "cumulative_departures",
         "set out",
@@ -123,6 +137,14 @@ _STOCKS: tuple[Stock, ...] = (
         "arrived in Syria or Iraq",
         "Everyone who has arrived (cumulative)",
         counts="arrivals",
+    ),
+    Stock(
+        "fighters_arrived",
+        "fighters arrived",
+        "Fighters among everyone who has arrived (cumulative)",
+        counts="fighter_arrivals",
+        doc="Everyone who has arrived less the women and minors among them (cumulative): the "
+        "arrivals times one less the share of women and minors of the region at the time.",
     ),
     Stock(
         "cumulative_radicalisation",
@@ -173,7 +195,7 @@ _FLOWS: tuple[Flow, ...] = (
         "prevented_at_home",
         "departures x prevention\n(prevented_at_home)",
         "pool",
-        "intercepted",
+        "stopped",
         "Stopped at home.",
     ),
     Flow("arrivals", "arrivals", "in_transit", "in_theatre", "Crossing into Syria or Iraq."),
@@ -181,8 +203,15 @@ _FLOWS: tuple[Flow, ...] = (
         "stopped_at_border",
         "stopped_at_border",
         "in_transit",
-        "intercepted",
+        "stopped",
         "Stopped at the Turkish border.",
+    ),
+    Flow(
+        "retrying",
+        "retrying",
+        "stopped",
+        "in_transit",
+        "Setting out again after a stop (those stopped again at home stay).",
     ),
     Flow("deaths", "deaths", "in_theatre", "killed", "Foreign fighters killed."),
     Flow("returns", "returns", "in_theatre", "returned", "Returning home."),
@@ -277,5 +306,5 @@ def boundary(stocks: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]
 
 PEOPLE_LEDGER: tuple[str, ...] = downstream("pool")
 """Where everyone who left the pool for a stock is now (in transit, in theatre, returned,
-killed, moved on, intercepted): no flow leaves these stocks for the outside, so their sum is
+killed, moved on, stopped): no flow leaves these stocks for the outside, so their sum is
 everyone who has set out, ``cumulative_departures``."""

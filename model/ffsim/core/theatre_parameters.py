@@ -50,6 +50,23 @@ class TheatreParameters(BaseModel):
         "Assumption: a journey through Turkey of a few weeks.",
         label="Travel time to Syria or Iraq",
     )
+    retry_propensity: float = parameter_field(
+        0.3,
+        0.0,
+        1.0,
+        "dimensionless",
+        "How readily people stopped from leaving set out again, relative to a would-be recruit of "
+        "the pool: their monthly hazard of setting out again is this times the pool's departure "
+        "hazard (departure rate x appeal x network); those the measures at home stop again stay "
+        "stopped. 0: no one tries twice (a stop drains the pool for good); 1, the most allowed: "
+        "a stop changes nothing but the journey's start (those stopped are watched, their "
+        "passports often withdrawn, so they are taken to try again no more readily than the "
+        "pool).",
+        "Weakly informative: no count of the time says how many of those stopped tried again "
+        "(DOMAIN.md; Belgium's OCAM counted 73 stopped and 157 candidates, 30 August 2016); "
+        "calibrated.",
+        label="Stopped people trying again",
+    )
     # --- in theatre --------------------------------------------------------------------------
     combat_mortality: float = parameter_field(
         0.01,

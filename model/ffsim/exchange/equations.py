@@ -23,6 +23,8 @@ from ffsim.core.drivers import LOSS_WINDOW
 from ffsim.core.rhs import (
     CALIPHATE_RAMP_END,
     CALIPHATE_RAMP_START,
+    KINDS_LATE_END,
+    KINDS_LATE_START,
     NETWORK_FLOOR,
     PAY_REFERENCE_USD,
     SALIENCE_CLAMP,
@@ -77,6 +79,18 @@ CONSTANTS: dict[str, tuple[float, str, str]] = {
         "End of the caliphate's rise in appeal, months since 2012-01-01: 1 July 2014 (the "
         "caliphate was proclaimed on 29 June).",
     ),
+    "kinds_late_start": (
+        KINDS_LATE_START,
+        "months",
+        "Start of the third period of the shares of women and minors among arrivals, months "
+        "since 2012-01-01: 1 July 2015; the share rises to it over July 2015.",
+    ),
+    "kinds_late_end": (
+        KINDS_LATE_END,
+        "months",
+        "End of the rise to the third period's shares of women and minors, months since "
+        "2012-01-01: 1 August 2015.",
+    ),
     "loss_window": (
         LOSS_WINDOW,
         "months",
@@ -119,6 +133,7 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
 
     tp = guard(r("perceived_territory"))
     pool, transit, theatre = guard(r("pool")), guard(r("in_transit")), guard(r("in_theatre"))
+    stopped = guard(r("stopped"))
     local = guard(r("local_in_theatre"))
 
     def salience(months: Expr) -> Expr:
@@ -216,6 +231,21 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
             dmnl,
             "The caliphate event: 0 before June 2014, rising linearly over June 2014 (Mosul fell "
             "on 10 June, the caliphate was proclaimed on 29 June), 1 after.",
+            False,
+        ),
+        (
+            "kinds_late",
+            minimum(
+                maximum(
+                    (r("calendar_time") - r("kinds_late_start"))
+                    / (r("kinds_late_end") - r("kinds_late_start")),
+                    0.0,
+                ),
+                1.0,
+            ),
+            dmnl,
+            "The third period of the shares of women and minors: 0 before July 2015, rising "
+            "linearly over July 2015, 1 after.",
             False,
         ),
         (
@@ -328,12 +358,18 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
             True,
         ),
         (
-            "departures",
+            "departure_hazard",
             r("departure_rate")
             * (1.0 - r("border_deterrence") * r("border_stop"))
             * r("appeal")
-            * r("network")
-            * pool,
+            * r("network"),
+            per_month,
+            "Hazard of setting out for a would-be recruit of the pool.",
+            True,
+        ),
+        (
+            "departures",
+            r("departure_hazard") * pool,
             flow_units,
             VARIABLES["departures"].title + ": everyone who sets out, prevented or not.",
             True,
@@ -346,6 +382,37 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
             "index, at most 1.",
             True,
         ),
+        (
+            "women_minors_now",
+            minimum(
+                r("women_minors_share")
+                * (
+                    r("women_minors_early")
+                    + (r("women_minors_mid") - r("women_minors_early")) * r("caliphate")
+                    + (1.0 - r("women_minors_mid")) * r("kinds_late")
+                ),
+                1.0,
+            ),
+            dmnl,
+            "Share of women and minors among the region's arrivals at this time: "
+            "women_minors_share times women_minors_early before the caliphate, rising to "
+            "women_minors_mid over June 2014 and to 1 over July 2015.",
+            True,
+        ),
+        (
+            "fighter_arrivals",
+            (1.0 - r("border_stop")) * r("transit_exit") * transit * (1.0 - r("women_minors_now")),
+            flow_units,
+            "Arrivals less the women and minors among them.",
+            True,
+        ),
+        (
+            "interceptions",
+            r("prevented_share") * r("departures") + r("border_stop") * r("transit_exit") * transit,
+            flow_units,
+            VARIABLES["interceptions"].title + ".",
+            True,
+        ),
     ]
     # The flows' equations, each after what it uses; the rest of each flow is in the structure.
     flows: dict[str, Expr] = {
@@ -355,6 +422,10 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
         "entering_transit": r("departures") - r("prevented_at_home"),
         "arrivals": (1.0 - r("border_stop")) * r("transit_exit") * transit,
         "stopped_at_border": r("border_stop") * r("transit_exit") * transit,
+        "retrying": r("retry_propensity")
+        * r("departure_hazard")
+        * (1.0 - r("prevented_share"))
+        * stopped,
         "deaths": r("foreign_death_hazard") * r("death_propensity") * theatre,
         "returns": r("return_hazard") * r("return_propensity") * theatre,
         "onward_moves": r("onward_hazard") * theatre,
@@ -372,6 +443,8 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
         "in_theatre": seeded,
         "cumulative_departures": seeded,
         "cumulative_arrivals": seeded,
+        "fighters_arrived": seeded
+        * (1.0 - minimum(r("women_minors_share") * r("women_minors_early"), 1.0)),
         "perceived_territory": r("territory"),
         "local_in_theatre": r("local_initial"),
     }

@@ -259,10 +259,14 @@ def spiral_note(base: Result, _: Result) -> str:
         departures_metric("2016-01", "2017-12"),
         "Departures in 2016-2017",
     )
+    stopped = base.stock("stopped")[end_2015]
     return (
         f"The model's pool of would-be recruits, {pool.max():,.0f} at its largest "
         f"({base.dates[int(pool.argmax())]:%Y-%m}), was down to {pool[end_2015]:,.0f} at the end "
         f"of 2015; in 2016-2017, {drawn:,.0f} were newly drawn into it and {left:,.0f} set out. "
-        f"Appeal can only act on those still at home. {text} The figures cannot say whether "
-        "holding territory would have kept recruits coming."
+        f"Besides them, {stopped:,.0f} people stopped at home or at the border were back home "
+        f"at the end of 2015 and could try again: {_parameter('retry_propensity')}, times the "
+        "pool's pace, a value the figures do not decide (docs/calibration.md, 'Which loops the "
+        f"figures identify'). Appeal can only act on those still at home. {text} The figures "
+        "cannot say whether holding territory would have kept recruits coming."
     )

@@ -15,7 +15,7 @@ import numpy as np
 from ffsim.calibration.baseline import BASELINE_PATH, active_artifact, read_artifact
 from ffsim.calibration.forecast import Vintage, posterior_result, vintages
 from ffsim.calibration.measures import measure
-from ffsim.calibration.observations import FIGHTERS_SHARE, load_observations, load_validation
+from ffsim.calibration.observations import load_observations, load_validation
 from ffsim.core.regions import REGIONS
 from ffsim.core.results import Result
 from ffsim.teaching.lesson import Answer
@@ -237,11 +237,12 @@ def flow_record(base: Result) -> str:
     its totals against the totals of the time (from the artifact's rows, where it fitted them).
     """
     arrivals = base.flow("arrivals")
+    fighters = np.diff(base.stock("fighters_arrived"), prepend=base.initial("fighters_arrived"))
     months = [d.strftime("%Y-%m") for d in base.dates]
     parts = [
         f"{month}: {arrivals[months.index(month)]:,.0f} travellers "
-        f"({FIGHTERS_SHARE * arrivals[months.index(month)]:,.0f} fighters at the model's share "
-        f"of {FIGHTERS_SHARE:g}) against {report}"
+        f"({fighters[months.index(month)]:,.0f} of them fighters, without the women and "
+        f"minors) against {report}"
         for month, report in FLOW_REPORTS
     ]
     year = arrivals[months.index("2015-01") : months.index("2015-12") + 1].mean()

@@ -173,7 +173,7 @@ LESSONS: tuple[Lesson, ...] = (
         "strongly the closure stopped people is set by that evidence of the time, not by the "
         "counts: the counts alone fit a border that stopped no one about as well (the answer "
         "shows it).",
-        ("in_transit>in_theatre", "in_transit>intercepted", "in_theatre>returned"),
+        ("in_transit>in_theatre", "in_transit>stopped", "in_theatre>returned"),
         "stock_flow",
         "Move every step of the border closure a year earlier.",
         "[levers]\nborder_closure_shift = -12\n",

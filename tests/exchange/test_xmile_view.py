@@ -57,6 +57,8 @@ def test_every_variable_is_in_the_stock_and_flow_view_once(document):
     assert {name: tag for tag, name in drawn} == _variables(document)
     assert {name for tag, name in drawn if tag == "stock"} == set(STOCKS)
     assert {name for tag, name in drawn if tag == "flow"} == set(FLOWS)
+    spots = [(e.get("x"), e.get("y")) for e in view if e.tag.split("}")[1] in ("stock", "aux")]
+    assert len(spots) == len(set(spots)), "no two stocks or auxiliaries in one place"
 
 
 def _stock_boxes(view: ET.Element) -> dict[str, tuple[float, float]]:

@@ -13,9 +13,10 @@ module lays out the same graph the same way for tools that need coordinates (Ste
   each with its flow from a cloud;
 - each flow is drawn with right angles: along its source's row, then down or up to its
   destination (a flow back to the left goes under both);
-- every auxiliary of the file (the equations' auxiliaries, then the parameters, drivers and
-  constants) is placed on a grid below, and a connector is drawn from every variable an
-  equation names to the variable it defines.
+- every auxiliary of the file (the equations' auxiliaries, the parameters, drivers and
+  constants) is placed on a grid below them, each in the free cell nearest to the variables
+  that use it (users first, so a parameter sits near the auxiliary it feeds), and a connector
+  is drawn from every variable an equation names to the variable it defines.
 
 Nothing is written by hand here: a new stock or flow of the structure appears in the view as it
 appears in the diagram.
@@ -35,7 +36,7 @@ from ffsim.teaching.diagram import DRAWN_FLOWS, STOCK_FLOW_LINKS, STOCK_FLOW_NOD
 STOCK_WIDTH, STOCK_HEIGHT = 90.0, 45.0
 COLUMN, ROW = 190.0, 120.0
 """Size of a stock, and the distance between columns and between rows of the diagram."""
-AUX_COLUMN, AUX_ROW, AUX_PER_ROW = 150.0, 70.0, 8
+AUX_COLUMN, AUX_ROW = 95.0, 60.0
 """The grid of auxiliaries below the stocks and flows."""
 MARGIN = 80.0
 
@@ -181,12 +182,28 @@ def add_view(model: ET.Element, variables: ET.Element) -> None:
             pts_node = ET.SubElement(node, "pts")
             for x, y in pts:
                 ET.SubElement(pts_node, "pt", {"x": _number(x), "y": _number(y)})
-    top = max(y for _, y in where.values()) + ROW + MARGIN
+    top = max(y for _, y in where.values()) + ROW
+    uses = {v.get("name", ""): _uses(v, written) for v in variables}
+    users: dict[str, list[str]] = {name: [] for name in written}
+    for user, used in uses.items():
+        for name in used:
+            users[name].append(user)
     auxes = [n for n, tag in written.items() if tag == "aux"]
-    for i, name in enumerate(auxes):
-        x = MARGIN + (i % AUX_PER_ROW) * AUX_COLUMN
-        y = top + (i // AUX_PER_ROW) * AUX_ROW
-        where[name] = (x, y)
+    width = max(x for x, _ in where.values())
+    free = {
+        (MARGIN + i * AUX_COLUMN, top + j * AUX_ROW)
+        for i in range(int(width // AUX_COLUMN) + 1)
+        for j in range(len(auxes))
+    }
+    for name in reversed(auxes):  # the users of an auxiliary are placed before it
+        near = [where[u] for u in users[name] if u in where]
+        x = sum(p[0] for p in near) / len(near) if near else MARGIN
+        y = max(p[1] for p in near) if near else top
+        cell = min(free, key=lambda c: (abs(c[0] - x) + abs(c[1] - y), c))
+        free.discard(cell)
+        where[name] = cell
+    for name in auxes:
+        x, y = where[name]
         ET.SubElement(view, "aux", {"name": name, "x": _number(x), "y": _number(y)})
     uid = 0
     for v in variables:

@@ -163,3 +163,36 @@ def test_the_export_validates_against_the_xmile_schema(tmp_path):
         broken = tmp_path / "broken.xmile"
         broken.write_bytes(text.replace(b"<sim_specs ", b'<sim_specs colour="red" '))
         assert list(schema.iter_errors(str(broken))), "the schema check sees a wrong attribute"
+
+
+def test_a_new_stock_with_a_flow_back_is_laid_out_without_a_position_written(monkeypatch):
+    """A stock added to the structure, here people turned back at the border who return to
+    the pool (a flow back to an earlier stock, closing a cycle), is placed by the layout with
+    nothing written for it: every node has its own place and every pipe is at right angles.
+    """
+    from ffsim.core.structure import Flow
+    from ffsim.exchange import xmile_view
+    from ffsim.teaching.diagram import Link
+
+    added = (
+        Flow("turned_back", "turned back", "in_transit", "stopped", "", "persons/month", True),
+        Flow("back_to_pool", "back to the pool", "stopped", "pool", "", "persons/month", True),
+    )
+    links = xmile_view.STOCK_FLOW_LINKS + tuple(
+        Link(f.source, f.destination, f.label, flow=f.name) for f in added
+    )
+    monkeypatch.setattr(xmile_view, "STOCK_FLOW_LINKS", links)
+    monkeypatch.setattr(xmile_view, "DRAWN_FLOWS", xmile_view.DRAWN_FLOWS + added)
+    monkeypatch.setattr(xmile_view, "FLOWS", {**FLOWS, **{f.name: f for f in added}})
+    placed, pipes = layout()
+    assert "stopped" in placed and placed["stopped"].stock
+    spots = [(p.x, p.y) for p in placed.values()]
+    assert len(spots) == len(set(spots))
+    for name in ("turned_back", "back_to_pool"):
+        pts = pipes[name]
+        assert all((a[0] == b[0]) != (a[1] == b[1]) for a, b in itertools.pairwise(pts)), name
+    ends = {"turned_back": ("in_transit", "stopped"), "back_to_pool": ("stopped", "pool")}
+    for name, (source, target) in ends.items():
+        first, last = pipes[name][0], pipes[name][-1]
+        assert _on_edge(first, (placed[source].x, placed[source].y)), name
+        assert _on_edge(last, (placed[target].x, placed[target].y)), name

@@ -19,7 +19,7 @@ PACKAGE = "ffsim"
 GROUPS: tuple[tuple[str, str], ...] = (
     ("app", "the explorer (Streamlit)"),
     ("cli", "the ffsim command, the docs' generated blocks"),
-    ("exchange", "equations as one symbolic description, XMILE"),
+    ("exchange", "equations as one symbolic description, units check, XMILE with its diagram"),
     ("teaching", "diagrams and lessons"),
     ("scenarios", "scenario files, levers, comparison, attribution, sensitivity"),
     ("calibration", "reported figures, likelihood, estimation, artifacts, vintages, forecasts"),

@@ -1,5 +1,5 @@
 """The ``ffsim`` command line: run, calibrate, compare, validate, explain, sensitivity,
-export, forecast-skill, scenarios (the saved ones) and app.
+export, check-units, forecast-skill, scenarios (the saved ones) and app.
 """
 
 from __future__ import annotations
@@ -79,11 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     from ffsim.cli.forecast_command import add_command as add_forecast
     from ffsim.cli.saved_command import add_command as add_saved
     from ffsim.cli.scenario_commands import add_commands
+    from ffsim.cli.units_command import add_command as add_check_units
 
     add_commands(sub)
     add_saved(sub)
     add_forecast(sub)
     add_export(sub)
+    add_check_units(sub)
     app = sub.add_parser(
         "app",
         help="start the explorer (Streamlit); further options go to `streamlit run`",
@@ -106,6 +108,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from ffsim.cli.export_command import export_command
 
         return export_command
+    if name == "check-units":
+        from ffsim.cli.units_command import check_units_command
+
+        return check_units_command
     if name == "forecast-skill":
         from ffsim.cli.forecast_command import forecast_skill_command
 

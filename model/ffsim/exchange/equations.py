@@ -96,6 +96,11 @@ CONSTANTS: dict[str, tuple[float, str, str]] = {
         "months",
         "Months over which territory retaken is counted for the ground-combat death hazard.",
     ),
+    "months_per_year": (
+        12.0,
+        "months/year",
+        "Months in a year: turns a change per month into a change per year.",
+    ),
 }
 """Constants of the kernel (name: value, unit, documentation), each read from its owner."""
 
@@ -148,14 +153,16 @@ def equations(regions: tuple[str, ...]) -> tuple[Equation, ...]:
         ("calendar_time", TIME + r("start_month"), "months", "Months since 2012-01-01.", False),
         (
             "territory_loss",
-            maximum(r("territory_lagged") - r("territory"), 0.0) * 12.0 / r("loss_window"),
+            maximum(r("territory_lagged") - r("territory"), 0.0)
+            * r("months_per_year")
+            / r("loss_window"),
             "index/year",
             "Territory retaken over the last loss_window months, per year (>= 0).",
             False,
         ),
         (
             "territory_trend",
-            12.0 * (r("territory") - tp) / r("perception_delay"),
+            r("months_per_year") * (r("territory") - tp) / r("perception_delay"),
             "index/year",
             "Yearly trend of perceived territory.",
             False,

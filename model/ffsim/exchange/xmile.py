@@ -1,4 +1,5 @@
-"""The model as XMILE 1.0 (OASIS), for Stella, Vensim, PySD and other system-dynamics tools.
+"""The model as XMILE 1.1 (System Dynamics Society; OASIS 1.0 before it), for Stella, Vensim,
+PySD and other system-dynamics tools.
 
 Generated, never kept by hand, from three sources: the equations (:mod:`ffsim.exchange.equations`,
 whose stocks, flows and stock-to-flow connections come from the table of the model's structure,
@@ -17,9 +18,14 @@ How what XMILE has no word for is written:
   ``TIME``, with a point added at each end so that no reader extrapolates; the territory
   retaken over the last quarter reads the territory series at ``TIME - loss_window``;
 - the war's salience: a logistic written with ``EXP``, its argument clamped with ``MIN``/``MAX``;
-- the initial split of fighters across regions: ``IF ... THEN ... ELSE`` in parentheses.
+- the initial split of fighters across regions: ``IF ... THEN ... ELSE`` in parentheses;
+- the calendar: ``TIME`` counts months (``time_units="month"``) from the first day of the run's
+  first month, written as ``ffsim:start_date`` on ``<sim_specs>`` and as the auxiliary
+  ``start_month`` (months since 2012-01-01) that the equations use.
 
-XML is built with ``xml.etree`` (nothing is evaluated).
+With regions as arrays the file carries the stock-and-flow diagram (``<views>``, laid out by
+:mod:`ffsim.exchange.xmile_view` from the diagram's description). XML is built with
+``xml.etree`` (nothing is evaluated).
 """
 
 from __future__ import annotations
@@ -31,15 +37,25 @@ from pathlib import Path
 
 from ffsim import __version__
 from ffsim.core import layout
-from ffsim.core.drivers import EPOCH, LOSS_WINDOW, Drivers, months_since
+from ffsim.core.drivers import DEFAULT_DRIVERS, EPOCH, LOSS_WINDOW, Drivers, months_since
 from ffsim.core.parameters import PARAMETER_SPECS, Parameters
 from ffsim.core.regions import REGION_IDS
 from ffsim.core.simulate import Settings
 from ffsim.core.writer import write_file
 from ffsim.exchange.equations import CONSTANTS, Equation, equations
 from ffsim.exchange.expressions import Style
+from ffsim.exchange.xmile_view import add_view
 
 NAMESPACE = "http://docs.oasis-open.org/xmile/ns/XMILE/v1.0"
+"""XMILE's namespace (version 1.1 keeps 1.0's)."""
+
+FFSIM_NAMESPACE = "urn:x-ffsim:xmile"
+"""ffsim's namespace in the file, for what XMILE has no word for: ``ffsim:start_date`` on
+``<sim_specs>``, the calendar date of ``TIME = 0`` (XMILE 1.1 allows attributes of another
+namespace on every element)."""
+
+METHODS = ("rk4", "euler")
+"""Integration methods the file may ask for, as XMILE spells them."""
 
 UNITS: dict[str, str] = {
     "dimensionless": "dmnl",
@@ -62,6 +78,17 @@ UNITS: dict[str, str] = {
 def xmile_units(text: str) -> str:
     """The XMILE unit expression of a unit as the schema writes it (KeyError if unknown)."""
     return UNITS[text]
+
+
+TIME_UNITS = "months"
+"""Units of ``TIME`` (and of every duration) in the equations."""
+
+XMILE_NAMES: dict[str, str] = {
+    "start_month": TIME_UNITS,
+    "territory_lagged": xmile_units(DEFAULT_DRIVERS.territory.unit),
+}
+"""Names the file adds for the equations to use (name: units): the calendar month of
+``TIME = 0`` and the territory driver read ``loss_window`` months earlier."""
 
 
 def element_name(region: str) -> str:
@@ -174,7 +201,7 @@ def build_xmile(
     settings: Settings,
     name: str = "ffsim",
     array: bool = True,
-    method: str = "RK4",
+    method: str = "rk4",
 ) -> ET.ElementTree:
     """The XMILE document of the model at ``params``, ``drivers`` and ``settings``.
 
@@ -187,13 +214,18 @@ def build_xmile(
     array
         Regions as an array dimension (``True``) or one variable per region (``False``).
     method
-        Integration method the file asks for: ``RK4`` (as ``ffsim run``) or ``Euler``.
+        Integration method the file asks for, as the standard spells it: ``rk4`` (as
+        ``ffsim run``) or ``euler`` (either case is accepted).
     """
+    if method.lower() not in METHODS:
+        raise ValueError(f"method {method!r}: allowed {', '.join(METHODS)}")
     eqs = equations(REGION_IDS)
     regional = frozenset(
         {e.name for e in eqs if e.regional} | {s.name for s in PARAMETER_SPECS if s.regional}
     )
-    root = ET.Element("xmile", {"version": "1.0", "xmlns": NAMESPACE})
+    root = ET.Element(
+        "xmile", {"version": "1.1", "xmlns": NAMESPACE, "xmlns:ffsim": FFSIM_NAMESPACE}
+    )
     header = ET.SubElement(root, "header")
     _text(header, "vendor", "ffsim")
     _text(header, "product", "ffsim", version=__version__, lang="en")
@@ -201,7 +233,16 @@ def build_xmile(
     if array:
         options = ET.SubElement(header, "options")
         ET.SubElement(options, "uses_arrays", {"maximum_dimensions": "1"})
-    specs = ET.SubElement(root, "sim_specs", {"method": method, "time_units": "months"})
+        ET.SubElement(options, "has_model_views")
+    specs = ET.SubElement(
+        root,
+        "sim_specs",
+        {
+            "method": method.lower(),
+            "time_units": "month",
+            "ffsim:start_date": settings.start_date.isoformat(),
+        },
+    )
     _text(specs, "start", "0")
     _text(specs, "stop", str(settings.n_months))
     _text(specs, "dt", str(settings.steps_per_month), reciprocal="true")
@@ -216,7 +257,7 @@ def build_xmile(
     writer.constant(
         "start_month",
         months_since(EPOCH, start),
-        "months",
+        XMILE_NAMES["start_month"],
         f"Calendar month of TIME = 0 (the run starts on {start}), in months since 2012-01-01.",
     )
     for cname, (value, units, doc) in CONSTANTS.items():
@@ -242,11 +283,13 @@ def build_xmile(
         "TIME - loss_window",
         xs,
         ys,
-        xmile_units(drivers.territory.unit),
+        XMILE_NAMES["territory_lagged"],
         "The territory driver loss_window months earlier.",
     )
     for eq in eqs:
         writer.equation(eq)
+    if array:
+        add_view(model, writer.variables)
     ET.indent(root)
     return ET.ElementTree(root)
 
@@ -257,7 +300,7 @@ def xmile_bytes(
     settings: Settings,
     name: str = "ffsim",
     array: bool = True,
-    method: str = "RK4",
+    method: str = "rk4",
 ) -> bytes:
     """The XMILE file's bytes (UTF-8, with an XML declaration); see :func:`build_xmile`."""
     root = build_xmile(params, drivers, settings, name, array, method).getroot()
@@ -290,7 +333,7 @@ def write_xmile(
     settings: Settings,
     name: str = "ffsim",
     array: bool = True,
-    method: str = "RK4",
+    method: str = "rk4",
 ) -> None:
     """Write the XMILE file to ``path`` (replaced in one step); see :func:`build_xmile`."""
     write_file(path, xmile_bytes(params, drivers, settings, name, array, method))

@@ -1,4 +1,6 @@
-"""``ffsim run``: simulate a scenario, print the summary, write the tidy CSV and its sidecar."""
+"""``ffsim run``: simulate a scenario, print the summary, write the tidy table (CSV, Parquet or
+Excel) and its sidecar.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +13,13 @@ from ffsim.calibration.baseline import active_artifact, read_artifact
 from ffsim.cli.checks import output_file, printable, whole_number
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
-from ffsim.core.results import Result, csv_text
+from ffsim.core.results import Result
 from ffsim.core.simulate import simulate, simulate_ensemble
+from ffsim.core.tables import table_bytes, table_format
 from ffsim.core.variables import label
 from ffsim.core.writer import write_files
 from ffsim.scenarios.scenario import baseline_scenario, load_scenario
+from ffsim.scenarios.source import SCENARIO_HELP
 
 SUMMARY_STOCKS = {
     name: label(name)
@@ -37,8 +41,13 @@ BAND_COLUMNS = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
 def add_command(sub: argparse._SubParsersAction[Any]) -> None:
     """Register ``run`` on the ``ffsim`` parser."""
     run = sub.add_parser("run", help="simulate a scenario (the calibrated baseline without one)")
-    run.add_argument("scenario", nargs="?", help="scenario TOML file")
-    run.add_argument("--out", metavar="FILE.csv", help="write the tidy CSV here")
+    run.add_argument("scenario", nargs="?", help=f"{SCENARIO_HELP} (default: baseline)")
+    run.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the tidy table here, as its extension says: .csv, .parquet or .xlsx (with a "
+        "provenance sidecar FILE.json)",
+    )
     run.add_argument(
         "--draws",
         metavar="N",
@@ -92,6 +101,7 @@ def run_command(args: argparse.Namespace) -> int:
             inputs=inputs,
             scenarios=scenarios,
         )
+    suffix = None if out is None else table_format("--out", out)
     draws = posterior_draws_option(args.draws) if args.draws is not None else None
     scenario = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     result = simulate(scenario.parameters, scenario.drivers, scenario.settings)
@@ -117,7 +127,8 @@ def run_command(args: argparse.Namespace) -> int:
         )
         sidecar = sidecar_path(out)
         try:  # the CSV and its sidecar, replaced together or not at all
-            write_files([(out, csv_text(columns)), (sidecar, sidecar_text(provenance))])
+            table = table_bytes(columns, suffix or ".csv")
+            write_files([(out, table), (sidecar, sidecar_text(provenance))])
         except OSError as exc:
             raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
         print(f"wrote {out} and {sidecar.name} (where the numbers came from)")

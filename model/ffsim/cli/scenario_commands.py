@@ -22,6 +22,7 @@ from ffsim.scenarios.attribution import BALANCES, explain
 from ffsim.scenarios.compare import (
     OUTCOMES,
     OUTSIDE_MARK,
+    STATISTICS,
     compare,
     outside_note,
     reading,
@@ -113,20 +114,9 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.2g}"
 
 
-COMPARE_STATISTICS = (
-    "best_fit",
-    "p05",
-    "p50",
-    "p95",
-    "difference_best_fit",
-    "difference_p05",
-    "difference_p50",
-    "difference_p95",
-)
-"""The statistics of ``ffsim compare --out``, one row each per scenario and outcome: the
-outcome at the best fit and its quantiles over the posterior draws; the difference from the
-first scenario at the best fit and the quantiles of the difference taken draw by draw
-(docs/scenarios.md, "Comparing scenarios")."""
+COMPARE_STATISTICS = STATISTICS
+"""The statistics of ``ffsim compare --out``, one row each per scenario and outcome
+(:data:`ffsim.scenarios.compare.STATISTICS`; docs/scenarios.md, "Comparing scenarios")."""
 
 
 def compare_command(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from ffsim.calibration.baseline import active_artifact, read_artifact
 from ffsim.cli.checks import output_file, printable, whole_number
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
-from ffsim.core.results import Result
+from ffsim.core.results import BANDS, SUMMARY, Result
 from ffsim.core.simulate import simulate, simulate_ensemble
 from ffsim.core.tables import table_bytes, table_format
 from ffsim.core.variables import label
@@ -21,21 +21,12 @@ from ffsim.core.writer import write_files
 from ffsim.scenarios.scenario import baseline_scenario, load_scenario
 from ffsim.scenarios.source import SCENARIO_HELP
 
-SUMMARY_STOCKS = {
-    name: label(name)
-    for name in (
-        "cumulative_departures",
-        "in_theatre",
-        "returned",
-        "killed",
-        "moved_on",
-        "intercepted",
-    )
-}
-"""Stocks in the summary of ``ffsim run``, and their labels (``ffsim.core.variables``)."""
+SUMMARY_STOCKS = {name: label(name) for name in SUMMARY}
+"""Stocks in the summary of ``ffsim run`` (and of a result in a notebook,
+:data:`ffsim.core.results.SUMMARY`), and their labels (``ffsim.core.variables``)."""
 
-BAND_COLUMNS = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
-"""The posterior quantiles ``ffsim run --draws`` adds to the CSV."""
+BAND_COLUMNS = BANDS
+"""The posterior quantiles ``ffsim run --draws`` adds to the table (those ``to_pandas`` adds)."""
 
 
 def add_command(sub: argparse._SubParsersAction[Any]) -> None:

@@ -40,7 +40,8 @@ SUMMARY: tuple[str, ...] = (
     "moved_on",
     "intercepted",
 )
-"""The stocks of a result's summary (its notebook display), at the end of the run."""
+"""The stocks of a result's summary, at the end of the run: its notebook display and the table
+of ``ffsim run``."""
 
 LEDGER: tuple[str, ...] = structure.PEOPLE_LEDGER
 """Stocks whose sum equals ``cumulative_departures``: where everyone who set out is now (the

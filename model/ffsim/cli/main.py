@@ -3,7 +3,7 @@ export, forecast-skill, scenarios (shipped and saved), levers and app.
 
 Wherever a command takes a scenario it takes a file, a shipped scenario's name
 (``early_response``, ``baseline``) or a saved one's (``saved:NAME``); a file that exists wins
-over a shipped name (:mod:`ffsim.scenarios.source`).
+over a shipped name (README, "Using it").
 """
 
 from __future__ import annotations

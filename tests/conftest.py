@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
+from ffsim.core.compile_notice import warm_up
 from ffsim.core.drivers import DEFAULT_DRIVERS, Drivers
 from ffsim.core.parameters import PARAMETER_SPECS, Parameters
 from ffsim.core.regions import REGION_IDS
@@ -20,6 +21,15 @@ settings.register_profile(
     "dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_kernels() -> None:
+    """The kernels compiled (or loaded from the cache) before any test, in each test process:
+    the command line's compile notice (``ffsim.core.compile_notice``) is then part of no test's
+    output, whether the cache was warm or not.
+    """
+    warm_up()
 
 
 def _value(lower: float, upper: float) -> st.SearchStrategy[float]:

@@ -5,7 +5,7 @@ from its layer on first use, so that ``import ffsim`` (and the command line's st
 
     import ffsim
 
-    result = ffsim.simulate(ffsim.baseline_parameters())
+    result = ffsim.simulate()  # the calibrated baseline
     result.stock("in_theatre", "tunisia")
 
 Layers, each a subpackage: :mod:`ffsim.core` (parameters, drivers, the model and its

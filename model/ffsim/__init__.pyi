@@ -21,7 +21,6 @@ from ffsim.core.parameters import Parameters as Parameters
 from ffsim.core.regions import REGION_IDS as REGION_IDS
 from ffsim.core.results import Result as Result
 from ffsim.core.simulate import Settings as Settings
-from ffsim.core.simulate import simulate as simulate
 from ffsim.core.simulate import simulate_ensemble as simulate_ensemble
 from ffsim.core.simulate import simulate_outputs as simulate_outputs
 from ffsim.exchange.xmile import write_xmile as write_xmile
@@ -30,6 +29,8 @@ from ffsim.scenarios.compare import compare as compare
 from ffsim.scenarios.scenario import Scenario as Scenario
 from ffsim.scenarios.scenario import baseline_scenario as baseline_scenario
 from ffsim.scenarios.scenario import load_scenario as load_scenario
+from ffsim.scenarios.simulation import simulate as simulate
+from ffsim.scenarios.source import shipped_names as shipped_names
 
 __version__: str
 PUBLIC: dict[str, str]

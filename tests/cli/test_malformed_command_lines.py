@@ -382,17 +382,18 @@ def option_table(place: Path, corrupt: dict[str, Path]) -> dict[str, dict[str, t
     )
     good_scenario = st.sampled_from([SCENARIO, OTHER, str(place / "good.toml")])
     good_out = st.sampled_from([str(place / "ok.csv"), str(place / "ok.json")])
+    good_table = st.sampled_from([str(place / f"ok.{x}") for x in ("csv", "parquet", "xlsx")])
     draws = (bad_number(1, STORED_DRAWS), st.integers(1, STORED_DRAWS).map(str))
     return {
         "run": {
             "SCENARIO": (bad_scenario, good_scenario),
-            "--out": (bad_output_path(place), good_out),
+            "--out": (bad_output_path(place), good_table),
             "--draws": draws,
             "--artifact": (bad_artifact, st.just(str(BASELINE_PATH))),
         },
         "compare": {
             "SCENARIO": (bad_scenario, good_scenario),
-            "--out": (bad_output_path(place), good_out),
+            "--out": (bad_output_path(place), good_table),
             "--draws": draws,
             "--artifact": (bad_artifact, st.just(str(BASELINE_PATH))),
         },
@@ -428,7 +429,7 @@ def option_table(place: Path, corrupt: dict[str, Path]) -> dict[str, dict[str, t
         },
         "forecast-skill": {
             "--vintage": (bad_choice(VINTAGES), st.sampled_from(VINTAGES)),
-            "--out": (bad_output_path(place), good_out),
+            "--out": (bad_output_path(place), good_table),
         },
         "validate": {"SCENARIO": (bad_scenario, good_scenario)},
         "app": {"--artifact": (bad_artifact, None)},

@@ -14,6 +14,7 @@ it is only partly initialised meanwhile). ``tests/app/test_sessions_apart.py`` c
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import streamlit as st
 
 from ffsim.app import guard, saved, state, store, widgets
 from ffsim.calibration.baseline import ENV_ARTIFACT, baseline_parameters, use_artifact
+from ffsim.core.compile_notice import COMPILE_MESSAGE, on_compile, warm_up
 from ffsim.core.errors import InputError
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -52,6 +54,41 @@ ENV_TIMING_LOG = "FFSIM_TIMING_LOG"
 """When set, each script run appends its duration in seconds to this file (benchmarks/load.py)."""
 
 
+_COMPILE_LOCK = threading.Lock()
+_compiled = False
+"""Whether this server process has compiled (or loaded) the kernels; the first page run of the
+first session does it, a session starting meanwhile waits for it."""
+
+
+def compile_model() -> None:
+    """Compile the model's kernels, or load them from the cache, once per server process.
+
+    While numba compiles (a cache miss: the first start after installing or updating ffsim) a
+    notice at the top of the page says so, and then how long it took; when the kernels load
+    from the cache nothing is shown.
+    """
+    global _compiled
+    with _COMPILE_LOCK:
+        if _compiled:
+            return
+        placeholder = st.empty()
+        started: list[float] = []
+
+        def notice() -> None:
+            started.append(time.perf_counter())
+            placeholder.info(COMPILE_MESSAGE[0].upper() + COMPILE_MESSAGE[1:] + "...", icon="⏳")
+
+        with on_compile(notice):
+            warm_up()
+        _compiled = True
+        if started:
+            seconds = time.perf_counter() - started[0]
+            placeholder.info(
+                f"The model was compiled for this computer in {seconds:.0f} s (once after "
+                "installing or updating ffsim; later starts load the compiled model)."
+            )
+
+
 def main() -> None:
     """Set up the page, route to the chosen page, keep the URL in step with the state."""
     start = time.perf_counter()
@@ -67,6 +104,7 @@ def main() -> None:
     if problem:
         st.error(f"The explorer cannot start: {guard.message(problem)}")
         st.stop()
+    compile_model()
     state.init()
     store_problem = store.data_dir_problem()
     if store_problem:

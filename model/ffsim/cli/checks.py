@@ -19,7 +19,7 @@ from ffsim.core.regions import REGION_IDS
 from ffsim.core.simulate import Settings
 from ffsim.resources import shipped_files
 from ffsim.resources import shown as shown_path
-from ffsim.scenarios.saved_store import DB_NAME, SAVED_PREFIX, data_dir
+from ffsim.scenarios.saved_store import DB_NAME, data_dir
 
 MAX_SHOWN = 60
 """Longest value an error message repeats (longer ones are cut with ``...``)."""
@@ -162,15 +162,21 @@ def read_files(
     inputs: Iterable[str | Path | None], scenarios: Iterable[str | None] = ()
 ) -> list[Path]:
     """The files a command reads: ``inputs``, the chain of bases of each of ``scenarios``
-    (saved scenarios, ``saved:NAME``, are not files), every file ffsim ships and the saved
-    scenarios' database (:func:`saved_store_files`).
+    (as :func:`~ffsim.scenarios.source.scenario_source` resolves them: a file or a shipped
+    scenario; a saved one, ``saved:NAME``, and ``baseline`` are not files), every file ffsim
+    ships and the saved scenarios' database (:func:`saved_store_files`).
     """
     from ffsim.scenarios.base_chain import base_files
+    from ffsim.scenarios.source import scenario_source
 
     found = [Path(p) for p in inputs if p is not None]
     for scenario in scenarios:
-        if scenario is not None and not scenario.startswith(SAVED_PREFIX):
-            found += base_files(scenario)
+        try:
+            path = None if scenario is None else scenario_source(scenario).path
+        except InputError:  # nothing to read: the command reports it when it loads the scenario
+            continue
+        if path is not None:
+            found += base_files(path)
     return found + list(shipped_files()) + saved_store_files()
 
 

@@ -11,6 +11,7 @@ from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
 from ffsim.exchange.xmile import write_xmile
 from ffsim.scenarios.scenario import baseline_scenario, load_scenario
+from ffsim.scenarios.source import SCENARIO_HELP
 
 
 def add_command(sub: argparse._SubParsersAction[Any]) -> None:
@@ -20,7 +21,7 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
         help="write the model as XMILE (Stella, Vensim, PySD) at the calibrated baseline or a "
         "scenario",
     )
-    export.add_argument("scenario", nargs="?", help="scenario TOML file")
+    export.add_argument("scenario", nargs="?", help=f"{SCENARIO_HELP} (default: baseline)")
     export.add_argument(
         "--xmile", metavar="FILE.xmile", required=True, help="write the XMILE file here"
     )

@@ -12,6 +12,7 @@ from ffsim.calibration.observations import load_observations
 from ffsim.calibration.vintages import article_dates
 from ffsim.cli.checks import choice, output_file
 from ffsim.core.errors import InputError
+from ffsim.core.tables import frame_bytes, table_format
 from ffsim.core.writer import write_file
 from ffsim.resources import VALIDATION_PATH
 
@@ -27,12 +28,31 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="YYYY-MM-DD",
         help="also list every later figure of this vintage (one of the articles' dates)",
     )
-    f.add_argument("--out", metavar="FILE.csv", help="write every vintage's figures as CSV")
+    f.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write every vintage's figures as a table (.csv, .parquet or .xlsx, as the "
+        "extension says)",
+    )
+
+
+def _table(rows: list[dict[str, Any]], suffix: str) -> bytes | str:
+    """The rows of ``--out`` as CSV (Python's ``csv``), or a Parquet or Excel file."""
+    if suffix == ".csv":
+        text = io.StringIO(newline="")
+        writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+        return text.getvalue()
+    import pandas as pd
+
+    return frame_bytes(pd.DataFrame(rows), suffix)
 
 
 def forecast_skill_command(args: argparse.Namespace) -> int:
     """Print the skill table (and one vintage's figures); write the CSV if asked."""
     out = output_file("--out", args.out, inputs=(VALIDATION_PATH,))
+    suffix = None if out is None else table_format("--out", out)
     chosen = None
     if args.vintage is not None:
         dates = [d.isoformat() for d in article_dates(load_observations())]
@@ -51,12 +71,8 @@ def forecast_skill_command(args: argparse.Namespace) -> int:
             for v, forecasts in report
             for f in forecasts
         ]
-        text = io.StringIO(newline="")
-        writer = csv.DictWriter(text, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
         try:
-            write_file(out, text.getvalue())
+            write_file(out, _table(rows, suffix or ".csv"))
         except OSError as exc:
             raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
         print(f"\nwrote {out}")

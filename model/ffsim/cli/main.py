@@ -1,5 +1,9 @@
 """The ``ffsim`` command line: run, calibrate, compare, validate, explain, sensitivity,
-export, check-units, forecast-skill, scenarios (the saved ones) and app.
+export, check-units, forecast-skill, scenarios (shipped and saved), levers and app.
+
+Wherever a command takes a scenario it takes a file, a shipped scenario's name
+(``early_response``, ``baseline``) or a saved one's (``saved:NAME``); a file that exists wins
+over a shipped name (README, "Using it").
 """
 
 from __future__ import annotations
@@ -30,6 +34,21 @@ FILE_ARGUMENTS = {
     "xmile": "--xmile",
 }
 """Arguments that name an input file, and how messages name them."""
+
+
+MODEL_COMMANDS = frozenset(
+    {"run", "compare", "explain", "sensitivity", "calibrate", "forecast-skill"}
+)
+"""Commands that run the model: while one runs, a compilation of the model is announced."""
+
+
+def _compile_notice() -> None:
+    """The line on standard error when numba starts compiling the model (a cache miss: the first
+    run after installing or updating ffsim); loading it from the cache says nothing.
+    """
+    from ffsim.core.compile_notice import COMPILE_MESSAGE
+
+    print(f"ffsim: {COMPILE_MESSAGE}...", file=sys.stderr, flush=True)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,12 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     from ffsim.cli.export_command import add_command as add_export
     from ffsim.cli.forecast_command import add_command as add_forecast
+    from ffsim.cli.levers_command import add_command as add_levers
     from ffsim.cli.saved_command import add_command as add_saved
     from ffsim.cli.scenario_commands import add_commands
     from ffsim.cli.units_command import add_command as add_check_units
 
     add_commands(sub)
     add_saved(sub)
+    add_levers(sub)
     add_forecast(sub)
     add_export(sub)
     add_check_units(sub)
@@ -116,6 +137,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from ffsim.cli.forecast_command import forecast_skill_command
 
         return forecast_skill_command
+    if name == "levers":
+        from ffsim.cli.levers_command import levers_command
+
+        return levers_command
     if name == "scenarios":
         from ffsim.cli.saved_command import saved_command
 
@@ -170,7 +195,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ffsim.cli.app_command import app_command
 
             return app_command(args, extra)
-        return _command(args.command)(args)
+        command = _command(args.command)
+        if args.command not in MODEL_COMMANDS:
+            return command(args)
+        from ffsim.core.compile_notice import on_compile
+
+        with on_compile(_compile_notice):
+            return command(args)
     except InputError as exc:
         _error(str(exc))
         return 2

@@ -3,7 +3,8 @@
 ``run.csv`` gets ``run.csv.json`` holding the ffsim version, the scenario (name, file and the
 content hash of what the model was given), the calibration artifact the run started from (as
 the repository names it, and the SHA-256 of its bytes), the posterior draws used, the columns,
-and the time. The CSV itself stays a plain table any reader can load.
+and the time. The table itself (CSV, Parquet or Excel, ``run.parquet`` getting
+``run.parquet.json``) stays a plain table any reader can load.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ FORMAT = "ffsim-run/1"
 
 
 def sidecar_path(out: Path) -> Path:
-    """The sidecar of CSV ``out``: the same name with ``.json`` added."""
+    """The sidecar of table ``out``: the same name with ``.json`` added."""
     return out.with_name(out.name + ".json")
 
 

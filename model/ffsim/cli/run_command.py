@@ -1,4 +1,6 @@
-"""``ffsim run``: simulate a scenario, print the summary, write the tidy CSV and its sidecar."""
+"""``ffsim run``: simulate a scenario, print the summary, write the tidy table (CSV, Parquet or
+Excel) and its sidecar.
+"""
 
 from __future__ import annotations
 
@@ -11,34 +13,32 @@ from ffsim.calibration.baseline import active_artifact, read_artifact
 from ffsim.cli.checks import output_file, printable, whole_number
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
-from ffsim.core.results import Result, csv_text
+from ffsim.core.results import BANDS, SUMMARY, Result
 from ffsim.core.simulate import simulate, simulate_ensemble
+from ffsim.core.tables import table_bytes, table_format
 from ffsim.core.variables import label
 from ffsim.core.writer import write_files
 from ffsim.scenarios.scenario import baseline_scenario, load_scenario
+from ffsim.scenarios.source import SCENARIO_HELP
 
-SUMMARY_STOCKS = {
-    name: label(name)
-    for name in (
-        "cumulative_departures",
-        "in_theatre",
-        "returned",
-        "killed",
-        "moved_on",
-        "intercepted",
-    )
-}
-"""Stocks in the summary of ``ffsim run``, and their labels (``ffsim.core.variables``)."""
+SUMMARY_STOCKS = {name: label(name) for name in SUMMARY}
+"""Stocks in the summary of ``ffsim run`` (and of a result in a notebook,
+:data:`ffsim.core.results.SUMMARY`), and their labels (``ffsim.core.variables``)."""
 
-BAND_COLUMNS = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
-"""The posterior quantiles ``ffsim run --draws`` adds to the CSV."""
+BAND_COLUMNS = BANDS
+"""The posterior quantiles ``ffsim run --draws`` adds to the table (those ``to_pandas`` adds)."""
 
 
 def add_command(sub: argparse._SubParsersAction[Any]) -> None:
     """Register ``run`` on the ``ffsim`` parser."""
     run = sub.add_parser("run", help="simulate a scenario (the calibrated baseline without one)")
-    run.add_argument("scenario", nargs="?", help="scenario TOML file")
-    run.add_argument("--out", metavar="FILE.csv", help="write the tidy CSV here")
+    run.add_argument("scenario", nargs="?", help=f"{SCENARIO_HELP} (default: baseline)")
+    run.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the tidy table here, as its extension says: .csv, .parquet or .xlsx (with a "
+        "provenance sidecar FILE.json)",
+    )
     run.add_argument(
         "--draws",
         metavar="N",
@@ -92,6 +92,7 @@ def run_command(args: argparse.Namespace) -> int:
             inputs=inputs,
             scenarios=scenarios,
         )
+    suffix = None if out is None else table_format("--out", out)
     draws = posterior_draws_option(args.draws) if args.draws is not None else None
     scenario = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     result = simulate(scenario.parameters, scenario.drivers, scenario.settings)
@@ -117,7 +118,8 @@ def run_command(args: argparse.Namespace) -> int:
         )
         sidecar = sidecar_path(out)
         try:  # the CSV and its sidecar, replaced together or not at all
-            write_files([(out, csv_text(columns)), (sidecar, sidecar_text(provenance))])
+            table = table_bytes(columns, suffix or ".csv")
+            write_files([(out, table), (sidecar, sidecar_text(provenance))])
         except OSError as exc:
             raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
         print(f"wrote {out} and {sidecar.name} (where the numbers came from)")

@@ -16,11 +16,13 @@ from ffsim.cli import checks
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
 from ffsim.core.simulate import Settings
+from ffsim.core.tables import table_bytes, table_format
 from ffsim.core.writer import write_file
 from ffsim.scenarios.attribution import BALANCES, explain
 from ffsim.scenarios.compare import (
     OUTCOMES,
     OUTSIDE_MARK,
+    STATISTICS,
     compare,
     outside_note,
     reading,
@@ -30,9 +32,11 @@ from ffsim.scenarios.scenario import (
     Scenario,
     baseline_scenario,
     check_scenario_file,
+    load_base,
     load_scenario,
 )
 from ffsim.scenarios.sensitivity import OUTPUTS, sobol, tornado
+from ffsim.scenarios.source import SCENARIO_HELP
 
 COMPARE_DRAWS = 200
 """Posterior draws ``ffsim compare`` uses by default (fewer when the artifact stores fewer)."""
@@ -51,8 +55,18 @@ when that is less): the model runs ``--n`` times the free parameters plus two ti
 
 def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     """Register the scenario commands on the ``ffsim`` parser."""
-    c = sub.add_parser("compare", help="key outcomes of scenarios with 90%% intervals")
-    c.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml")
+    c = sub.add_parser(
+        "compare",
+        help="key outcomes of scenarios with 90%% intervals; one scenario is compared with its "
+        "base",
+    )
+    c.add_argument(
+        "scenarios",
+        nargs="+",
+        metavar="SCENARIO",
+        help=SCENARIO_HELP + "; the first is the reference; given alone, a scenario is compared "
+        "with its base (the baseline, or the scenario its `base` names)",
+    )
     c.add_argument(
         "--draws",
         metavar="N",
@@ -60,22 +74,25 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
     )
     c.add_argument(
         "--out",
-        metavar="FILE.csv",
-        help="write the table as tidy CSV: scenario, content_hash, outcome, statistic, value "
+        metavar="FILE",
+        help="write the table (.csv, .parquet or .xlsx, as the extension says): scenario, "
+        "content_hash, outcome, statistic, value "
         "(statistics: " + ", ".join(COMPARE_STATISTICS) + ")",
     )
     add_artifact_option(c)
     v = sub.add_parser("validate", help="check scenario files; exit 1 listing every problem")
-    v.add_argument("files", nargs="+", metavar="FILE.toml")
+    v.add_argument("files", nargs="+", metavar="SCENARIO", help=SCENARIO_HELP)
     e = sub.add_parser("explain", help="attribute the difference between two scenarios")
-    e.add_argument("a", metavar="A.toml")
-    e.add_argument("b", metavar="B.toml")
+    e.add_argument("a", metavar="A", help=SCENARIO_HELP)
+    e.add_argument("b", metavar="B", help=SCENARIO_HELP)
     e.add_argument("--outcome", default="in_theatre", help=f"one of {', '.join(BALANCES)}")
     e.add_argument("--region", default="total", help="total or a region id")
     e.add_argument("--date", metavar="YYYY-MM-DD", help="a day of A's run (default: its end)")
     add_artifact_option(e)
     s = sub.add_parser("sensitivity", help="one-at-a-time tornado and Sobol indices")
-    s.add_argument("--scenario", metavar="FILE.toml", help="base scenario (default: baseline)")
+    s.add_argument(
+        "--scenario", metavar="SCENARIO", help=f"base scenario (default: baseline): {SCENARIO_HELP}"
+    )
     s.add_argument("--output", default="in_theatre", help=f"one of {', '.join(OUTPUTS)}")
     s.add_argument("--region", default="total", help="total or a region id")
     s.add_argument(
@@ -97,20 +114,9 @@ def _fmt(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.2g}"
 
 
-COMPARE_STATISTICS = (
-    "best_fit",
-    "p05",
-    "p50",
-    "p95",
-    "difference_best_fit",
-    "difference_p05",
-    "difference_p50",
-    "difference_p95",
-)
-"""The statistics of ``ffsim compare --out``, one row each per scenario and outcome: the
-outcome at the best fit and its quantiles over the posterior draws; the difference from the
-first scenario at the best fit and the quantiles of the difference taken draw by draw
-(docs/scenarios.md, "Comparing scenarios")."""
+COMPARE_STATISTICS = STATISTICS
+"""The statistics of ``ffsim compare --out``, one row each per scenario and outcome
+(:data:`ffsim.scenarios.compare.STATISTICS`; docs/scenarios.md, "Comparing scenarios")."""
 
 
 def compare_command(args: argparse.Namespace) -> int:
@@ -120,10 +126,13 @@ def compare_command(args: argparse.Namespace) -> int:
     out = checks.output_file(
         "--out", args.out, inputs=(active_artifact(),), scenarios=args.scenarios
     )
+    suffix = None if out is None else table_format("--out", out)
     stored = len(read_artifact()["posterior_sample"]["values"])
     if args.draws is not None:
         checks.whole_number("--draws", args.draws, 1, stored, "the posterior draws stored")
     scenarios = [load_scenario(p) for p in args.scenarios]
+    if len(scenarios) == 1:
+        scenarios.insert(0, load_base(args.scenarios[0]))
     draws = _compare_draws(args.draws, stored, len(scenarios), scenarios[0].settings.n_months)
     c = compare(scenarios, draws=draws)
     print(textwrap.fill(f"{len(scenarios)} scenarios. " + reading(draws, repr(c.names[0])), 96))
@@ -155,17 +164,31 @@ def compare_command(args: argparse.Namespace) -> int:
                 rows.append((name, c.hashes[i], outcome, stat, float(value)))
     if len(scenarios) > 1:
         print("\n" + textwrap.fill(outside_note(outside), 96))
-    if out is not None:
-        table = io.StringIO(newline="")
-        writer = csv.writer(table)
-        writer.writerow(["scenario", "content_hash", "outcome", "statistic", "value"])
-        writer.writerows(rows)
+    if out is not None and suffix is not None:
         try:
-            write_file(out, table.getvalue())
+            write_file(out, _compare_table(rows, suffix))
         except OSError as exc:
             raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
         print(f"\nwrote {out}")
     return 0
+
+
+def _compare_table(rows: list[tuple[str, str, str, str, float]], suffix: str) -> bytes | str:
+    """The table of ``compare --out`` in the format of ``suffix``: CSV as Python's ``csv``
+    writes it (numbers in full), else a Parquet or Excel file of the same columns.
+    """
+    names = ("scenario", "content_hash", "outcome", "statistic", "value")
+    if suffix == ".csv":
+        table = io.StringIO(newline="")
+        writer = csv.writer(table)
+        writer.writerow(names)
+        writer.writerows(rows)
+        return table.getvalue()
+    columns = {
+        name: np.array([row[i] for row in rows], dtype=float if name == "value" else object)
+        for i, name in enumerate(names)
+    }
+    return table_bytes(columns, suffix)
 
 
 def _check_file(path: str) -> tuple[Scenario | None, list[str]]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ffsim.core import layout, structure
-from ffsim.core.variables import VARIABLES, names
+from ffsim.core.variables import VARIABLES, label, names
 
 if TYPE_CHECKING:  # pandas is imported where a DataFrame is made: it costs a start of ``ffsim``
     import pandas as pd
@@ -26,6 +28,20 @@ FLOWS: dict[str, int] = {
 
 THEATRE_STOCKS: tuple[str, ...] = names("stock", regional=False)
 """Stocks that belong to the theatre, not to a source region (region ``total`` only)."""
+
+BANDS: dict[str, float] = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
+"""The posterior quantiles :meth:`Result.to_pandas` adds by default (``ffsim run --draws``'s)."""
+
+SUMMARY: tuple[str, ...] = (
+    "cumulative_departures",
+    "in_theatre",
+    "returned",
+    "killed",
+    "moved_on",
+    "intercepted",
+)
+"""The stocks of a result's summary, at the end of the run: its notebook display and the table
+of ``ffsim run``."""
 
 LEDGER: tuple[str, ...] = structure.PEOPLE_LEDGER
 """Stocks whose sum equals ``cumulative_departures``: where everyone who set out is now (the
@@ -65,6 +81,21 @@ class Result:
     regions: tuple[str, ...]
     states: np.ndarray
     radicalisation: np.ndarray
+    name: str = field(default="", compare=False)
+    """What was run (a scenario's name), for displays; empty when not known."""
+    posterior: Result | None = field(default=None, compare=False, repr=False)
+    """The same run over posterior draws (an ensemble), when it was asked for
+    (``ffsim.simulate(..., draws=N)``): :meth:`to_pandas` then adds quantile columns."""
+
+    def __repr__(self) -> str:
+        """What ran, its span and size; never the arrays."""
+        members = f", {self.states.shape[0]} members" if self.is_ensemble else ""
+        draws = "" if self.posterior is None else f", {self.posterior.states.shape[0]} draws"
+        named = f"{self.name!r}, " if self.name else ""
+        return (
+            f"Result({named}{self.dates[0]:%Y-%m} to {self.dates[-1]:%Y-%m}, "
+            f"{len(self.dates)} months, {len(self.regions)} regions{members}{draws})"
+        )
 
     @property
     def is_ensemble(self) -> bool:
@@ -134,7 +165,90 @@ class Result:
 
     def member(self, e: int) -> Result:
         """One member of an ensemble as a single-run result."""
-        return Result(self.dates, self.regions, self.states[e], self.radicalisation[e])
+        return Result(self.dates, self.regions, self.states[e], self.radicalisation[e], self.name)
+
+    def columns(self, region: str = "total") -> tuple[str, ...]:
+        """The variables :meth:`to_pandas` has for ``region``: every stock, then every flow
+        (and the theatre's stocks for ``total``), in the order of the tidy table.
+        """
+        theatre = THEATRE_STOCKS if region == "total" else ()
+        return (*STOCKS, *FLOWS, *theatre)
+
+    def values(self, name: str, region: str = "total") -> np.ndarray:
+        """Stock or flow ``name`` of ``region`` at each month: (..., n_months)."""
+        return self.flow(name, region) if name in FLOWS else self.stock(name, region)
+
+    def to_pandas(
+        self, region: str | None = "total", quantiles: Mapping[str, float] | None = None
+    ) -> pd.DataFrame:
+        """The run as a wide table: one row per month (a ``DatetimeIndex`` named ``date``, the
+        last day of each month), one column per stock and flow (:meth:`columns`).
+
+        Parameters
+        ----------
+        region
+            ``total`` (the sum over source regions, with the theatre's stocks), a region's id,
+            or None for every region: the columns are then a ``MultiIndex`` (region, column).
+        quantiles
+            Column suffix to probability (default :data:`BANDS`: ``p05``, ``p50``, ``p95``).
+            When the result carries posterior draws (``ffsim.simulate(..., draws=N)``), each
+            variable ``x`` gets ``x_p05``, ``x_p50`` and ``x_p95`` beside it: quantiles over the
+            draws, month by month. An ensemble gives only the quantile columns.
+
+        Raises
+        ------
+        KeyError
+            An unknown region (the allowed ones are named).
+        """
+        import pandas as pd
+
+        if region is None:
+            parts = {r: self.to_pandas(r, quantiles) for r in ("total", *self.regions)}
+            return pd.concat(parts, axis=1, names=["region", "column"])
+        if region != "total":
+            self._numbers((region,))
+        bands = dict(BANDS if quantiles is None else quantiles)
+        ensemble = self if self.is_ensemble else self.posterior
+        data: dict[str, np.ndarray] = {}
+        for name in self.columns(region):
+            if not self.is_ensemble:
+                data[name] = self.values(name, region)
+            if ensemble is not None and bands:
+                q = np.quantile(ensemble.values(name, region), list(bands.values()), axis=0)
+                data |= {f"{name}_{suffix}": row for suffix, row in zip(bands, q, strict=True)}
+        index = pd.DatetimeIndex(np.array(self.dates, dtype="datetime64[ns]"), name="date")
+        return pd.DataFrame(data, index=index)
+
+    def _repr_html_(self) -> str:
+        """A compact summary for notebooks: what ran, then the summary stocks at the end and the
+        peak in theatre (with the 5% to 95% of the posterior draws when it carries them).
+        """
+        ensemble = self if self.is_ensemble else self.posterior
+        head = html.escape(repr(self))
+        rows = []
+        for name in (*SUMMARY, "peak_in_theatre"):
+            if name == "peak_in_theatre":
+                series = self.stock("in_theatre")
+                values = series.max(axis=-1)
+                when = "" if self.is_ensemble else f" ({self.dates[int(series.argmax())]:%Y-%m})"
+            else:
+                values, when = self.stock(name)[..., -1], ""
+            best = "" if self.is_ensemble else f"{float(values):,.0f}{when}"
+            band = ""
+            if ensemble is not None:
+                if name == "peak_in_theatre":
+                    low, high = np.quantile(ensemble.stock("in_theatre").max(axis=-1), (0.05, 0.95))
+                else:
+                    low, high = np.quantile(ensemble.stock(name)[..., -1], (0.05, 0.95))
+                band = f"<td>{low:,.0f} to {high:,.0f}</td>"
+            rows.append(f"<tr><th>{html.escape(label(name))}</th><td>{best}</td>{band}</tr>")
+        heads = "<th></th><th>best fit</th>" if not self.is_ensemble else "<th></th><th></th>"
+        if ensemble is not None:
+            heads += "<th>5% to 95%</th>"
+        return (
+            f"<div><p><b>{head}</b><br>persons at the end of {self.dates[-1]:%Y-%m}, all "
+            f"source regions</p><table><tr>{heads}</tr>{''.join(rows)}</table></div>"
+        )
 
     def series(self) -> list[tuple[str, str, np.ndarray]]:
         """Every (region, variable, values) of the tidy table, in its row order.

@@ -14,9 +14,13 @@ the median of the paired differences is not the best-fit difference.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -28,7 +32,10 @@ from ffsim.core.parameters import Parameters
 from ffsim.core.results import Result
 from ffsim.core.simulate import simulate_outputs
 from ffsim.core.variables import VARIABLES, label
-from ffsim.scenarios.scenario import Scenario
+from ffsim.scenarios.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:  # pandas is imported where a DataFrame is made
+    import pandas as pd
 
 OUTCOMES: dict[str, str] = {
     name: label(name)
@@ -61,6 +68,21 @@ def outcomes(result: Result | Outputs) -> dict[str, np.ndarray]:
     out["peak_in_theatre"] = theatre.max(axis=-1)
     out["peak_month"] = theatre.argmax(axis=-1).astype(float) + 1.0
     return out
+
+
+STATISTICS = (
+    "best_fit",
+    "p05",
+    "p50",
+    "p95",
+    "difference_best_fit",
+    "difference_p05",
+    "difference_p50",
+    "difference_p95",
+)
+"""The statistics of each outcome in :meth:`Comparison.to_pandas` and ``ffsim compare --out``:
+the outcome at the best fit and its quantiles over the posterior draws; the difference from the
+first scenario at the best fit and the quantiles of the difference taken draw by draw."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +126,56 @@ class Comparison:
         low, _, high = self.difference(outcome).T
         best = self.best_difference(outcome)
         return (best < low) | (best > high)
+
+    def statistics(self, outcome: str) -> np.ndarray:
+        """(n_scenarios, 8): the :data:`STATISTICS` of ``outcome`` for each scenario."""
+        return np.column_stack(
+            [
+                self.best[outcome],
+                self.quantiles(outcome),
+                self.best_difference(outcome),
+                self.difference(outcome),
+            ]
+        )
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The comparison as a wide table: one row per scenario (the index, ``scenario``, in
+        the order given; the first is the reference of the differences), and columns
+        (outcome, statistic), a ``MultiIndex`` of every outcome (:data:`OUTCOMES`) and
+        :data:`STATISTICS`: persons, or months from the start for ``peak_month``.
+        """
+        import pandas as pd
+
+        blocks = {o: pd.DataFrame(self.statistics(o), columns=list(STATISTICS)) for o in OUTCOMES}
+        table = pd.concat(blocks, axis=1, names=["outcome", "statistic"])
+        table.index = pd.Index(self.names, name="scenario")
+        return table
+
+    def _repr_html_(self) -> str:
+        """A compact table for notebooks: each outcome at the best fit with its 90% interval,
+        and the difference from the first scenario.
+        """
+        head = "".join(f"<th>{html.escape(label)}</th>" for label in OUTCOMES.values())
+        rows = []
+        for i, name in enumerate(self.names):
+            cells = []
+            for outcome in OUTCOMES:
+                best, low, _, high, diff, *_ = self.statistics(outcome)[i]
+                if outcome == "peak_month":
+                    text = f"{self.month_label(best)} [{self.month_label(low)} to "
+                    text += f"{self.month_label(high)}]"
+                else:
+                    text = f"{best:,.0f} [{low:,.0f} to {high:,.0f}]"
+                if i:
+                    text += f"<br>{signed(diff)}"
+                cells.append(f"<td>{text}</td>")
+            rows.append(f"<tr><th>{html.escape(name)}</th>{''.join(cells)}</tr>")
+        n = self.draws[next(iter(OUTCOMES))].shape[1]
+        return (
+            f"<div><p><b>Comparison of {len(self.names)} scenarios</b>: best fit [5% to 95% "
+            f"over {n} posterior draws]; below, the difference from the first at the best "
+            f"fit</p><table><tr><th></th>{head}</tr>{''.join(rows)}</table></div>"
+        )
 
     def month_label(self, month: float) -> str:
         """The month-end date of a month count from the start (1 = first month)."""
@@ -189,8 +261,16 @@ def posterior_members(params: Parameters, draws: int, path: Path | None = None) 
     return members
 
 
-def compare(scenarios: list[Scenario], draws: int = 200, path: Path | None = None) -> Comparison:
+def compare(
+    scenarios: Sequence[Scenario | str | os.PathLike[str]],
+    draws: int = 200,
+    path: Path | None = None,
+) -> Comparison:
     """Run every scenario at its best fit and over ``draws`` posterior draws.
+
+    A scenario is a :class:`~ffsim.scenarios.scenario.Scenario` or, as the command line takes
+    it, a shipped scenario's name (``"baseline"``, ``"early_response"``), ``"saved:NAME"`` or a
+    file. The first is the reference of the differences.
 
     Raises
     ------
@@ -199,26 +279,27 @@ def compare(scenarios: list[Scenario], draws: int = 200, path: Path | None = Non
     """
     if not scenarios:
         raise InputError("compare needs at least one scenario")
-    settings = scenarios[0].settings
-    for s in scenarios[1:]:
+    chosen = [s if isinstance(s, Scenario) else load_scenario(os.fspath(s)) for s in scenarios]
+    settings = chosen[0].settings
+    for s in chosen[1:]:
         if s.settings != settings:
             raise InputError(
                 f"scenario {s.name!r}: settings {s.settings.model_dump()} differ from "
-                f"{scenarios[0].name!r} ({settings.model_dump()}); compared runs must share them"
+                f"{chosen[0].name!r} ({settings.model_dump()}); compared runs must share them"
             )
     packed, drivers = [], []
-    for s in scenarios:
+    for s in chosen:
         own = s.parameters
         packed.append(np.vstack([own.pack()[None], posterior_members(own, draws, path)]))
         drivers += [s.drivers] * (draws + 1)
     result = simulate_outputs(np.vstack(packed), OUTCOME_SELECTION, drivers, settings)
     per = outcomes(result)
-    n = len(scenarios)
+    n = len(chosen)
     best = {k: v.reshape(n, draws + 1)[:, 0] for k, v in per.items()}
     sampled = {k: v.reshape(n, draws + 1)[:, 1:] for k, v in per.items()}
     return Comparison(
-        tuple(s.name for s in scenarios),
-        tuple(s.content_hash() for s in scenarios),
+        tuple(s.name for s in chosen),
+        tuple(s.content_hash() for s in chosen),
         result.dates,
         best,
         sampled,

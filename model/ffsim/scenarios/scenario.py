@@ -337,28 +337,57 @@ def apply_each_change(
 
 
 def check_scenario_file(path: str | Path) -> tuple[Scenario | None, list[str]]:
-    """Validate a scenario file (its base is looked up beside it), or a saved scenario named
-    ``saved:NAME`` (:mod:`ffsim.scenarios.saved_store`; its base is a shipped scenario).
+    """Validate a scenario given as a file, a shipped scenario's name or ``saved:NAME``
+    (resolved by :func:`ffsim.scenarios.source.scenario_source`; a file's base is looked up
+    beside it, a shipped or saved scenario's among the shipped ones); ``baseline`` is the
+    calibrated baseline.
     """
-    from ffsim.scenarios.saved_store import SAVED_PREFIX, read_saved
+    from ffsim.scenarios.saved_store import read_saved
+    from ffsim.scenarios.source import scenario_source
 
-    if isinstance(path, str) and path.startswith(SAVED_PREFIX):
-        try:
-            text = read_saved(path.removeprefix(SAVED_PREFIX))
-        except InputError as exc:
-            return None, [str(exc)]
-        return check_scenario_text(text, path, SCENARIO_DIR)
-    path = Path(path)
     try:
-        text = read_scenario_text(path)
+        source = scenario_source(path)
+        if source.kind == "baseline":
+            return baseline_scenario(), []
+        if source.kind == "saved":
+            text = read_saved(source.name)
+            return check_scenario_text(text, source.given, SCENARIO_DIR)
+        assert source.path is not None
+        text = read_scenario_text(source.path)
     except InputError as exc:
         return None, [str(exc)]
-    return check_scenario_text(text, str(path), path.parent, path.stem)
+    file = source.path
+    return check_scenario_text(text, source.given, file.parent, file.stem)
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; :class:`InputError` lists every problem."""
+    """Read and validate a scenario: a file, a shipped scenario's name (``early_response``),
+    ``baseline`` or ``saved:NAME`` (:mod:`ffsim.scenarios.source`; a file that exists wins
+    over a shipped name); :class:`InputError` lists every problem.
+    """
     scenario, problems = check_scenario_file(path)
     if scenario is None:
         raise InputError("\n".join(problems))
     return scenario
+
+
+def load_base(path: str | Path) -> Scenario:
+    """The base of the scenario given as ``path`` (as :func:`load_scenario` takes it): the
+    calibrated baseline, or the scenario its ``base`` names (beside a file; among the shipped
+    scenarios for a shipped or saved one).
+
+    Raises
+    ------
+    InputError
+        The scenario or its base is invalid, or it is the baseline itself (which has no base).
+    """
+    from ffsim.scenarios.source import scenario_source
+
+    source = scenario_source(path)
+    if source.kind == "baseline":
+        raise InputError(f"{source.given}: the calibrated baseline has no base to compare with")
+    scenario = load_scenario(path)
+    if scenario.base == BASELINE:
+        return baseline_scenario()
+    folder = source.path.parent if source.kind == "file" and source.path else SCENARIO_DIR
+    return load_scenario(folder / f"{scenario.base}.toml")

@@ -1,5 +1,5 @@
 """The ``ffsim`` command line: run, calibrate, compare, validate, explain, sensitivity,
-export, forecast-skill, scenarios (the saved ones) and app.
+export, forecast-skill, experiments, scenarios (the saved ones) and app.
 """
 
 from __future__ import annotations
@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_saved(sub)
     add_forecast(sub)
     add_export(sub)
+    from ffsim.cli.experiments_command import add_command as add_experiments
+
+    add_experiments(sub)
     app = sub.add_parser(
         "app",
         help="start the explorer (Streamlit); further options go to `streamlit run`",
@@ -110,6 +113,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from ffsim.cli.forecast_command import forecast_skill_command
 
         return forecast_skill_command
+    if name == "experiments":
+        from ffsim.cli.experiments_command import experiments_command
+
+        return experiments_command
     if name == "scenarios":
         from ffsim.cli.saved_command import saved_command
 

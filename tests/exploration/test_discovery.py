@@ -25,24 +25,43 @@ def _known_box(n=2000, seed=1):
     return x, ((x["a"] > 0.6) & (x["b"] < 0.3)).to_numpy()
 
 
-def test_our_prim_box_is_ema_workbench_own_and_finds_the_known_box():
-    x, y = _known_box()
-    box = prim_box(x, y, threshold=0.8)
+def _library_box(x, y, threshold, choose):
+    """EMA Workbench called directly, as its documentation shows."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import prim
 
-        direct = prim.Prim(x.copy(), y, threshold=0.8).find_box()
+        box = prim.Prim(x.copy(), y, threshold=threshold).find_box()
+        if choose == "widest":
+            trajectory = box.peeling_trajectory
+            box.select(int(trajectory[trajectory["density"] >= threshold]["coverage"].idxmax()))
+    return box
+
+
+@pytest.mark.parametrize("choose", ["last", "widest"])
+def test_our_prim_box_is_ema_workbench_own(choose):
+    x, y = _known_box()
+    box = prim_box(x, y, threshold=0.8, choose=choose)
+    direct = _library_box(x, y, 0.8, choose)
     limits = direct.box_lims[direct._cur_box]
     assert list(box.limits.index) == ["a", "b"]  # c is noise: left unrestricted
     for name in ("a", "b"):
         assert box.limits.loc[name, "min"] == limits[name][0]
         assert box.limits.loc[name, "max"] == limits[name][1]
-    assert (box.coverage, box.density) == (direct.coverage, direct.density)
-    assert box.limits.loc["a", "min"] == pytest.approx(0.6, abs=0.03)
-    assert box.limits.loc["b", "max"] == pytest.approx(0.3, abs=0.03)
+    assert (box.coverage, box.density, box.mass) == (direct.coverage, direct.density, direct.mass)
     assert box.density >= 0.8
-    assert box.sentences({"a": "Alpha"})[0].startswith("Alpha from 0.6")
+
+
+def test_prim_finds_the_known_box():
+    x, y = _known_box()
+    last = prim_box(x, y, choose="last")
+    assert last.limits.loc["a", "min"] == pytest.approx(0.6, abs=0.03)
+    assert last.limits.loc["b", "max"] == pytest.approx(0.3, abs=0.03)
+    widest = prim_box(x, y)  # the widest box that is dense enough holds every case
+    assert widest.coverage == 1.0
+    assert widest.limits.loc["a", "min"] <= 0.6 and widest.limits.loc["b", "max"] >= 0.3
+    assert widest.coverage >= last.coverage and widest.density <= last.density
+    assert widest.sentences({"a": "Alpha"})[0].startswith("Alpha from 0.58")
 
 
 def test_cart_puts_the_known_box_in_its_purest_leaf():

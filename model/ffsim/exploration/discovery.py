@@ -88,11 +88,22 @@ class Box:
 
 
 def prim_box(
-    x: pd.DataFrame, y: np.ndarray, threshold: float = 0.8, peel_alpha: float = 0.05
+    x: pd.DataFrame,
+    y: np.ndarray,
+    threshold: float = 0.8,
+    peel_alpha: float = 0.05,
+    choose: str = "widest",
 ) -> Box:
-    """The PRIM box of the cases ``y`` over ``x``: the last box of EMA Workbench's peeling
-    trajectory whose density reaches ``threshold`` (``Prim.find_box``).
+    """A PRIM box of the cases ``y`` over ``x``, from EMA Workbench's peeling trajectory
+    (``Prim.find_box``).
+
+    ``choose="widest"`` (default): of the boxes on the trajectory whose density reaches
+    ``threshold``, the one with the highest coverage (``box.select(i)``, as an analyst reads the
+    trade-off); it restricts fewer assumptions than the last box. ``choose="last"``: the box
+    ``find_box`` ends on, the densest.
     """
+    if choose not in ("widest", "last"):
+        raise InputError(f"choose {choose!r}: allowed widest, last")
     prim = _prim_module()
     y = np.asarray(y, dtype=bool)
     if len(x) != len(y) or not y.any():
@@ -102,6 +113,11 @@ def prim_box(
         warnings.filterwarnings("ignore", module="ema_workbench")
         finder = prim.Prim(x.reset_index(drop=True), y, threshold=threshold, peel_alpha=peel_alpha)
         box = finder.find_box()
+        if choose == "widest":
+            trajectory = box.peeling_trajectory
+            dense = trajectory[trajectory["density"] >= threshold]
+            if len(dense):
+                box.select(int(dense["coverage"].idxmax()))
         lims = box.box_lims[box._cur_box]
         start = finder.box_init
     restricted = [

@@ -40,7 +40,11 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
         help="shipped scenarios run on every scenario, separated by commas (default baseline)",
     )
     e.add_argument("--out", metavar="FOLDER", help="write experiments.parquet, outcomes.parquet")
-    e.add_argument("--processes", help="worker processes (default: one per core; 1: serial)")
+    e.add_argument(
+        "--processes",
+        help="worker processes of a local pool (default 1: this process, whose ensemble calls "
+        "already use every core)",
+    )
     e.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler to run on")
     e.add_argument(
         "--outcome", default=DEFAULT_OUTCOME, help=f"outcome judged (default {DEFAULT_OUTCOME})"

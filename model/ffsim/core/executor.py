@@ -42,7 +42,11 @@ class Executor(Protocol):
 
 @dataclass(frozen=True)
 class SerialExecutor:
-    """Every task in this process, one after the other."""
+    """Every task in this process, one after the other.
+
+    Model runs still use every core here: a task that is an ensemble call runs its members in
+    numba's parallel threads (``ffsim.core.integrate``).
+    """
 
     def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
         """``[function(t) for t in tasks]``."""
@@ -60,7 +64,9 @@ class ProcessExecutor:
 
     ``spawn`` rather than ``fork``: a forked child of a process that has started threads
     (numba's, the app's) can deadlock. Each worker imports ffsim and loads the compiled kernel
-    from the cache once.
+    from the cache (a few seconds), so a pool pays off for tasks longer than that. As with any
+    ``spawn`` pool (and EMA Workbench's ``MultiprocessingEvaluator``), a script that uses one
+    runs its work under ``if __name__ == "__main__":``.
     """
 
     processes: int
@@ -140,8 +146,9 @@ def executor_for(
     scheduler
         A Dask scheduler's address (``tcp://host:8786``): run on that cluster.
     processes
-        Worker processes of a local pool; 1 runs serially in this process. Default: one per
-        core.
+        Worker processes of a local pool; 1 (or none given, the default) runs the tasks in this
+        process, where each ensemble call already runs on every core (numba's threads): on two
+        cores, 30,000 runs took 9.7 s so, and 12.8 s on a pool of two processes (README).
     client
         A ``distributed.Client`` already connected (from Python).
     """
@@ -151,7 +158,7 @@ def executor_for(
         if client is None:
             _distributed()  # a missing extra is said before any work starts
         return DaskExecutor(client=client, address=scheduler)
-    count = (os.cpu_count() or 1) if processes is None else processes
+    count = 1 if processes is None else processes
     if count < 1:
         raise InputError(f"--processes {count}: allowed 1 or more")
     return SerialExecutor() if count == 1 else ProcessExecutor(count)

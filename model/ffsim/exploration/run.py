@@ -157,8 +157,9 @@ def experiments(
         Shipped scenario names (``"baseline"``, ``"early_response"``, ...) or scenarios; each
         scenario of the uncertainties runs under each. Default: the calibrated baseline.
     executor
-        Where the runs go (:func:`ffsim.core.executor.executor_for`); default: a process pool
-        with one worker per core.
+        Where the runs go (:func:`ffsim.core.executor.executor_for`): a process pool
+        (``ProcessExecutor``) or a Dask cluster (``DaskExecutor``); default: this process, where
+        each chunk's ensemble call runs on every core.
     artifact
         The calibration artifact whose best fit and posterior draws are used (default: the
         active one).

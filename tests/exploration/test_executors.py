@@ -55,3 +55,10 @@ def test_the_choice_of_executor_is_checked():
         executor_for(scheduler="tcp://127.0.0.1:1", processes=2)
     with pytest.raises(InputError, match="allowed 1 or more"):
         executor_for(processes=0)
+
+
+def test_an_unreachable_scheduler_is_one_line_naming_it():
+    assert executor_for(scheduler="tcp://127.0.0.1:9") == DaskExecutor(address="tcp://127.0.0.1:9")
+    executor = DaskExecutor(address="tcp://127.0.0.1:9", timeout=1.0)
+    with pytest.raises(InputError, match=r"--scheduler tcp://127.0.0.1:9: cannot connect"):
+        experiments(n=2, executor=executor)

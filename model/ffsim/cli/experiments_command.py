@@ -110,8 +110,10 @@ def experiments_command(args: argparse.Namespace) -> int:
     if args.outcome not in result.outcomes:
         raise InputError(f"--outcome {args.outcome}: allowed {', '.join(result.outcomes)}")
     runs = len(result.experiments)
+    count = runs // n
     print(
-        f"{runs:,} runs ({n:,} scenarios x {runs // n} policies, {design}, seed {seed}) in "
+        f"{runs:,} runs ({n:,} scenarios x {count} polic{'y' if count == 1 else 'ies'}, "
+        f"{design}, seed {seed}) in "
         f"{seconds:,.1f} s on {executor.workers} worker(s)"
     )
     if out is not None:

@@ -98,6 +98,8 @@ class DaskExecutor:
 
     client: Any = None
     address: str | None = None
+    timeout: float = 10.0
+    """Seconds to wait for the scheduler at ``address``."""
 
     def __post_init__(self) -> None:
         """Refuse neither or both of a client and an address."""
@@ -109,7 +111,11 @@ class DaskExecutor:
         if self.client is not None:
             return _gather(self.client, function, tasks)
         distributed = _distributed()
-        with distributed.Client(self.address) as client:
+        try:
+            client = distributed.Client(self.address, timeout=self.timeout)
+        except OSError as exc:  # refused, timed out, unknown host
+            raise InputError(f"--scheduler {self.address}: cannot connect: {exc}") from None
+        with client:
             return _gather(client, function, tasks)
 
     @property

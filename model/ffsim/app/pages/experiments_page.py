@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ffsim.app import discovery_view
+from ffsim.app import discovery_view, runner
 from ffsim.core.errors import InputError
 from ffsim.core.executor import SerialExecutor
 from ffsim.exploration.discovery import fails_to_cut, prim_box
@@ -29,7 +29,7 @@ st.caption(
 )
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner="Reading the shipped scenarios...")
 def _policy_names() -> dict[str, str]:
     names = {"baseline": baseline_scenario().name}
     for key in shipped_policies()[1:]:
@@ -38,7 +38,7 @@ def _policy_names() -> dict[str, str]:
 
 
 @st.cache_data(max_entries=16, show_spinner="Running the scenarios (a few seconds)...")
-def _run(policy: str, n: int) -> Experiments:
+def _run(policy: str, n: int, artifact_key: str) -> Experiments:
     return experiments(n=n, policies=["baseline", policy], executor=SerialExecutor())
 
 
@@ -62,7 +62,7 @@ outcome = middle.selectbox(
 cut = right.slider("Cut asked of the policy (%)", 5, 60, 20, step=5)
 n = far.selectbox("Scenarios", SIZES, format_func=lambda v: f"{v:,}")
 
-result = _run(policy, n)
+result = _run(policy, n, runner.artifact_key())
 x, y = fails_to_cut(result, policy, "baseline", outcome, cut / 100)
 st.subheader("When does the policy fail?")
 st.write(

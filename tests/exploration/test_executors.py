@@ -31,6 +31,7 @@ def test_a_process_pool_gives_the_serial_outcomes_bit_for_bit():
     _same(serial, pooled)
 
 
+@pytest.mark.slow  # starts a cluster of two processes: `make test-slow`, run once by CI
 def test_a_dask_cluster_of_two_workers_gives_the_serial_outcomes_bit_for_bit():
     distributed = pytest.importorskip("distributed")  # in the dev extra: never skipped by make
     serial = experiments(**DESIGN, executor=SerialExecutor())

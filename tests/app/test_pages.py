@@ -1092,7 +1092,8 @@ def test_the_experiments_page_shows_when_a_policy_fails_and_its_robustness(app):
     app.switch_page("model/ffsim/app/pages/experiments_page.py").run()
     assert not app.exception, [e.message for e in app.exception]
     text = " ".join(m.value for m in app.markdown)
-    assert "Border closed a year earlier fails to cut" in text and "of 100 scenarios" in text
+    assert 'Border closed a year earlier fails to cut "in theatre, end of 2016" by 20%' in text
+    assert "of 200 scenarios" in text
     box, table = (d.value for d in app.dataframe)
     assert list(box.columns) == ["Assumption", "From", "To"] and len(box) >= 1
     assert not any("." in name or "_" in name for name in box["Assumption"])  # plain names

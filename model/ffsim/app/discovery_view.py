@@ -21,11 +21,18 @@ ROBUSTNESS_HEADERS = {
 
 
 def failure_sentence(policy: str, outcome: str, cut: float, cases: int, scenarios: int) -> str:
-    """The sentence of a policy's failures: "... fails to cut ... by 20% ... in 64 of 200 ..."."""
+    """The sentence of a policy's failures: ``... fails to cut "killed" by 20% ... in 64 of
+    200 scenarios ...``.
+    """
     return (
-        f"{policy} fails to cut {outcome[0].lower()}{outcome[1:]} by {cut:.0%} from the baseline "
-        f"in {cases:,} of {scenarios:,} scenarios drawn from the calibrated posterior."
+        f'{policy} fails to cut "{outcome}" by {cut:.0%} from its value under the baseline in '
+        f"{cases:,} of {scenarios:,} scenarios drawn from the calibrated posterior."
     )
+
+
+def headline(label: str) -> str:
+    """An outcome's label as a heading or an option: its first letter in capitals."""
+    return label[:1].upper() + label[1:]
 
 
 def box_table(box: Box, labels: Mapping[str, str]) -> pd.DataFrame:

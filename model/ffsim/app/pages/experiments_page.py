@@ -18,6 +18,7 @@ from ffsim.resources import SCENARIO_DIR
 from ffsim.scenarios.scenario import baseline_scenario, load_scenario
 
 SIZES = (100, 200, 400)  # posterior scenarios offered; each runs twice (baseline and policy)
+NOT_CUT = ("peak_month",)  # outcomes that are not amounts to cut (a month)
 
 st.title("Experiments")
 st.caption(
@@ -43,8 +44,10 @@ def _run(policy: str, n: int, artifact_key: str) -> Experiments:
 
 
 names = _policy_names()
-outcomes = outcome_labels(baseline_scenario().settings)
-left, middle, right, far = st.columns(4)
+outcomes = {
+    k: v for k, v in outcome_labels(baseline_scenario().settings).items() if k not in NOT_CUT
+}
+left, middle, right, far = st.columns([3, 2, 2, 1])
 policy = left.selectbox(
     "Policy",
     [k for k in names if k != "baseline"],
@@ -57,10 +60,10 @@ outcome = middle.selectbox(
     "Outcome",
     list(outcomes),
     index=list(outcomes).index("in_theatre_2016") if "in_theatre_2016" in outcomes else 0,
-    format_func=outcomes.__getitem__,
+    format_func=lambda k: discovery_view.headline(outcomes[k]),
 )
 cut = right.slider("Cut asked of the policy (%)", 5, 60, 20, step=5)
-n = far.selectbox("Scenarios", SIZES, format_func=lambda v: f"{v:,}")
+n = far.selectbox("Scenarios", SIZES, index=1, format_func=lambda v: f"{v:,}")
 
 result = _run(policy, n, runner.artifact_key())
 x, y = fails_to_cut(result, policy, "baseline", outcome, cut / 100)
@@ -85,7 +88,7 @@ if y.any():
 st.subheader("Robustness over the scenarios")
 table = robustness(result, outcome)
 st.caption(
-    f"{outcomes[outcome]} (persons; lower is better). Regret: in each scenario, the policy's "
-    "outcome minus the lower of the two."
+    f"{discovery_view.headline(outcomes[outcome])} (persons; lower is better). Regret: in each "
+    "scenario, the policy's outcome minus the lower of the two."
 )
 st.dataframe(discovery_view.robustness_view(table, names), width="stretch")

@@ -34,6 +34,7 @@ def test_a_process_pool_gives_the_serial_outcomes_bit_for_bit():
 @pytest.mark.slow  # starts a cluster of two processes: `make test-slow`, run once by CI
 def test_a_dask_cluster_of_two_workers_gives_the_serial_outcomes_bit_for_bit():
     import distributed  # in the dev extra: a missing one fails here, never skips
+
     serial = experiments(**DESIGN, executor=SerialExecutor())
     with (
         distributed.LocalCluster(

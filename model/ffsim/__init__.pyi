@@ -24,6 +24,7 @@ from ffsim.core.simulate import Settings as Settings
 from ffsim.core.simulate import simulate_ensemble as simulate_ensemble
 from ffsim.core.simulate import simulate_outputs as simulate_outputs
 from ffsim.exchange.xmile import write_xmile as write_xmile
+from ffsim.exploration.run import experiments as experiments
 from ffsim.scenarios.attribution import explain as explain
 from ffsim.scenarios.compare import compare as compare
 from ffsim.scenarios.scenario import Scenario as Scenario

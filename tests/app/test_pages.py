@@ -1086,3 +1086,19 @@ def test_slider_labels_give_calibrated_ranges_without_exponents(app):
     ]
     labels = [s.label for s in app.slider if "calibrated 90%" in s.label]
     assert labels and not any("e+" in label or "e-" in label for label in labels)
+
+
+def test_the_experiments_page_shows_when_a_policy_fails_and_its_robustness(app):
+    app.switch_page("model/ffsim/app/pages/experiments_page.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    text = " ".join(m.value for m in app.markdown)
+    assert 'Border closed a year earlier fails to cut "in theatre, end of 2016" by 20%' in text
+    assert "of 200 scenarios" in text
+    box, table = (d.value for d in app.dataframe)
+    assert list(box.columns) == ["Assumption", "From", "To"] and len(box) >= 1
+    assert not any("." in name or "_" in name for name in box["Assumption"])  # plain names
+    assert "Largest regret" in table.columns
+    assert all("," in v for v in table["Median"])  # thousands separated
+    app.slider[0].set_value(50).run()
+    after = " ".join(m.value for m in app.markdown)
+    assert after != text and "by 50%" in after

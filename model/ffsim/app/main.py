@@ -33,6 +33,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("explore_page.py", "Explore", "explore"),
     ("compare_page.py", "Compare", "compare"),
     ("sensitivity_page.py", "Sensitivity", "sensitivity"),
+    ("experiments_page.py", "Experiments", "experiments"),
     ("calibration_page.py", "Calibration", "calibration"),
     ("forecasts_page.py", "Forecasts", "forecasts"),
     ("model_page.py", "Model", "model_page"),

@@ -19,6 +19,7 @@ PACKAGE = "ffsim"
 GROUPS: tuple[tuple[str, str], ...] = (
     ("app", "the explorer (Streamlit)"),
     ("cli", "the ffsim command, the docs' generated blocks"),
+    ("exploration", "experiments over levers and uncertainties, scenario discovery, robustness"),
     ("exchange", "equations as one symbolic description, units check, XMILE with its diagram"),
     ("teaching", "diagrams and lessons"),
     ("scenarios", "scenario files, levers, comparison, attribution, sensitivity"),

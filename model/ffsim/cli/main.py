@@ -1,5 +1,6 @@
 """The ``ffsim`` command line: run, calibrate, compare, validate, explain, sensitivity,
-export, check-units, forecast-skill, scenarios (shipped and saved), levers and app.
+export, check-units, forecast-skill, experiments, scenarios (shipped and saved), levers and
+app.
 
 Wherever a command takes a scenario it takes a file, a shipped scenario's name
 (``early_response``, ``baseline``) or a saved one's (``saved:NAME``); a file that exists wins
@@ -107,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_forecast(sub)
     add_export(sub)
     add_check_units(sub)
+    from ffsim.cli.experiments_command import add_command as add_experiments
+
+    add_experiments(sub)
     app = sub.add_parser(
         "app",
         help="start the explorer (Streamlit); further options go to `streamlit run`",
@@ -141,6 +145,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from ffsim.cli.levers_command import levers_command
 
         return levers_command
+    if name == "experiments":
+        from ffsim.cli.experiments_command import experiments_command
+
+        return experiments_command
     if name == "scenarios":
         from ffsim.cli.saved_command import saved_command
 

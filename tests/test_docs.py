@@ -46,8 +46,9 @@ def test_stock_and_flow_diagram_names_every_stock_and_flow():
     from ffsim.teaching.diagram import STOCK_FLOW_LINKS, STOCK_FLOW_NODES
 
     nodes = {n.id for n in STOCK_FLOW_NODES}
-    ledger_stocks = layout.REGIONAL_STOCK_NAMES[: layout.INTERCEPTED + 1]
-    for name in (*ledger_stocks, *layout.GLOBAL_STOCK_NAMES):
+    from ffsim.core.structure import PEOPLE_LEDGER
+
+    for name in ("pool", *PEOPLE_LEDGER, *layout.GLOBAL_STOCK_NAMES):
         assert name in nodes, f"stock {name} missing from model/ffsim/teaching/diagram.py"
     labels = " ".join(link.label for link in STOCK_FLOW_LINKS)
     for name in FLOWS:

@@ -75,7 +75,7 @@ def test_each_sankey_width_is_the_end_stock_its_target_names(result, region):
     fates = {"in_theatre", "returned", "killed", "moved_on"}
     assert {t for s, t in widths if s == "cumulative_arrivals"} == fates
     assert {t for s, t in widths if s == "cumulative_departures"} == {
-        "intercepted",
+        "stopped",
         "in_transit",
         "cumulative_arrivals",
     }

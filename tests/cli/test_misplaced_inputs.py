@@ -240,7 +240,7 @@ METADATA: dict[str, tuple[Callable[[dict], None], tuple[str, ...]]] = {
     ),
     "free_parameters renamed": (
         _set("free_parameters", 3, value="bogus"),
-        ('free_parameters[3] = "bogus": radicalisation_rate.united_states', "parameter 4 of 49"),
+        ('free_parameters[3] = "bogus": radicalisation_rate.united_states', "parameter 4 of 50"),
     ),
     "identifiability a list": (
         _set("identifiability", value=[]),

@@ -48,7 +48,8 @@ def _starts(f: dict) -> str:
     if lower:
         text += (
             f"; {len(lower)} stop{'s' if len(lower) == 1 else ''} at a local mode with a log "
-            f"posterior {min(lower):.2f}{f' to {max(lower):.2f}' if len(lower) > 1 else ''} lower"
+            f"posterior {min(lower):.2g}"
+            f"{f' to {max(lower):.2g}' if f'{max(lower):.2g}' != f'{min(lower):.2g}' else ''} lower"
         )
     return text + "."
 

@@ -103,6 +103,7 @@ LOOP_NODES: tuple[Node, ...] = (
     Node("air", "air campaign (driver)", "variable"),
     Node("returns", "returns", "variable"),
     Node("border", "border closure (driver)", "variable"),
+    Node("stopped", "stopped, back home (region)", "variable"),
 )
 
 LOOP_LINKS: tuple[Link, ...] = (
@@ -129,6 +130,9 @@ LOOP_LINKS: tuple[Link, ...] = (
     Link("border", "returns", "-"),
     Link("border", "departures", "- (deterrence)"),
     Link("perceived", "returns", "- (desertion)"),
+    Link("border", "stopped", "+"),
+    Link("departures", "stopped", "+ (stopped at home)"),
+    Link("stopped", "departures", "+ (try again)"),
 )
 
 LOOPS: dict[str, tuple[str, ...]] = {

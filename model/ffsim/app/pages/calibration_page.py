@@ -32,9 +32,9 @@ def page(artifact: dict) -> None:
 
     observations = artifact["observations"]
     st.caption(
-        "Each row is one reported figure. Black: what was reported (a tick at a value, a bar "
+        "Each row is one reported figure. Grey: what was reported (a tick at a value, a bar "
         "across a range, a bound to its open side). Dot: the model at the best fit, blue within "
-        "one sigma of the report, red outside; light blue bar: the model's 90% posterior band."
+        "one sigma of the report, red outside; lighter blue bar: the model's 90% posterior band."
     )
     widgets.chart(st, calibration_charts.fit_figure(observations), key="calibration:fit")
     widgets.chart(st, calibration_charts.residual_figure(observations), key="calibration:residuals")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import hypothesis.strategies as hst
@@ -25,6 +26,7 @@ from ffsim.app.state import widget_key
 from ffsim.calibration.baseline import baseline_parameters
 from ffsim.core.parameters import PARAMETER_SPECS
 from ffsim.core.simulate import simulate
+from ffsim.core.variables import VARIABLES
 from ffsim.scenarios.levers import LEVER_SPECS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -1113,3 +1115,34 @@ def test_the_experiments_page_shows_when_a_policy_fails_and_its_robustness(app):
     app.slider[0].set_value(50).run()
     after = " ".join(m.value for m in app.markdown)
     assert after != text and "by 50%" in after
+
+
+@pytest.mark.parametrize(
+    "page", ["calibration_page.py", "forecasts_page.py", "model_page.py", "compare_page.py"]
+)
+def test_tables_name_things_plainly_with_the_identifier_apart(app, page):
+    """No table shows an identifier of a variable, parameter, lever or figure (``in_theatre``,
+    ``radicalisation_rate.france``, ``daily_beast_europe``) except in its "identifier" column,
+    and no header is an identifier."""
+    from ffsim.calibration.observations import load_observations
+
+    ids = {
+        *VARIABLES,
+        *(s.name for s in PARAMETER_SPECS),
+        *LEVER_SPECS,
+        *(o.id for o in load_observations()),
+    }
+    pattern = re.compile(r"\b(" + "|".join(sorted((i for i in ids if "_" in i), key=len,
+                                                    reverse=True)) + r")\b")  # fmt: skip
+    app.switch_page(f"model/ffsim/app/pages/{page}").run()
+    assert not app.exception, [e.message for e in app.exception]
+    frames = [d.value for d in app.dataframe] + [t.value for t in app.table]
+    assert frames, page
+    for frame in frames:
+        frame = frame.data if hasattr(frame, "data") else frame  # a Styler
+        assert not any("_" in str(c) for c in frame.columns), list(frame.columns)
+        for column in frame.columns:
+            if str(column).lower() == "identifier":
+                continue
+            leaks = {m for v in frame[column] for m in pattern.findall(str(v))}
+            assert not leaks, (page, column, sorted(leaks)[:5])

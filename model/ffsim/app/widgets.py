@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -11,6 +12,7 @@ import streamlit as st
 from ffsim.app.state import record_change, widget_key
 from ffsim.core.parameters import PARAMETER_SPECS, ParameterSpec
 from ffsim.core.regions import REGIONS
+from ffsim.core.variables import VARIABLES
 from ffsim.scenarios.levers import LEVER_SPECS
 from ffsim.scenarios.scenario import Scenario
 
@@ -51,6 +53,24 @@ def chart(where: Any, figure: Any, key: str) -> None:
     app goes through here, so that each offers its download as PNG or SVG.
     """
     where.plotly_chart(figure, key=key, config=chart_config(key))
+
+
+_NAMES: dict[str, str] = {
+    **{name: v.heading.lower() for name, v in VARIABLES.items()},
+    **{s.name: s.label for s in PARAMETER_SPECS},
+    **{s.name: s.label for s in LEVER_SPECS.values()},
+}
+_NAME_PATTERN = re.compile(
+    r"\b(" + "|".join(sorted((n for n in _NAMES if "_" in n), key=len, reverse=True)) + r")\b"
+)
+
+
+def plain_text(text: str) -> str:
+    """``text`` with every identifier of a parameter, lever or variable (``air_lethality``)
+    replaced by its plain label in quotes ("Added deaths from the air campaign"), for the
+    descriptions of the schema where one names another.
+    """
+    return _NAME_PATTERN.sub(lambda m: f"“{_NAMES[m.group(1)]}”", text)
 
 
 def slider_label(label: str, unit: str) -> str:
@@ -143,7 +163,7 @@ def _lever(scenario: Scenario, spec: Any) -> None:
     key = widget_key("lever", spec.name)
     value = getattr(scenario.levers, spec.name)
     new: float
-    help_text = f"{spec.description} Unit: {spec.unit}. Identifier: `{spec.name}`."
+    help_text = f"{plain_text(spec.description)} Unit: {spec.unit}. Identifier: `{spec.name}`."
     if spec.name.endswith("_shift"):
         new = st.slider(
             slider_label(spec.label, spec.unit),
@@ -178,7 +198,7 @@ def _slider(spec: ParameterSpec, label: str, value: float, key: str, range_text:
         step=(spec.upper - spec.lower) / STEPS,
         format=slider_format(spec.lower, spec.upper),
         key=key,
-        help=f"{spec.description} Unit: {spec.unit}. Source: {spec.source} "
+        help=f"{plain_text(spec.description)} Unit: {spec.unit}. Source: {spec.source} "
         f"Identifier: `{spec.name}`.",
     )
 

@@ -79,14 +79,12 @@ def known(v: Vintage) -> None:
             pd.DataFrame(
                 [
                     {
-                        "figure": o.id,
-                        "outlet": o.outlet,
-                        "published": o.published.isoformat(),
-                        "refers to": o.ref_end.isoformat(),
-                        "region": o.region,
-                        "measure": o.measure,
-                        "reported": reported_text(o),
-                        "reading": f"{o.reading_of}: {o.reading}" if o.reading_of else "",
+                        "Figure": o.label,
+                        "Outlet": o.outlet,
+                        "Published": o.published.isoformat(),
+                        "Reported": reported_text(o),
+                        "Reading": o.reading if o.reading_of else "",
+                        "Identifier": o.id,
                     }
                     for o in rows
                 ]

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ffsim.app import state, store
+from ffsim.app.widgets import plain_text
 from ffsim.core.parameters import PARAMETER_SPECS
 from ffsim.exchange.xmile import xmile_bytes
 from ffsim.resources import DOCS_DIR
@@ -51,12 +52,13 @@ with tabs[3]:
         pd.DataFrame(
             [
                 {
-                    "parameter": s.name,
+                    "parameter": s.label,
                     "kind": s.category + (", regional" if s.regional else ""),
                     "range": f"[{s.lower:g}, {s.upper:g}]",
                     "unit": s.unit,
-                    "meaning": s.description,
-                    "source": s.source,
+                    "meaning": plain_text(s.description),
+                    "source": plain_text(s.source),
+                    "identifier": s.name,
                 }
                 for s in PARAMETER_SPECS
                 if s.category == "assumption"
@@ -71,11 +73,12 @@ with tabs[4]:
         pd.DataFrame(
             [
                 {
-                    "lever": s.name,
+                    "lever": s.label,
                     "default": s.default,
                     "range": f"[{s.lower:g}, {s.upper:g}]",
                     "unit": s.unit,
-                    "meaning": s.description,
+                    "meaning": plain_text(s.description),
+                    "identifier": s.name,
                 }
                 for s in LEVER_SPECS.values()
             ]

@@ -274,3 +274,19 @@ def test_the_sankey_labels_are_plain_counts_at_places_apart(figures):
     middle = [y for xi, y in zip(node.x, node.y, strict=True) if xi == columns[1]]
     last = [y for xi, y in zip(node.x, node.y, strict=True) if xi == columns[2]]
     assert min(abs(a - b) for a in middle for b in last) >= 0.1
+
+
+@pytest.mark.parametrize("which", ["stock_flow", "loops"])
+def test_the_diagrams_shown_name_their_nodes_and_arrows_plainly(which):
+    """The Model and Learn pages draw the teaching diagrams with plain labels; the node ids
+    (which links and highlights use) stay as they are."""
+    from ffsim.app.widgets import plain_diagram
+    from ffsim.teaching.diagram import loop_mermaid, stock_flow_mermaid
+
+    raw = stock_flow_mermaid(("in_theatre",)) if which == "stock_flow" else loop_mermaid()
+    shown = plain_diagram(raw)
+    labels = re.findall(r'"([^"]*)"', shown)
+    assert labels and not [label for label in labels if "_" in label]
+    assert re.sub(r'"[^"]*"', "", shown) == re.sub(r'"[^"]*"', "", raw)  # ids untouched
+    if which == "stock_flow":
+        assert '"in_theatre"' in raw and '"in theatre"' in shown  # what changed

@@ -1,5 +1,7 @@
-"""Pieces shared by the chart builders: a variable's series and unit, the common layout, the
-shaded posterior band and the marks of reported figures. Pure functions, no Streamlit.
+"""Pieces shared by the chart builders: a variable's series and unit, the common layout
+(margins, wrapped titles, a legend at the foot), colours that read in light and dark mode, the
+one legend of a group of charts, the shaded posterior band and the marks of reported figures.
+Pure functions, no Streamlit.
 """
 
 from __future__ import annotations

@@ -73,6 +73,24 @@ def plain_text(text: str) -> str:
     return _NAME_PATTERN.sub(lambda m: f"“{_NAMES[m.group(1)]}”", text)
 
 
+_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_MERMAID_LABEL = re.compile(r'"([^"]*)"')
+
+
+def plain_diagram(mermaid: str) -> str:
+    """A Mermaid diagram of ``ffsim.teaching.diagram`` with plain node and arrow labels: a
+    variable's identifier becomes its heading ("in_theatre" to "in theatre"), any other
+    identifier its words ("stopped_at_border" to "stopped at border"). Only the quoted labels
+    change, never the node ids the diagram's links and highlights use.
+    """
+
+    def label(match: re.Match[str]) -> str:
+        text = _NAME_PATTERN.sub(lambda m: _NAMES[m.group(1)], match.group(1))
+        return '"' + _SNAKE.sub(lambda m: m.group(0).replace("_", " "), text) + '"'
+
+    return _MERMAID_LABEL.sub(label, mermaid)
+
+
 def slider_label(label: str, unit: str) -> str:
     """A slider's label: the plain label, with the unit unless it is dimensionless."""
     return label if unit == "dimensionless" else f"{label} ({unit})"

@@ -61,8 +61,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app() -> Iterator[str]:
-    """Start the app on a free local port; yield its URL; stop it afterwards."""
+def running_app(theme: str = "light") -> Iterator[str]:
+    """Start the app on a free local port in Streamlit's ``theme`` ("light" or "dark"); yield
+    its URL; stop it afterwards."""
     port = _free_port()
     data = tempfile.mkdtemp(prefix="ffsim-data-")  # saved scenarios: never the user's own
     env = {
@@ -80,6 +81,7 @@ def running_app() -> Iterator[str]:
             "--server.headless=true",
             f"--server.port={port}",
             "--server.address=127.0.0.1",
+            f"--theme.base={theme}",
         ],
         cwd=ROOT,
         env=env,
@@ -112,10 +114,13 @@ def app_url():
         yield url
 
 
-FIRST_CHART = "() => JSON.stringify(document.querySelector('.js-plotly-plot').data.map(t => t.y))"
+# the first chart after the grid's one legend (which has no data)
+FIRST_CHART = (
+    "() => JSON.stringify(document.querySelectorAll('.js-plotly-plot')[1].data.map(t => t.y))"
+)
 SETTLED = (
     "() => !document.querySelector('[data-testid=stStatusWidget]') && "
-    "document.querySelectorAll('.js-plotly-plot').length === 8"
+    "document.querySelectorAll('.js-plotly-plot').length === 9"
 )
 
 
@@ -146,7 +151,7 @@ def test_slider_moves_and_the_chart_follows_in_a_real_browser(app_url):
     assert shot.stat().st_size > 10_000
 
 
-FORECAST_CHARTS = 5  # four world totals and the forecast strip
+FORECAST_CHARTS = 6  # their legend, four world totals and the forecast strip
 FORECASTS_SETTLED = (
     "() => !document.querySelector('[data-testid=stStatusWidget]') && "
     f"document.querySelectorAll('.js-plotly-plot').length === {FORECAST_CHARTS}"
@@ -208,3 +213,121 @@ def test_a_tampered_share_link_shows_notices_not_a_traceback_in_a_real_browser(a
         page.screenshot(path=str(shot), full_page=True)
         browser.close()
     assert shot.stat().st_size > 10_000
+
+
+# --- Legibility: both sizes, both themes (issue 24, item 4) ---------------------------------
+
+VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844)}
+LEGIBILITY_DIR = SCREENSHOT_DIR / "legibility"
+
+MEASURE = """() => {
+  const out = {truncated: [], overlaps: [], plots: [], outside: [], pageWidth: 0};
+  const vw = window.innerWidth;
+  out.pageWidth = document.documentElement.scrollWidth;
+  // metrics: label and value shown whole (no ellipsis)
+  for (const m of document.querySelectorAll('[data-testid=stMetric]')) {
+    for (const el of m.querySelectorAll('*')) {
+      if (el.children.length === 0 && el.textContent.trim() &&
+          el.scrollWidth > el.clientWidth + 1) {
+        out.truncated.push(el.textContent.trim());
+      }
+    }
+  }
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  plots.forEach((plot, i) => {
+    const svg = plot.querySelector('.main-svg');
+    if (!svg) return;
+    const box = svg.getBoundingClientRect();
+    const drag = plot.querySelector('.nsewdrag');
+    const title = (plot.querySelector('.gtitle') || {}).textContent || ('chart ' + i);
+    if (drag && plot.data.some(t => t.x && t.x[0] !== null)) {
+      out.plots.push({title: title, fraction: drag.getBoundingClientRect().height / box.height});
+    }
+    const texts = [...plot.querySelectorAll('text')].filter(t => t.textContent.trim())
+      .map(t => ({text: t.textContent.trim(), r: t.getBoundingClientRect()}))
+      .filter(t => t.r.width > 0 && t.r.height > 0);
+    for (const t of texts) {
+      if (t.r.left < box.left - 1 || t.r.right > box.right + 1 || t.r.right > vw + 1) {
+        out.outside.push(title + ': ' + t.text);
+      }
+    }
+    for (let a = 0; a < texts.length; a++) {
+      for (let b = a + 1; b < texts.length; b++) {
+        const p = texts[a].r, q = texts[b].r;
+        const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        if (w > 2 && h > 2) out.overlaps.push(title + ': ' + texts[a].text + ' / ' + texts[b].text);
+      }
+    }
+  });
+  return out;
+}"""
+
+LEGIBILITY_PAGES = {"explore": ("", 9), "forecasts": ("forecasts", 6)}
+"""Page (URL path) and the charts it draws when settled."""
+
+
+@pytest.fixture(scope="module", params=["light", "dark"])
+def themed_url(request):
+    _require_browser()
+    with running_app(request.param) as url:
+        yield request.param, url
+
+
+@pytest.mark.parametrize("size", list(VIEWPORTS))
+def test_charts_metrics_and_levers_are_legible_at_both_sizes_and_themes(themed_url, size):
+    """Screenshots at 1280x800 and 390x844 in light and dark, in build/screenshots/legibility;
+    on every chart the plot takes two thirds of the height and no two texts overlap or leave
+    the chart; metrics are shown whole; on the phone nothing is wider than the screen and the
+    levers are on the page, not only in the closed sidebar."""
+    from playwright.sync_api import sync_playwright
+
+    theme, url = themed_url
+    width, height = VIEWPORTS[size]
+    LEGIBILITY_DIR.mkdir(parents=True, exist_ok=True)
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory() as home, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=ARGS, env={**os.environ, "HOME": home}
+        )
+        page = browser.new_page(viewport={"width": width, "height": height})
+        for name, (path, n_charts) in LEGIBILITY_PAGES.items():
+            page.goto(f"{url}/{path}")
+            page.wait_for_function(
+                "() => !document.querySelector('[data-testid=stStatusWidget]') && "
+                f"document.querySelectorAll('.js-plotly-plot').length === {n_charts}",
+                timeout=120_000,
+            )
+            page.wait_for_timeout(1500)  # plotly's last relayout
+            shot = f"{name}_{width}x{height}_{theme}"
+            page.screenshot(path=str(LEGIBILITY_DIR / f"{shot}.png"))
+            found = page.evaluate(MEASURE)
+            problems += [f"{name}: metric cut: {t}" for t in found["truncated"]]
+            problems += [f"{name}: texts overlap: {t}" for t in found["overlaps"]]
+            problems += [f"{name}: text outside its chart: {t}" for t in found["outside"]]
+            problems += [
+                f"{name}: plot {c['fraction']:.2f} of {c['title']}"
+                for c in found["plots"]
+                if c["fraction"] < 2 / 3
+            ]
+            if size == "phone":
+                if found["pageWidth"] > width:
+                    problems.append(f"{name}: page {found['pageWidth']} px wide on a {width} px")
+                if name == "explore":
+                    lever = page.locator(
+                        'input[type=range][aria-label="Border closure: timing (months)"]'
+                    )
+                    if not lever.is_visible():
+                        problems.append("explore: the levers are not on the page")
+            # the whole page too: Streamlit scrolls its own container, so the window is made
+            # as tall as the page (the width, and so the layout, unchanged)
+            tall = page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+                "[data-testid=stMain] *')].map(e => e.scrollHeight))"
+            )
+            page.set_viewport_size({"width": width, "height": min(int(tall) + 100, 12000)})
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(LEGIBILITY_DIR / f"{shot}_whole.png"))
+            page.set_viewport_size({"width": width, "height": height})
+        browser.close()
+    assert not problems, "\n".join(problems)

@@ -62,7 +62,7 @@ def result():
 @pytest.mark.parametrize("region", ["total", "france", "tunisia"])
 def test_each_sankey_width_is_the_end_stock_its_target_names(result, region):
     sankey = ledger_sankey(result, region).data[0]
-    names = [HEADING_TO_NAME[label.split(":")[0]] for label in sankey.node.label]
+    names = [HEADING_TO_NAME[label.split("<br>")[0]] for label in sankey.node.label]
     end = {name: float(result.stock(name, region)[-1]) for name in names}
     assert len(set(end.values())) == len(end)  # distinct: a swap of any two would show
     widths = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import hypothesis.strategies as hst
@@ -15,12 +16,17 @@ from streamlit.testing.v1 import AppTest
 
 from ffsim import __version__
 from ffsim.app.charts import regional_figure
-from ffsim.app.forecast_charts import forecast_band_figure, forecast_strip_figure
+from ffsim.app.forecast_charts import (
+    FORECAST_COLORS,
+    forecast_band_figure,
+    forecast_strip_figure,
+)
 from ffsim.app.main import PAGES as NAVIGATION
 from ffsim.app.state import widget_key
 from ffsim.calibration.baseline import baseline_parameters
 from ffsim.core.parameters import PARAMETER_SPECS
 from ffsim.core.simulate import simulate
+from ffsim.core.variables import VARIABLES
 from ffsim.scenarios.levers import LEVER_SPECS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,23 +51,30 @@ def app() -> AppTest:
     return at
 
 
+def plotted(at: AppTest) -> list:
+    """The charts of the page, without the legends drawn alone (``chart_parts.legend_figure``)."""
+    return [c for c in at.get("plotly_chart") if not (c.key or "").endswith("legend")]
+
+
 def chart_data(at: AppTest) -> list[list]:
     return [
-        [trace.get("y") for trace in json.loads(chart.proto.spec)["data"]]
-        for chart in at.get("plotly_chart")
+        [trace.get("y") for trace in json.loads(chart.proto.spec)["data"]] for chart in plotted(at)
     ]
 
 
 def trace_names(at: AppTest) -> list[str]:
     return [
         trace.get("name", "")
-        for chart in at.get("plotly_chart")
+        for chart in plotted(at)
         for trace in json.loads(chart.proto.spec)["data"]
     ]
 
 
 def test_explore_renders_charts_band_sankey_and_a_widget_per_lever_and_assumption(app):
-    assert len(app.get("plotly_chart")) == 8  # seven stocks and flows, and the ledger Sankey
+    assert len(plotted(app)) == 8  # seven stocks and flows, and the ledger Sankey
+    legend = json.loads(app.get("plotly_chart")[0].proto.spec)  # their one legend, first
+    assert "Baseline, all regions" in [t["name"] for t in legend["data"]]
+    assert all(not json.loads(c.proto.spec)["layout"]["showlegend"] for c in plotted(app)[:7])
     assumptions = [s for s in PARAMETER_SPECS if s.category == "assumption"]
     n = len(LEVER_SPECS) + sum(len(s.default) if s.regional else 1 for s in assumptions)
     assert len(app.slider) == n
@@ -206,7 +219,7 @@ def test_the_forecasts_page_shows_bands_strip_and_the_skill_of_every_vintage(app
     assert not app.error
     radio = app.radio(key="forecasts:vintage")
     assert radio.value == radio.options[0] == "as of 2015-04-30"  # the earliest by default
-    assert len(app.get("plotly_chart")) == 5  # four world totals and the forecast strip
+    assert len(plotted(app)) == 5  # four world totals and the forecast strip
     names = trace_names(app)
     assert names.count("90% posterior band") == 4
     assert "later figure, inside its 90% predictive interval" in names
@@ -264,7 +277,7 @@ def test_a_missing_or_corrupt_vintage_artifact_shows_an_error_naming_the_file(
     radio = at.radio(key="forecasts:vintage")
     radio.set_value(radio.options[-1]).run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 5  # the baseline's vintage is drawn
+    assert len(plotted(at)) == 5  # the baseline's vintage is drawn
 
 
 def test_forecast_chart_builders_are_pure():
@@ -281,7 +294,7 @@ def test_forecast_chart_builders_are_pure():
     fig = forecast_band_figure(dates, band, "title", "2015-02-15", marks)
     by_name = {t.name: t for t in fig.data}
     np.testing.assert_allclose(by_name["posterior median"].y, band[2])
-    assert by_name["fitted by this vintage"].marker.color == "black"
+    assert by_name["fitted by this vintage"].marker.color == FORECAST_COLORS["fitted"]
     outside = by_name["later figure, outside its 90% predictive interval"]
     assert list(outside.marker.symbol) == ["triangle-up"]  # a lower bound
     inside = by_name["later figure, inside its 90% predictive interval"]
@@ -340,9 +353,9 @@ def test_the_ledger_sankey_labels_its_nodes_from_the_table_of_variables():
     result = simulate(baseline_parameters())
     fig = ledger_sankey(result)
     labels = list(fig.data[0].node.label)
-    assert labels[0] == f"Set out: {result.stock('cumulative_departures')[-1]:,.0f}"
+    assert labels[0] == f"Set out<br>{result.stock('cumulative_departures')[-1]:,.0f}"
     headings = {VARIABLES[name].heading for link in LEDGER_LINKS for name in link}
-    assert {text.split(":")[0] for text in labels} == headings
+    assert {text.split("<br>")[0] for text in labels} == headings
     # the ledger closes: everyone who set out was stopped, is in transit or arrived
     values = dict(zip(fig.data[0].link.target, fig.data[0].link.value, strict=True))
     total = result.stock("cumulative_departures")[-1]
@@ -736,7 +749,7 @@ def test_the_app_honours_the_scenarios_settings_in_the_export_charts_and_compare
     assert list(table["date"].unique()) == ["2012-01-31"]  # as `ffsim run` gives
     app.switch_page("model/ffsim/app/pages/explore_page.py").run()
     assert not app.exception
-    data = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
+    data = json.loads(plotted(app)[0].proto.spec)["data"]
     assert len(data[0]["x"]) == 1
     dashed = next(t for t in data if t["name"] == "Baseline, all regions")
     y = dashed["y"]  # plotly's typed array: base64 of float64 values
@@ -1007,8 +1020,8 @@ def test_the_sobol_button_computes_the_indices(app):
     app.button(key="sensitivity:compute").click().run()
     assert not app.exception, [e.message for e in app.exception]
     charts = app.get("plotly_chart")
-    assert len(charts) == 3
-    total = json.loads(charts[2].proto.spec)
+    assert len(charts) == 4  # the tornado, the pair's one legend, the pair
+    total = json.loads(charts[3].proto.spec)
     assert total["data"] and all(len(t["y"]) >= 1 for t in total["data"])
 
 
@@ -1102,3 +1115,34 @@ def test_the_experiments_page_shows_when_a_policy_fails_and_its_robustness(app):
     app.slider[0].set_value(50).run()
     after = " ".join(m.value for m in app.markdown)
     assert after != text and "by 50%" in after
+
+
+@pytest.mark.parametrize(
+    "page", ["calibration_page.py", "forecasts_page.py", "model_page.py", "compare_page.py"]
+)
+def test_tables_name_things_plainly_with_the_identifier_apart(app, page):
+    """No table shows an identifier of a variable, parameter, lever or figure (``in_theatre``,
+    ``radicalisation_rate.france``, ``daily_beast_europe``) except in its "identifier" column,
+    and no header is an identifier."""
+    from ffsim.calibration.observations import load_observations
+
+    ids = {
+        *VARIABLES,
+        *(s.name for s in PARAMETER_SPECS),
+        *LEVER_SPECS,
+        *(o.id for o in load_observations()),
+    }
+    pattern = re.compile(r"\b(" + "|".join(sorted((i for i in ids if "_" in i), key=len,
+                                                    reverse=True)) + r")\b")  # fmt: skip
+    app.switch_page(f"model/ffsim/app/pages/{page}").run()
+    assert not app.exception, [e.message for e in app.exception]
+    frames = [d.value for d in app.dataframe] + [t.value for t in app.table]
+    assert frames, page
+    for frame in frames:
+        frame = frame.data if hasattr(frame, "data") else frame  # a Styler
+        assert not any("_" in str(c) for c in frame.columns), list(frame.columns)
+        for column in frame.columns:
+            if str(column).lower() == "identifier":
+                continue
+            leaks = {m for v in frame[column] for m in pattern.findall(str(v))}
+            assert not leaks, (page, column, sorted(leaks)[:5])

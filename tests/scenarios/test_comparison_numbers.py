@@ -131,15 +131,15 @@ def test_the_compare_page_shows_the_best_fit_difference_and_says_what_it_is(pair
     at.switch_page("model/ffsim/app/pages/compare_page.py").run()
     at.multiselect(key="compare:chosen").set_value(list(pair.names)).run()
     assert not at.exception, [e.message for e in at.exception]
-    table = at.dataframe[0].value
-    column = "difference from the first at the best fit (paired 90% interval)"
+    table = at.table[0].value.reset_index()  # a static table, by outcome
+    column = "Difference from the first (paired 90%)"
     for outcome, label in OUTCOMES.items():
         d = pair.difference(outcome)[1]
         unit = " months" if outcome == "peak_month" else ""
         cell = (
             f"{signed(pair.best_difference(outcome)[1])}{unit} ({signed(d[0])} to {signed(d[2])})"
         )
-        row = table[(table["outcome"] == label) & (table["scenario"] == pair.names[1])]
+        row = table[(table["Outcome"] == label) & (table["Scenario"] == pair.names[1])]
         assert row[column].tolist() == [cell], outcome
     said = " ".join(c.value for c in at.caption)
     assert "at the best fit (the difference of the best-fit values)" in said

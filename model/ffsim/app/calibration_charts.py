@@ -10,17 +10,44 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from ffsim.app.chart_parts import LEGEND, NEUTRAL_COLOUR
 from ffsim.calibration.figure_labels import figure_label
 
-TIGHT_MARGIN = {"t": 40, "b": 10, "l": 10, "r": 10}
+TIGHT_MARGIN = {"t": 40, "b": 40, "l": 10, "r": 10}
 """Margins (pixels) of the calibration charts."""
 
 ZERO_TEXT = "0 (drawn at the axis floor)"
 """What the hover says of a model value of 0, which a log axis cannot show."""
 
-MODEL_BAND_COLOUR = "#9ecae1"
-"""The model's 90% posterior band on the fit chart: light blue, apart from the black of what was
+MODEL_BAND_COLOUR = "#4a90c8"
+"""The model's 90% posterior band on the fit chart: a lighter blue than the best fit's dots
+(and at least 3:1 on light and dark backgrounds), apart from the grey of what was
 reported (plotly draws every error bar dark grey unless told)."""
+
+MEASURE_WORDS = {
+    "cumulative_arrivals": "everyone who has arrived",
+    "cumulative_departures": "everyone who has set out",
+    "in_theatre": "foreign fighters in theatre",
+    "returned": "returned",
+    "killed": "killed",
+    "arrivals_per_month": "arrivals per month",
+    "arrivals_total": "arrivals over the period",
+    "arrivals_peak_month": "arrivals in the highest month",
+    "departures_per_month": "departures per month",
+    "arrivals_ratio": "ratio of arrivals in two periods",
+    "in_theatre_fall_from_peak": "fall from the peak in theatre",
+    "killed_all_fighters_total": "all fighters killed",
+    "fighting_abroad": "fighting abroad",
+}
+"""A reported figure's measure in words, for the hover (the identifier never shown)."""
+
+FORM_WORDS = {
+    "value": "a value",
+    "roughly": "a rough value",
+    "range": "a range",
+    "lower_bound": "a lower bound",
+    "upper_bound": "an upper bound",
+}
 
 
 def axis_floor(values: Sequence[float]) -> float:
@@ -66,10 +93,11 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
         lo.append(a)
         hi.append(b)
     hover = [
-        f"{o['id']}<br>{o['outlet']}, {o['published']}<br>"
+        f"{label}<br>{o['outlet']}, {o['published']}<br>"
         f"refers to {o['ref_start']} to {o['date']}<br>"
-        f"{o['measure']} ({o['region']}), {o['form']}, sigma {o['sigma_log']}"
-        for o in observations
+        f"{MEASURE_WORDS.get(o['measure'], o['measure'])}, "
+        f"{FORM_WORDS.get(o['form'], o['form'])}, sigma {o['sigma_log']}"
+        for label, o in zip(ids, observations, strict=True)
     ]
     fig = go.Figure()
     fig.add_trace(
@@ -78,8 +106,9 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
             y=ids,
             mode="markers",
             name="reported (value, range or bound)",
-            marker={"symbol": "line-ns-open", "size": 14, "color": "black"},
+            marker={"symbol": "line-ns-open", "size": 14, "color": NEUTRAL_COLOUR},
             error_x={
+                "color": NEUTRAL_COLOUR,
                 "type": "data",
                 "symmetric": False,
                 "array": [h - m for h, m in zip(hi, mid, strict=True)],
@@ -126,12 +155,13 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
             hoverinfo="text",
         )
     )
-    fig.update_xaxes(type="log", title="value (log scale)")
+    fig.update_xaxes(type="log", title="value (log scale)", automargin=True)
+    fig.update_yaxes(automargin=True)
     fig.update_layout(
         height=140 + 28 * len(ids),
         margin=TIGHT_MARGIN,
         title="Reported figures against the model",
-        legend={"orientation": "h"},
+        legend=LEGEND,
     )
     return fig
 
@@ -142,13 +172,15 @@ def residual_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
         go.Bar(
             x=[o["z"] for o in observations],
             y=figure_labels(observations),
-            hovertext=[o["id"] for o in observations],
+            hovertext=[f"z = {o['z']:.2f}" for o in observations],
             orientation="h",
             marker={"color": ["#1f77b4" if o["within"] else "#d62728" for o in observations]},
         )
     )
-    fig.add_vline(x=-1, line_dash="dot")
-    fig.add_vline(x=1, line_dash="dot")
+    fig.add_vline(x=-1, line_dash="dot", line_color=NEUTRAL_COLOUR)
+    fig.add_vline(x=1, line_dash="dot", line_color=NEUTRAL_COLOUR)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     fig.update_layout(
         title="Standardised residuals (z)",
         height=140 + 28 * len(observations),
@@ -167,9 +199,10 @@ def posterior_figure(
         go.Histogram(x=x, nbinsx=30, xbins={"start": lo, "end": hi, "size": (hi - lo) / 30})
     )
     fig.add_vline(x=np.log10(best) if log else best, line_color="red")
+    fig.update_xaxes(automargin=True)
     fig.update_layout(
         title=name,
-        height=220,
+        height=240,
         margin=TIGHT_MARGIN,
         xaxis_title=("log10 " if log else "") + "value",
         xaxis_range=[lo, hi],

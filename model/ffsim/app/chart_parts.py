@@ -1,5 +1,7 @@
-"""Pieces shared by the chart builders: a variable's series and unit, the common layout, the
-shaded posterior band and the marks of reported figures. Pure functions, no Streamlit.
+"""Pieces shared by the chart builders: a variable's series and unit, the common layout
+(margins, wrapped titles, a legend at the foot), colours that read in light and dark mode, the
+one legend of a group of charts, the shaded posterior band and the marks of reported figures.
+Pure functions, no Streamlit.
 """
 
 from __future__ import annotations
@@ -19,8 +21,50 @@ from ffsim.core.variables import VARIABLES
 REGION_NAMES = {r.id: r.name for r in REGIONS}
 """Display name of each source region."""
 
-MARGIN = {"t": 50, "b": 10, "l": 10, "r": 10}
-"""Margins (pixels) of most charts."""
+MARGIN = {"t": 50, "b": 40, "l": 10, "r": 10}
+"""Margins (pixels) of most charts: room at the bottom for the year labels, which plotly's
+automatic margins (``automargin`` on both axes) widen further if they need."""
+
+LIGHT_BACKGROUND = "#ffffff"
+DARK_BACKGROUND = "#0e1117"
+"""The page backgrounds of Streamlit's light and dark themes: every colour a chart sets itself
+is chosen to read on both (``contrast_ratio``; tests/app/test_chart_legibility.py)."""
+
+BASELINE_COLOUR = "#9467bd"
+"""The dashed calibrated baseline: a mid-tone violet, at least 3:1 against both backgrounds
+(black vanished in dark mode)."""
+
+NEUTRAL_COLOUR = "#808080"
+"""Marks drawn without a meaning of their own (reported values, reference lines): a mid grey
+that reads on both backgrounds, where black or white vanishes on one."""
+
+BAND_FILL = "rgba(128,128,128,0.30)"
+"""The shading of a posterior band: mid grey, half-transparent, visible over white and over
+#0e1117 (a light grey band vanished in dark mode)."""
+
+PALETTE = (
+    "#1f77b4",
+    "#d9730d",
+    "#2ca02c",
+    "#159aab",
+    "#8a8b17",
+    "#a0675a",
+    "#d45fb0",
+    "#d62728",
+    "#9467bd",
+)
+"""Plotly's palette with its light colours (orange, cyan, olive, pink) and dark brown toned to
+mid tones: every colour at least 3:1 against both backgrounds."""
+
+REGION_COLOURS = PALETTE[:7]
+"""The colour of each source region, in the order of ``ffsim.core.regions.REGIONS``: the
+palette without its red (the reported figures) and violet (the baseline)."""
+
+TICK_FORMAT = ",~r"
+"""Axis numbers: thousands separated, significant digits, no trailing zeros (25,000; 0.5)."""
+
+PLOT_FRACTION = 2 / 3
+"""The least share of a chart's height its plot area takes (the rest: title, legend, axes)."""
 
 
 def series(result: Result, variable: str, region: str = "total") -> np.ndarray:
@@ -47,21 +91,153 @@ HOVER_FORMAT = ",.4~r"
 (25,350; 120.1; 0.6744), rather than every digit of the float."""
 
 
+LEGEND = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+    "font": {"size": 11},
+}
+"""A compact horizontal legend at the foot of the chart (placed in the chart's own box, not the
+plot's, so that it never meets the title or the axis labels however many rows it wraps to;
+plotly's automatic margin makes room for it)."""
+
+TITLE_WIDTH = 40
+"""Characters of a title line: a longer title is wrapped (plotly never wraps one, and a phone's
+chart is about 45 characters of title wide)."""
+
+
+def wrap(text: str, width: int = TITLE_WIDTH) -> str:
+    """``text`` in lines of at most ``width`` characters (a longer word on a line of its own),
+    joined by plotly's ``<br>``.
+    """
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def title_layout(text: str) -> dict[str, Any]:
+    """A chart's title, wrapped (:func:`wrap`), and the top margin its lines need."""
+    lines = wrap(text).count("<br>") + 1
+    return {"title": {"text": wrap(text)}, "margin_top": 30 + 22 * lines}
+
+
+def axis_layout() -> dict[str, Any]:
+    """Both axes: automatic margins (tick labels never clipped) and separated numbers."""
+    return {
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True, "tickformat": TICK_FORMAT, "hoverformat": HOVER_FORMAT},
+    }
+
+
 def layout(fig: go.Figure, title: str, yaxis: str, height: int = 380) -> go.Figure:
     """Apply the common layout: title, y-axis title, unified hover with rounded values and
-    whole trace names, legend below.
+    whole trace names, the title wrapped, a compact legend at the foot, margins for the year
+    labels.
     """
+    heading = title_layout(title)
     fig.update_layout(
-        title=title,
-        yaxis_title=yaxis,
-        yaxis_hoverformat=HOVER_FORMAT,
+        title=heading["title"],
         hoverlabel_namelength=-1,
         hovermode="x unified",
-        legend={"orientation": "h", "y": -0.15},
-        margin=MARGIN,
+        legend=LEGEND,
+        margin={**MARGIN, "t": heading["margin_top"]},
         height=height,
+        **axis_layout(),
     )
+    fig.update_yaxes(title_text=yaxis)
     return fig
+
+
+LEGEND_WIDTH = 560
+"""Pixels of width the height of a legend drawn alone is reckoned for (a chart of a two-column
+grid at 1280 px); a narrower screen wraps it to more rows, which it scrolls."""
+
+
+def legend_rows(names: list[str], width: int = LEGEND_WIDTH) -> int:
+    """Rows a horizontal legend of ``names`` wraps to at ``width`` pixels: an entry is about
+    40 px of symbol and gaps and 6.5 px a character (plotly's legend at 11-12 px type).
+    """
+    rows, used = 1, 0.0
+    for name in names:
+        entry = 40 + 6.5 * len(name)
+        if used and used + entry > width:
+            rows, used = rows + 1, 0.0
+        used += entry
+    return rows
+
+
+def legend_figure(*figures: go.Figure, height: int | None = None) -> go.Figure:
+    """The legend of ``figures`` alone: the one legend of a group of charts drawn with the same
+    traces (each chart of the group hides its own), so that every chart keeps its height for
+    its plot.
+
+    Every trace the figures show in a legend is copied once (by name) with no data, its style
+    kept; the axes are hidden. The legend is horizontal and wraps at the page's width; the
+    figure is as tall as its rows at :data:`LEGEND_WIDTH` unless ``height`` is given.
+    """
+    traces = []
+    seen: set[str] = set()
+    for trace in (t for figure in figures for t in figure.data):
+        if trace.showlegend is False or trace.name in seen:
+            continue
+        seen.add(trace.name)
+        entry = trace.to_plotly_json()
+        entry.update(x=[None], y=[None], hoverinfo="skip")
+        for key in ("stackgroup", "error_y", "error_x", "hovertext", "customdata"):
+            entry.pop(key, None)
+        entry["showlegend"] = True
+        if entry.get("fill") == "tonexty":  # a band: a filled square in the legend
+            entry.update(fill="toself", mode="lines")
+        if entry.get("marker", {}).get("symbol") is not None and isinstance(
+            entry["marker"]["symbol"], list | tuple
+        ):
+            entry["marker"] = {**entry["marker"], "symbol": entry["marker"]["symbol"][0]}
+        traces.append(entry)
+    hidden = {"visible": False, "fixedrange": True}
+    if height is None:
+        height = 22 * legend_rows([t["name"] for t in traces]) + 12
+    return go.Figure(
+        {
+            "data": traces,
+            "layout": {
+                "height": height,
+                "margin": {"t": 0, "b": 0, "l": 0, "r": 0},
+                "xaxis": hidden,
+                "yaxis": hidden,
+                "legend": {
+                    **LEGEND,
+                    "yref": "paper",
+                    "y": 1.0,
+                    "yanchor": "top",
+                    "font": {"size": 12},
+                },
+                "showlegend": True,
+                "hovermode": False,
+            },
+        }
+    )
+
+
+def _luminance(colour: str) -> float:
+    text = colour.lstrip("#")
+    channels = [int(text[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(colour: str, background: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21; 3 is the least for lines and
+    marks, WCAG 2.1 non-text contrast).
+    """
+    a, b = sorted((_luminance(colour), _luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
 
 
 def band_traces(
@@ -113,7 +289,7 @@ MARK_STYLES = {
     "fit": {"name": "Reported figures (counted in the score)", "color": "#d62728", "open": False},
     "validation": {
         "name": "Later figures (validation, never fitted)",
-        "color": "#7f7f7f",
+        "color": NEUTRAL_COLOUR,
         "open": True,
     },
 }

@@ -15,13 +15,18 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ffsim.app.chart_parts import (
-    HOVER_FORMAT,
+    BAND_FILL,
+    BASELINE_COLOUR,
+    LEGEND,
     MARGIN,
+    REGION_COLOURS,
     REGION_NAMES,
+    axis_layout,
     band_traces,
     figure_traces,
     layout,
     series,
+    title_layout,
     variable_title,
     variable_unit,
 )
@@ -52,6 +57,7 @@ def regional_figure(
     variable: str,
     band: np.ndarray | None = None,
     figures: Sequence[Any] = (),
+    legend: bool = False,
 ) -> go.Figure:
     """Regions stacked, the baseline total dashed, and the posterior 90% band of the total.
 
@@ -68,6 +74,10 @@ def regional_figure(
         totals drawn on ``variable``'s chart, fitted ones and validation ones each in their
         style (``chart_parts.figure_traces``). The Explore page passes the fitted figures its
         score counts and the validation figures.
+    legend
+        Whether the chart shows its own legend (eleven entries, which would take a third of
+        the chart): by default not, and the Explore page draws its grid's one legend above the
+        charts (``chart_parts.legend_figure``).
 
     This figure is redrawn seven times on every slider move, so it is built from plain dicts
     without plotly's per-property validation (``_validate=False``: half the build time,
@@ -82,12 +92,12 @@ def regional_figure(
             "name": REGION_NAMES.get(region, region),
             "mode": "lines",
             "stackgroup": "regions",
-            "line": {"width": 0.5},
+            "line": {"width": 0.5, "color": REGION_COLOURS[i % len(REGION_COLOURS)]},
         }
-        for region in result.regions
+        for i, region in enumerate(result.regions)
     ]
     if band is not None:
-        data += band_traces(dates, band, "90% posterior band (all regions)", "rgba(60,60,60,0.15)")
+        data += band_traces(dates, band, "90% posterior band (all regions)", BAND_FILL)
     data.append(
         {
             "type": "scatter",
@@ -95,20 +105,24 @@ def regional_figure(
             "y": series(baseline, variable),
             "name": "Baseline, all regions",
             "mode": "lines",
-            "line": {"dash": "dash", "color": "black", "width": 2},
+            "line": {"dash": "dash", "color": BASELINE_COLOUR, "width": 2},
         }
     )
     first, last = result.dates[0].replace(day=1), result.dates[-1]
     data += figure_traces(
         [o for o in figures if first <= o.ref_start and o.ref_end <= last], variable
     )
+    axes = axis_layout()
+    axes["yaxis"]["title"] = {"text": variable_unit(variable)}
+    heading = title_layout(variable_title(variable))
     fig_layout = {
-        "title": {"text": variable_title(variable)},
-        "yaxis": {"title": {"text": variable_unit(variable)}, "hoverformat": HOVER_FORMAT},
+        "title": heading["title"],
+        **axes,
         "hoverlabel": {"namelength": -1},
         "hovermode": "x unified",
-        "legend": {"orientation": "h", "y": -0.15},
-        "margin": {**MARGIN},
+        "legend": LEGEND,
+        "showlegend": legend,
+        "margin": {**MARGIN, "t": heading["margin_top"]},
         "height": 380,
     }
     return go.Figure({"data": data, "layout": fig_layout}, _validate=False)
@@ -127,7 +141,7 @@ def overlay_figure(
                     [d.isoformat() for d in dates],
                     bands[name],
                     f"{name}: 90%",
-                    "rgba(100,100,100,0.12)",
+                    BAND_FILL,
                     legend=False,
                 )
             )
@@ -155,10 +169,12 @@ def difference_figure(results: Mapping[str, Result], variable: str) -> go.Figure
 def attribution_figure(labels: Sequence[str], values: Sequence[float], title: str) -> go.Figure:
     """Horizontal bars: the contribution of each component or flow."""
     fig = go.Figure(go.Bar(x=list(values), y=list(labels), orientation="h"))
+    heading = title_layout(title)
     fig.update_layout(
-        title=title,
+        title=heading["title"],
         height=120 + 40 * len(labels),
-        margin=MARGIN,
-        xaxis_title="persons",
+        margin={**MARGIN, "t": heading["margin_top"]},
+        xaxis={"title": {"text": "persons"}, "automargin": True, "tickformat": ",~r"},
+        yaxis={"automargin": True},
     )
     return fig

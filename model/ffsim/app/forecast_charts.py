@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from ffsim.app.chart_parts import band_traces, layout
+from ffsim.app.chart_parts import LEGEND, NEUTRAL_COLOUR, band_traces, layout, title_layout, wrap
 from ffsim.core.variables import PERSONS
 
 FORECAST_COLORS = {
-    "fitted": "black",
+    "fitted": NEUTRAL_COLOUR,
     "inside": "#1f77b4",
     "outside": "#d62728",
 }
@@ -27,6 +27,10 @@ FORECAST_STATUS_NAMES = {
     "inside": "later figure, inside its 90% predictive interval",
     "outside": "later figure, outside its 90% predictive interval",
 }
+
+STRIP_LABEL_WIDTH = 32
+"""Characters of a line of a figure's name on the strip's axis: a longer name is wrapped, so
+that the names leave room for the plot on a phone."""
 
 _BAND_SYMBOLS = {"lower_bound": "triangle-up", "upper_bound": "triangle-down"}
 _STRIP_SYMBOLS = {"lower_bound": "triangle-right", "upper_bound": "triangle-left"}
@@ -53,6 +57,7 @@ def forecast_band_figure(
     title: str,
     vintage_date: str,
     marks: Sequence[Mapping[str, Any]] = (),
+    legend: bool = False,
 ) -> go.Figure:
     """A vintage's posterior bands over time, its date, and the reported figures on the chart.
 
@@ -71,11 +76,14 @@ def forecast_band_figure(
         for a lower bound), ``form``, ``status`` (a key of :data:`FORECAST_STATUS_NAMES`) and
         ``hover`` (text). A range is drawn with its ends, a lower bound as an upward triangle and
         an upper bound as a downward one. One trace per status.
+    legend
+        Whether the chart shows its own legend: by default not, and the Forecasts page draws
+        the one legend of its grid of these charts above them (``chart_parts.legend_figure``).
     """
     x = list(dates)
     fig = go.Figure()
-    fig.add_traces(band_traces(x, band[[0, 4]], "90% posterior band", "rgba(31,119,180,0.15)"))
-    fig.add_traces(band_traces(x, band[[1, 3]], "50% posterior band", "rgba(31,119,180,0.30)"))
+    fig.add_traces(band_traces(x, band[[0, 4]], "90% posterior band", "rgba(31,119,180,0.25)"))
+    fig.add_traces(band_traces(x, band[[1, 3]], "50% posterior band", "rgba(31,119,180,0.45)"))
     fig.add_trace(
         go.Scatter(x=x, y=band[2], name="posterior median", mode="lines", line={"color": "#1f77b4"})
     )
@@ -96,7 +104,7 @@ def forecast_band_figure(
                     "color": FORECAST_COLORS[status],
                     "size": 11,
                     "symbol": [_BAND_SYMBOLS.get(m["form"], "circle") for m in chosen],
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 0},
                 },
                 error_y={
                     "type": "data",
@@ -118,7 +126,7 @@ def forecast_band_figure(
         x1=vintage_date,
         y0=0,
         y1=1,
-        line={"color": "black", "dash": "dot", "width": 1.5},
+        line={"color": NEUTRAL_COLOUR, "dash": "dot", "width": 1.5},
     )
     fig.add_annotation(
         x=vintage_date,
@@ -130,8 +138,9 @@ def forecast_band_figure(
         xanchor="left",
         yanchor="top",
     )
-    fig.update_layout(hovermode="closest")
-    return layout(fig, title, PERSONS)
+    layout(fig, title, PERSONS)
+    fig.update_layout(hovermode="closest", showlegend=legend)
+    return fig
 
 
 def forecast_strip_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
@@ -141,11 +150,11 @@ def forecast_strip_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
     ``rows`` are :meth:`ffsim.calibration.forecast.FigureForecast.as_dict` dictionaries with a
     ``label`` (the figure's name on the axis) and ``reported`` (what was reported, as text)
     added. The 90% interval is blue when it meets what the figure reports, red when it misses.
-    Reported values are diamonds, ranges black bars, lower bounds right-pointing triangles and
+    Reported values are diamonds, ranges grey bars, lower bounds right-pointing triangles and
     upper bounds left-pointing ones. Values at or below zero (a difference's interval can cross
     zero) are drawn at the left edge of the axis, and the hover says so.
     """
-    labels = [r["label"] for r in rows]
+    labels = [wrap(r["label"], STRIP_LABEL_WIDTH) for r in rows]
     positive = [
         v
         for r in rows
@@ -162,7 +171,8 @@ def forecast_strip_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
         ys: list[Any] = []
         for r in pick:
             xs += [clip(r[a]), clip(r[b]), None]
-            ys += [r["label"], r["label"], None]
+            label = wrap(r["label"], STRIP_LABEL_WIDTH)
+            ys += [label, label, None]
         return xs, ys
 
     fig = go.Figure()
@@ -190,7 +200,7 @@ def forecast_strip_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
             y=ys,
             mode="lines",
             name="50% predictive interval",
-            line={"color": "rgba(90,90,90,0.55)", "width": 9},
+            line={"color": "rgba(128,128,128,0.45)", "width": 9},
             hoverinfo="skip",
         )
     )
@@ -206,7 +216,11 @@ def forecast_strip_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
             y=labels,
             mode="markers",
             name="predictive median",
-            marker={"color": "white", "size": 8, "line": {"color": "black", "width": 1}},
+            marker={
+                "color": "rgba(0,0,0,0)",
+                "size": 8,
+                "line": {"color": NEUTRAL_COLOUR, "width": 2},
+            },
             hovertext=hover,
             hoverinfo="text",
         )
@@ -220,7 +234,7 @@ def forecast_strip_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
                 y=ys,
                 mode="lines",
                 name="reported range",
-                line={"color": "black", "width": 4},
+                line={"color": NEUTRAL_COLOUR, "width": 4},
                 hoverinfo="skip",
             )
         )
@@ -232,7 +246,7 @@ def forecast_strip_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
             mode="markers",
             name="reported (value, range, bound)",
             marker={
-                "color": "black",
+                "color": NEUTRAL_COLOUR,
                 "size": 11,
                 "symbol": [_STRIP_SYMBOLS.get(r["form"], "diamond") for r in rows],
             },
@@ -242,16 +256,22 @@ def forecast_strip_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
             hoverinfo="text",
         )
     )
-    height = 200 + 26 * len(rows)
-    top, bottom = 50, 110
-    fig.update_xaxes(type="log", title="value (log scale)", dtick=1, side="bottom")
+    # every row as tall as the most lines of a name, and the plot at least twice what the
+    # title, axis and legend take
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    heading = title_layout("Later figures against the vintage's posterior predictive")
+    top, bottom = heading["margin_top"], 60
+    rows_height = len(rows) * (16 * lines + 10)  # rows evenly spaced: room for the longest
+    height = max(rows_height + 40, 2 * (top + bottom + 60)) + top + bottom + 60
+    fig.update_xaxes(
+        type="log", title="value (log scale)", nticks=6, side="bottom", automargin=True
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(
-        title="Later figures against the vintage's posterior predictive",
+        title=heading["title"],
         height=height,
         margin={"t": top, "b": bottom, "l": 10, "r": 10},
-        # below the axis title, whatever the number of rows
-        legend={"orientation": "h", "y": -60 / (height - top - bottom), "yanchor": "top"},
+        legend=LEGEND,
         hovermode="closest",
     )
     return fig

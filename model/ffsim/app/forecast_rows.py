@@ -94,7 +94,7 @@ def figure_frame(forecasts: list[FigureForecast]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "figure": f.figure.id,
+                "figure": f.figure.label,
                 "kind": f.kind,
                 "outlet": f.figure.outlet,
                 "published": f.figure.published.isoformat(),
@@ -105,6 +105,7 @@ def figure_frame(forecasts: list[FigureForecast]) -> pd.DataFrame:
                 "in 50%": "yes" if f.inside[0.5] else "no",
                 "in 90%": "yes" if f.inside[0.9] else "no",
                 "log score": round(f.log_score, 2),
+                "identifier": f.figure.id,
             }
             for f in forecasts
         ]

@@ -10,13 +10,26 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ffsim.app.chart_parts import MARGIN, REGION_NAMES
+from ffsim.app.chart_parts import (
+    LEGEND,
+    MARGIN,
+    NEUTRAL_COLOUR,
+    PALETTE,
+    REGION_NAMES,
+    TICK_FORMAT,
+    axis_layout,
+    title_layout,
+)
 from ffsim.core.parameters import SPECS_BY_NAME
 from ffsim.scenarios.levers import LEVER_SPECS
 from ffsim.scenarios.sensitivity import SobolResult, TornadoBar
 
 SOBOL_TOP = 8
 """Inputs drawn on the Sobol charts: those with the largest total index at any date."""
+
+SOBOL_COLOURS = PALETTE[:8]
+"""The colour of each input on both Sobol charts (by its rank), so that the two share one
+legend."""
 
 
 def input_label(name: str) -> str:
@@ -40,7 +53,7 @@ def tornado_figure(base: float, bars: Sequence[TornadoBar], title: str, unit: st
     """
     labels = [input_label(b.name) for b in bars]
     fig = go.Figure()
-    for side, colour in (("low", "#4c78a8"), ("high", "#e45756")):
+    for side, colour in (("low", "#4c78a8"), ("high", "#e15759")):
         outputs = [getattr(b, f"{side}_output") for b in bars]
         settings = [getattr(b, f"{side}_setting") for b in bars]
         fig.add_trace(
@@ -56,15 +69,21 @@ def tornado_figure(base: float, bars: Sequence[TornadoBar], title: str, unit: st
                 f"<extra>{side}</extra>",
             )
         )
-    fig.add_vline(x=base, line_color="black", line_width=1)
+    fig.add_vline(x=base, line_color=NEUTRAL_COLOUR, line_width=1)
+    heading = title_layout(title)
     fig.update_layout(
-        title=title,
+        title=heading["title"],
         barmode="overlay",
-        xaxis_title=unit,
-        yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": labels},
+        xaxis={"title": {"text": unit}, "automargin": True, "tickformat": TICK_FORMAT},
+        yaxis={
+            "autorange": "reversed",
+            "categoryorder": "array",
+            "categoryarray": labels,
+            "automargin": True,
+        },
         height=max(380, 22 * len(bars) + 120),
-        margin=MARGIN,
-        legend={"orientation": "h", "y": -0.08},
+        margin={**MARGIN, "t": heading["margin_top"]},
+        legend=LEGEND,
     )
     return fig
 
@@ -74,24 +93,40 @@ def top_inputs(result: SobolResult, top: int = SOBOL_TOP) -> list[int]:
     return [int(j) for j in np.argsort(-result.total.max(axis=0), kind="stable")[:top]]
 
 
-def sobol_figure(result: SobolResult, which: str, title: str, top: int = SOBOL_TOP) -> go.Figure:
+def sobol_figure(
+    result: SobolResult, which: str, title: str, top: int = SOBOL_TOP, legend: bool = True
+) -> go.Figure:
     """A line per input (the ``top`` by total index) of its ``which`` index ("first_order" or
-    "total") at each date.
+    "total") at each date, each input in its colour (:data:`SOBOL_COLOURS`) on both charts.
+    ``legend=False`` hides the legend: the Sensitivity page draws the pair's one legend above
+    them (``chart_parts.legend_figure``).
     """
     values = getattr(result, which)
     x = [f"{d:%Y-%m}" for d in result.dates]
     fig = go.Figure()
-    for j in top_inputs(result, top):
+    for rank, j in enumerate(top_inputs(result, top)):
         fig.add_trace(
-            go.Scatter(x=x, y=values[:, j], mode="lines+markers", name=input_label(result.names[j]))
+            go.Scatter(
+                x=x,
+                y=values[:, j],
+                mode="lines+markers",
+                name=input_label(result.names[j]),
+                line={"color": SOBOL_COLOURS[rank % len(SOBOL_COLOURS)]},
+            )
         )
+    heading = title_layout(title)
     fig.update_layout(
-        title=title,
-        yaxis_title="index",
-        yaxis_range=[0, max(1.0, float(np.nanmax(values, initial=0.0)))],
+        title=heading["title"],
         hovermode="x unified",
         height=380,
-        margin=MARGIN,
-        legend={"orientation": "h", "y": -0.15},
+        margin={**MARGIN, "t": heading["margin_top"]},
+        legend=LEGEND,
+        showlegend=legend,
+        **axis_layout(),
+    )
+    fig.update_yaxes(
+        title_text="index",
+        range=[0, max(1.0, float(np.nanmax(values, initial=0.0)))],
+        tickformat=".2~f",
     )
     return fig

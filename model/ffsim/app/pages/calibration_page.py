@@ -7,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from ffsim.app import calibration_charts, guard, runner, widgets
+from ffsim.app.sensitivity_charts import input_label
+from ffsim.app.widgets import plain_text
 
 
 def page(artifact: dict) -> None:
@@ -31,10 +33,17 @@ def page(artifact: dict) -> None:
     cols[3].metric("Posterior draws stored", f"{len(artifact['posterior_sample']['values'])}")
 
     observations = artifact["observations"]
+    label_of = dict(
+        zip(
+            (o["id"] for o in observations),
+            calibration_charts.figure_labels(observations),
+            strict=True,
+        )
+    )
     st.caption(
-        "Each row is one reported figure. Black: what was reported (a tick at a value, a bar "
+        "Each row is one reported figure. Grey: what was reported (a tick at a value, a bar "
         "across a range, a bound to its open side). Dot: the model at the best fit, blue within "
-        "one sigma of the report, red outside; light blue bar: the model's 90% posterior band."
+        "one sigma of the report, red outside; lighter blue bar: the model's 90% posterior band."
     )
     widgets.chart(st, calibration_charts.fit_figure(observations), key="calibration:fit")
     widgets.chart(st, calibration_charts.residual_figure(observations), key="calibration:residuals")
@@ -51,7 +60,7 @@ def page(artifact: dict) -> None:
                 {
                     "statement": stmt["statement"],
                     "reading": r["reading"],
-                    "figures": ", ".join(r["rows"]),
+                    "figures": "; ".join(label_of.get(i, i) for i in r["rows"]),
                     "prior weight": r["prior_weight"],
                     "probability at the mode": round(r["probability_at_mode"], 2),
                     "posterior probability": round(r["posterior_probability"], 2),
@@ -67,14 +76,15 @@ def page(artifact: dict) -> None:
     st.subheader("What the figures pin down, and what they do not")
     rows = [
         {
-            "parameter": name,
+            "parameter": input_label(name),
             "mode": f"{p['estimate']:.4g}",
             "posterior 90%": f"{p['p05']:.4g} to {p['p95']:.4g}",
             "prior": f"{p['prior']} [{p['prior_lower']:g}, {p['prior_upper']:g}]",
-            "prior source": p["prior_source"],
+            "prior source": plain_text(p["prior_source"]),
             "posterior width / prior width": round(p["posterior_width_vs_prior"], 2),
             "pinned down": "yes" if p["pinned_down"] else "no",
             "mode at prior edge": "yes" if p["at_prior_edge"] else "",
+            "identifier": name,
         }
         for name, p in artifact["parameters"].items()
     ]
@@ -105,13 +115,14 @@ def page(artifact: dict) -> None:
         pd.DataFrame(
             [
                 {
-                    "figure": t["id"],
+                    "figure": label_of.get(t["id"], t["id"]),
                     "z at the mode": round(t["z_at_best_fit"], 2),
                     "z when left out": round(t["z_when_left_out"], 2),
                     "gain of the other figures": round(t["gain_in_rest_log_posterior"], 2),
-                    "improve most when left out": ", ".join(
-                        b["id"] for b in t["figures_that_improve_most"]
+                    "improve most when left out": "; ".join(
+                        label_of.get(b["id"], b["id"]) for b in t["figures_that_improve_most"]
                     ),
+                    "identifier": t["id"],
                 }
                 for t in misfits
             ]

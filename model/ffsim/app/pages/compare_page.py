@@ -119,16 +119,15 @@ for outcome, label in OUTCOMES.items():
             diff = f"{signed(best_d[i])} ({signed(d[i, 0])} to {signed(d[i, 2])}){mark}"
         rows.append(
             {
-                "outcome": label,
-                "scenario": name,
-                "best fit (90% interval)": value,
-                "difference from the first at the best fit (paired 90% interval)": ""
-                if i == 0
-                else diff,
+                "Outcome": label,
+                "Scenario": name,
+                "Best fit (90%)": value,
+                "Difference from the first (paired 90%)": "" if i == 0 else diff,
             }
         )
 st.subheader("Outcomes by the end of the run")
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+# a static table: its text wraps, so that a phone shows every column
+st.table(pd.DataFrame(rows).set_index("Outcome"))
 draws = c.draws[next(iter(OUTCOMES))].shape[1]
 st.caption(reading(draws, f"'{plain(chosen[0])}'"))
 if len(chosen) > 1:

@@ -12,16 +12,19 @@ from ffsim.scenarios.scenario import baseline_scenario
 st.title("Foreign-fighter flows to Syria and Iraq, 2012-2018")
 st.caption(
     f"ffsim {__version__}. A stock-and-flow model of the recruitment pipeline by source region, "
-    "calibrated against figures reported in five news articles (2015-2017). The dashed line on "
-    "every chart is the calibrated baseline; the grey band is the 90% range over posterior draws "
+    "calibrated against figures reported in five news articles (2015-2017). The dashed violet "
+    "line on every chart is the calibrated baseline; the grey band is the 90% range over posterior "
+    "draws "
     "of the estimated parameters, with the settings shown. Slider help gives units and sources."
 )
 start = state.current()
+# The policy levers are in the page itself, first: a phone shows them without opening the
+# sidebar; the world assumptions, folded by topic, are in the sidebar.
+with st.expander("Start here: policy levers", expanded=True):
+    widgets.lever_widgets(start, columns=3)
 with st.sidebar:
     st.caption(f"Base: {state.base_label()}")
     st.button("Reset to base", on_click=state.reset_changes)
-    st.subheader("Policy levers")
-    widgets.lever_widgets(start)
     st.subheader("World assumptions")
     widgets.assumption_widgets(start, runner.artifact()["parameters"])
 
@@ -79,12 +82,16 @@ st.caption(
     f"{not_drawn} (the Calibration page shows every fitted figure)."
 )
 reported = (*score.figures, *runner.validation())  # each drawn where it belongs
+figures = {
+    variable: charts.regional_figure(
+        result, baseline, variable, bands[variable], reported, legend=False
+    )
+    for variable in runner.BAND_VARIABLES
+}
+# One legend for the grid: every chart shows the same regions, band, baseline and marks.
+widgets.chart(st, chart_parts.legend_figure(*figures.values()), key="chart:legend")
 left, right = st.columns(2)
-for i, variable in enumerate(runner.BAND_VARIABLES):
+for i, (variable, figure) in enumerate(figures.items()):
     with left if i % 2 == 0 else right:
-        widgets.chart(
-            st,
-            charts.regional_figure(result, baseline, variable, bands[variable], reported),
-            key=f"chart:{variable}",
-        )
+        widgets.chart(st, figure, key=f"chart:{variable}")
 widgets.chart(st, sankey.ledger_sankey(result), key="chart:sankey")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ffsim.app import charts, runner, widgets
+from ffsim.app.chart_parts import legend_figure
 from ffsim.app.forecast_charts import forecast_band_figure, forecast_strip_figure
 from ffsim.app.forecast_rows import figure_frame, marks, skill_frame, strip_rows
 from ffsim.calibration.baseline import BASELINE_PATH
@@ -78,14 +79,12 @@ def known(v: Vintage) -> None:
             pd.DataFrame(
                 [
                     {
-                        "figure": o.id,
-                        "outlet": o.outlet,
-                        "published": o.published.isoformat(),
-                        "refers to": o.ref_end.isoformat(),
-                        "region": o.region,
-                        "measure": o.measure,
-                        "reported": reported_text(o),
-                        "reading": f"{o.reading_of}: {o.reading}" if o.reading_of else "",
+                        "Figure": o.label,
+                        "Outlet": o.outlet,
+                        "Published": o.published.isoformat(),
+                        "Reported": reported_text(o),
+                        "Reading": o.reading if o.reading_of else "",
+                        "Identifier": o.id,
                     }
                     for o in rows
                 ]
@@ -127,25 +126,27 @@ if bands is not None:
     st.caption(
         f"Shaded: 50% and 90% of the model value over the vintage's {bands['draws']} posterior "
         "draws (the model alone, without reporting error); line: the median. Dotted line: the "
-        "vintage's date. Black: world totals this vintage fits. Blue or red: world totals "
+        "vintage's date. Grey: world totals this vintage fits. Blue or red: world totals "
         "published later, blue when the figure's 90% predictive interval (the band plus the "
         "figure's own reporting error) meets what was reported, red when it misses. Triangles "
         "are bounds (up: at least; down: at most); a range has bars. Figures for a region, and "
         "flows, are in the strip below."
     )
-    grid = st.columns(2)
-    for i, variable in enumerate(runner.FORECAST_VARIABLES):
-        widgets.chart(
-            grid[i % 2],
-            forecast_band_figure(
-                bands["dates"],
-                bands["bands"][variable],
-                f"{charts.VARIABLE_TITLES[variable]}, all regions",
-                as_of,
-                marks(vintage, forecasts, variable, observations),
-            ),
-            key=f"forecasts:band:{variable}",
+    figures = {
+        variable: forecast_band_figure(
+            bands["dates"],
+            bands["bands"][variable],
+            f"{charts.VARIABLE_TITLES[variable]}, all regions",
+            as_of,
+            marks(vintage, forecasts, variable, observations),
         )
+        for variable in runner.FORECAST_VARIABLES
+    }
+    # One legend for the grid (each chart hides its own).
+    widgets.chart(st, legend_figure(*figures.values()), key="forecasts:legend")
+    grid = st.columns(2)
+    for i, (variable, figure) in enumerate(figures.items()):
+        widgets.chart(grid[i % 2], figure, key=f"forecasts:band:{variable}")
 
     st.subheader("Every later figure against the forecast")
     if forecasts:
@@ -153,7 +154,7 @@ if bands is not None:
             "Each row is a figure published after the vintage: its 50% (grey) and 90% (blue "
             "when it meets the figure, red when it misses) posterior predictive intervals, "
             "which include the figure's reporting error, the predictive median (white) and "
-            "what was reported (black: a diamond for a value, a bar for a range, a triangle "
+            "what was reported (grey: a diamond for a value, a bar for a range, a triangle "
             "pointing the open way for a bound). Log scale."
         )
         widgets.chart(st, forecast_strip_figure(strip_rows(forecasts)), key="forecasts:strip")

@@ -37,11 +37,11 @@ st.header(lesson.title)
 st.write(lesson.idea)
 loops = [h for h in lesson.highlight if h in LOOP_NAMES]
 if lesson.diagram == "loops":
-    st.mermaid_chart(loop_mermaid(lesson.highlight))
+    st.mermaid_chart(widgets.plain_diagram(loop_mermaid(lesson.highlight)))
     if loops:
         st.caption("Highlighted: " + "; ".join(f"{h}, {LOOP_NAMES[h]}" for h in loops))
 else:
-    st.mermaid_chart(stock_flow_mermaid(lesson.highlight))
+    st.mermaid_chart(widgets.plain_diagram(stock_flow_mermaid(lesson.highlight)))
     st.caption("Highlighted: the stock and flows this lesson is about.")
 
 st.subheader("Predict")

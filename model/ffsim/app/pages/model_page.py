@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from ffsim.app import state, store
+from ffsim.app import state, store, widgets
 from ffsim.core.parameters import PARAMETER_SPECS
 from ffsim.exchange.xmile import xmile_bytes
 from ffsim.resources import DOCS_DIR
@@ -37,10 +37,10 @@ st.title("The model")
 st.caption("Diagrams from model/ffsim/teaching/diagram.py; text from docs/model.md.")
 tabs = st.tabs(["Stocks and flows", "Feedback loops", "Equations", "Parameters", "Levers", "XMILE"])
 with tabs[0]:
-    st.mermaid_chart(stock_flow_mermaid())
+    st.mermaid_chart(widgets.plain_diagram(stock_flow_mermaid()))
     st.markdown(section(doc, "Stocks and flows").split("<!-- BEGIN")[0])
 with tabs[1]:
-    st.mermaid_chart(loop_mermaid())
+    st.mermaid_chart(widgets.plain_diagram(loop_mermaid()))
     loops = section(doc, "Feedback loops")
     st.markdown(loops.split("<!-- END LOOP DIAGRAM -->")[-1])
 with tabs[2]:
@@ -51,12 +51,13 @@ with tabs[3]:
         pd.DataFrame(
             [
                 {
-                    "parameter": s.name,
+                    "parameter": s.label,
                     "kind": s.category + (", regional" if s.regional else ""),
                     "range": f"[{s.lower:g}, {s.upper:g}]",
                     "unit": s.unit,
-                    "meaning": s.description,
-                    "source": s.source,
+                    "meaning": widgets.plain_text(s.description),
+                    "source": widgets.plain_text(s.source),
+                    "identifier": s.name,
                 }
                 for s in PARAMETER_SPECS
                 if s.category == "assumption"
@@ -71,11 +72,12 @@ with tabs[4]:
         pd.DataFrame(
             [
                 {
-                    "lever": s.name,
+                    "lever": s.label,
                     "default": s.default,
                     "range": f"[{s.lower:g}, {s.upper:g}]",
                     "unit": s.unit,
-                    "meaning": s.description,
+                    "meaning": widgets.plain_text(s.description),
+                    "identifier": s.name,
                 }
                 for s in LEVER_SPECS.values()
             ]

@@ -187,6 +187,7 @@ def test_installed_import_is_the_package_not_a_users_model_py(installed):
     assert str(installed["site"]) in out and "ffsim.core.simulate" in out
 
 
+@pytest.mark.slow  # 10 to 13 s: starts the installed wheel's command in a process
 def test_installed_compare_and_a_corrupt_artifact(installed, tmp_path):
     scenario = "no_air_campaign.toml"
     (installed["cwd"] / scenario).write_text((ROOT / "scenarios" / scenario).read_text())
@@ -249,6 +250,7 @@ def _get(url: str) -> tuple[int, bytes]:
         return r.status, r.read()
 
 
+@pytest.mark.slow  # 10 to 13 s: starts the installed wheel's command in a process
 def test_installed_app_starts_and_serves(installed, tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

@@ -126,6 +126,7 @@ def test_calibrate_refuses_a_bad_as_of_before_any_work(capsys):
     assert "no fitted figure" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # about 20 s each; the slow tier's `make check-vintages` re-runs them in full
 @pytest.mark.parametrize(
     "vintage", [v for v in VINTAGES if v.path.parent.name == "vintages"], ids=lambda v: str(v.date)
 )

@@ -138,9 +138,14 @@ def test_slider_moves_and_the_chart_follows_in_a_real_browser(app_url):
         before = page.evaluate(FIRST_CHART)
         slider = page.locator('input[type=range][aria-label="Border closure: timing (months)"]')
         assert slider.input_value() == "0"
-        slider.focus()
-        for _ in range(6):
-            page.keyboard.press("ArrowLeft")
+        # One step at a time: each step reruns the page, and the levers now sit in the page
+        # body, whose rerun can take the focus away from the slider between two key presses;
+        # so each press waits for the page to settle (at most 20 presses for the 6 steps).
+        for _ in range(20):
+            if slider.input_value() == "-6":
+                break
+            slider.press("ArrowLeft")  # focuses the slider, then presses
+            page.wait_for_function(SETTLED, timeout=60_000)
         page.wait_for_function(f"() => ({FIRST_CHART})() !== {before!r}", timeout=60_000)
         page.wait_for_function(SETTLED, timeout=60_000)
         assert slider.input_value() == "-6"

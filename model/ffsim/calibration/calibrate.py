@@ -61,9 +61,13 @@ class Calibrator:
         if self.progress is not None:
             self.progress(text, done)
 
-    def fit(self) -> Calibrator:
-        """Run the multi-start optimisation, then the posterior sampler."""
-        return self.fit_point()._sample()
+    def fit(self, tensions: bool = True) -> Calibrator:
+        """Run the multi-start optimisation, then the posterior sampler.
+
+        ``tensions=False`` leaves out the last stage (each misfit left out in turn), which
+        simulation-based calibration does not read (``tensions_`` is then empty).
+        """
+        return self.fit_point()._sample(tensions)
 
     def fit_point(self) -> Calibrator:
         """Run only the multi-start optimisation (sets ``best_*`` and ``starts_``)."""
@@ -89,7 +93,7 @@ class Calibrator:
         self.best_log_likelihood_ = best[2]
         return self
 
-    def _sample(self) -> Calibrator:
+    def _sample(self, tensions: bool = True) -> Calibrator:
         rng, cfg = self._rng, self.problem.config
         k = len(cfg.free)
         s = cfg.sampler
@@ -132,7 +136,7 @@ class Calibrator:
             if lp > self.best_log_likelihood_:
                 self.best_unit_, self.best_log_likelihood_ = u, lp
                 self.best_theta_ = self.problem.theta(u)
-        self.tensions_ = self._tensions()
+        self.tensions_ = self._tensions() if tensions else []
         return self
 
     def counted_rows(self) -> tuple[int, ...]:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import as_completed as futures_completed
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -32,6 +33,14 @@ class Executor(Protocol):
 
     def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
         """``[function(t) for t in tasks]``, wherever it runs."""
+        ...
+
+    def as_completed(
+        self, function: Callable[[T], R], tasks: Sequence[T]
+    ) -> Iterator[tuple[int, R]]:
+        """``(position, function(task))`` for each task, as each finishes (a caller that keeps
+        each result as it comes loses only the tasks in flight if stopped).
+        """
         ...
 
     @property
@@ -51,6 +60,13 @@ class SerialExecutor:
     def map(self, function: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
         """``[function(t) for t in tasks]``."""
         return [function(t) for t in tasks]
+
+    def as_completed(
+        self, function: Callable[[T], R], tasks: Sequence[T]
+    ) -> Iterator[tuple[int, R]]:
+        """Each task in order, as it finishes."""
+        for i, t in enumerate(tasks):
+            yield i, function(t)
 
     @property
     def workers(self) -> int:
@@ -83,6 +99,19 @@ class ProcessExecutor:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(min(self.processes, len(tasks)), mp_context=context) as pool:
             return list(pool.map(function, tasks))
+
+    def as_completed(
+        self, function: Callable[[T], R], tasks: Sequence[T]
+    ) -> Iterator[tuple[int, R]]:
+        """Each task's result as the pool finishes it."""
+        if len(tasks) <= 1 or self.processes == 1:
+            yield from SerialExecutor().as_completed(function, tasks)
+            return
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(self.processes, len(tasks)), mp_context=context) as pool:
+            position = {pool.submit(function, t): i for i, t in enumerate(tasks)}
+            for future in futures_completed(position):
+                yield position[future], future.result()
 
     @property
     def workers(self) -> int:
@@ -118,6 +147,21 @@ class DaskExecutor:
         with client:
             return _gather(client, function, tasks)
 
+    def as_completed(
+        self, function: Callable[[T], R], tasks: Sequence[T]
+    ) -> Iterator[tuple[int, R]]:
+        """Each task's result as the cluster finishes it."""
+        distributed = _distributed()
+        if self.client is not None:
+            yield from _completed(distributed, self.client, function, tasks)
+            return
+        try:
+            client = distributed.Client(self.address, timeout=self.timeout)
+        except OSError as exc:  # refused, timed out, unknown host
+            raise InputError(f"--scheduler {self.address}: cannot connect: {exc}") from None
+        with client:
+            yield from _completed(distributed, client, function, tasks)
+
     @property
     def workers(self) -> int:
         """The cluster's worker threads (at least one)."""
@@ -130,6 +174,15 @@ def _gather(client: Any, function: Callable[[T], R], tasks: Sequence[T]) -> list
     # pure=False: a task is never replaced by another one's cached result.
     futures = client.map(function, list(tasks), pure=False)
     return list(client.gather(futures))
+
+
+def _completed(
+    distributed: Any, client: Any, function: Callable[[T], R], tasks: Sequence[T]
+) -> Iterator[tuple[int, R]]:
+    futures = client.map(function, list(tasks), pure=False)
+    position = {f.key: i for i, f in enumerate(futures)}
+    for future in distributed.as_completed(futures):
+        yield position[future.key], future.result()
 
 
 def _distributed() -> Any:

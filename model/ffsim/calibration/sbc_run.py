@@ -1,0 +1,161 @@
+"""Many SBC replications, resumable: each kept in its own file as it finishes.
+
+A run lives in one folder: ``sbc.json`` (what the run is: the set-up's and data's hashes, the
+vintage, the seed, the draws ranked among; a resumed run must match it field by field) and
+``replications/NNNNN.json``, one per finished replication, written whole or not at all. A run
+stopped at any point loses only the replications in flight; run again, it does only those not
+yet in the folder. Replication ``i`` has seed ``task_seeds(seed, ...)[i]`` (numpy's
+``SeedSequence.spawn``: the same whatever the number of replications asked), so that a resumed
+run, a larger one and one on a cluster all give the same ranks for the same ``i``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ffsim.calibration.config import CalibrationConfig
+from ffsim.calibration.observations import Observation
+from ffsim.calibration.sbc import Replication, run_replication
+from ffsim.calibration.sbc_figures import BOUND_WIDTH
+from ffsim.core.errors import InputError
+from ffsim.core.executor import Executor, SerialExecutor, task_seeds
+
+MANIFEST = "sbc.json"
+"""The run's description in its folder."""
+
+SEED_POOL = 1_000_000
+"""Replication seeds are the first of this many children of the run's seed (any index below)."""
+
+
+def manifest(
+    config: CalibrationConfig, data_sha256: str, as_of: dt.date, seed: int, draws: int
+) -> dict[str, Any]:
+    """What a run is: two runs with the same manifest give the same replication ``i``."""
+    return {
+        "config_sha256": config.sha256,
+        "priors_sha256": config.priors_sha256,
+        "data_sha256": data_sha256,
+        "as_of": as_of.isoformat(),
+        "seed": seed,
+        "draws": draws,
+        "bound_width": BOUND_WIDTH,
+    }
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write ``path`` whole or not at all (a temporary file beside it, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(data, f, indent=1, sort_keys=True)
+            f.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def open_run(folder: Path, expected: dict[str, Any]) -> None:
+    """Start a run in ``folder``, or resume the one there if it is the same run.
+
+    Raises
+    ------
+    InputError
+        When the folder holds another run: each differing field, its value there and here.
+    """
+    path = folder / MANIFEST
+    if path.exists():
+        try:
+            there = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{path}: not a readable SBC run description ({exc})") from None
+        differ = [
+            f"{key}: {there.get(key)!r} in the folder, {value!r} now"
+            for key, value in expected.items()
+            if there.get(key) != value
+        ]
+        if differ:
+            raise InputError(
+                f"{folder} holds another SBC run; resume it with its own settings or choose "
+                "another --out:\n  " + "\n  ".join(differ)
+            )
+        return
+    _write_json(path, expected)
+
+
+def replication_path(folder: Path, index: int) -> Path:
+    """Where replication ``index`` is kept."""
+    return folder / "replications" / f"{index:05d}.json"
+
+
+def done(folder: Path) -> dict[int, dict[str, Any]]:
+    """The finished replications in ``folder``, by index (unreadable files are not counted)."""
+    out: dict[int, dict[str, Any]] = {}
+    for path in sorted((folder / "replications").glob("[0-9]*.json")):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        out[int(record["index"])] = record
+    return out
+
+
+def run_sbc(
+    folder: Path,
+    config: CalibrationConfig,
+    observations: tuple[Observation, ...],
+    run: dict[str, Any],
+    replications: int,
+    executor: Executor | None = None,
+    progress: Callable[[str], Any] | None = None,
+) -> dict[int, dict[str, Any]]:
+    """Run replications ``0..replications-1`` not yet in ``folder``; return every finished one.
+
+    ``run`` is the run's :func:`manifest` (its seed and draws are used here).
+    """
+    if not 1 <= replications <= SEED_POOL:
+        raise InputError(f"--replications {replications}: allowed 1 to {SEED_POOL:,}")
+    open_run(folder, run)
+    finished = done(folder)
+    seeds = task_seeds(int(run["seed"]), replications)
+    tasks = [
+        Replication(i, seeds[i], config, observations, int(run["draws"]))
+        for i in range(replications)
+        if i not in finished
+    ]
+    say = progress or (lambda text: None)
+    say(
+        f"SBC: {len(finished)} of {replications} replications already in {folder}; "
+        f"{len(tasks)} to run"
+    )
+    start = time.perf_counter()
+    for n, (_, record) in enumerate(
+        (executor or SerialExecutor()).as_completed(run_replication, tasks), start=1
+    ):
+        _write_json(replication_path(folder, int(record["index"])), record)
+        finished[int(record["index"])] = record
+        elapsed = time.perf_counter() - start
+        left = elapsed / n * (len(tasks) - n)
+        say(
+            f"replication {record['index']} done in {record['seconds']:.0f} s "
+            f"({n} of {len(tasks)}; {elapsed:.0f} s elapsed, about {left:.0f} s left)"
+        )
+    return {i: finished[i] for i in sorted(finished) if i < replications}
+
+
+def rank_table(records: dict[int, dict[str, Any]]) -> dict[str, np.ndarray]:
+    """Ranks by quantity (each parameter, and the log-likelihood), one per replication."""
+    names = list(next(iter(records.values()))["ranks"]) if records else []
+    return {
+        name: np.array([records[i]["ranks"][name] for i in sorted(records)]) for name in names
+    }

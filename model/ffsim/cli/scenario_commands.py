@@ -15,6 +15,7 @@ from ffsim.calibration.baseline import active_artifact, baseline_parameters, rea
 from ffsim.cli import checks
 from ffsim.cli.options import add_artifact_option
 from ffsim.core.errors import InputError
+from ffsim.core.executor import executor_for
 from ffsim.core.simulate import Settings
 from ffsim.core.tables import table_bytes, table_format
 from ffsim.core.writer import write_file
@@ -107,6 +108,12 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
         "--n", help="Sobol base sample, a power of two (default 256, or the most the run allows)"
     )
     s.add_argument("--seed", default="0", help=f"Sobol seed, 0 to {checks.MAX_SEED}")
+    s.add_argument(
+        "--processes",
+        help="worker processes for the Sobol runs (default 1: this process, whose ensemble "
+        "call already uses every core)",
+    )
+    s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler for the Sobol runs")
     add_artifact_option(s)
 
 
@@ -275,6 +282,10 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     checks.choice("--output", args.output, OUTPUTS)
     checks.region(args.region)
     seed = checks.seed_option("--seed", args.seed)
+    processes = None
+    if args.processes is not None:
+        processes = checks.whole_number("--processes", args.processes, 1, 1024)
+    executor = executor_for(args.scheduler, processes)
     base = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     every, n, date = _sensitivity_options(args, base.settings)
     value, bars = tornado(base, args.output, args.region, date)
@@ -284,7 +295,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
         low = f"{_fmt(bar.low_setting):>8} -> {_fmt(bar.low_output):>9}"
         high = f"{_fmt(bar.high_setting):>8} -> {_fmt(bar.high_output):>9}"
         print(f"  {bar.name:<36} {bar.kind:<9} {low}   {high}")
-    s = sobol(base, args.output, args.region, every, n, seed)
+    s = sobol(base, args.output, args.region, every, n, seed, executor=executor)
     print(f"\nSobol total-order indices over the posterior 90% ranges ({s.n_runs} runs)")
     order = np.argsort(-s.total.max(axis=0))[:8]
     print(f"  {'parameter':<36}" + "".join(f"{d:%Y-%m}".rjust(9) for d in s.dates))

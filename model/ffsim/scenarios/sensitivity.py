@@ -16,11 +16,13 @@ import numpy as np
 
 from ffsim.calibration.baseline import read_artifact
 from ffsim.calibration.config import CalibrationConfig
+from ffsim.core.drivers import Drivers
 from ffsim.core.errors import InputError
+from ffsim.core.executor import Executor, SerialExecutor, chunks
 from ffsim.core.layout import REGIONAL_STOCK_NAMES
 from ffsim.core.outputs import Selection
 from ffsim.core.results import FLOWS, STOCKS
-from ffsim.core.simulate import simulate_outputs
+from ffsim.core.simulate import Settings, simulate_outputs
 from ffsim.scenarios.attribution import stock_at
 from ffsim.scenarios.levers import Levers
 from ffsim.scenarios.scenario import Scenario
@@ -98,6 +100,26 @@ class SobolResult:
     n_runs: int
 
 
+@dataclass(frozen=True)
+class SeriesTask:
+    """Runs of a Sobol sample, one chunk of it: what :func:`series_of` needs (picklable)."""
+
+    packed: np.ndarray
+    output: str
+    region: str
+    drivers: Drivers
+    settings: Settings
+
+
+def series_of(task: SeriesTask) -> np.ndarray:
+    """The monthly series (runs, months) of the task's output for each of its runs."""
+    selection = Selection.of((task.output,), task.region)
+    result = simulate_outputs(task.packed, selection, task.drivers, task.settings)
+    if task.output in FLOWS:
+        return result.flow(task.output, task.region)
+    return result.stock(task.output, task.region)
+
+
 def sobol(
     base: Scenario,
     output: str,
@@ -106,10 +128,13 @@ def sobol(
     n: int = 256,
     seed: int = 0,
     path: Path | None = None,
+    executor: Executor | None = None,
 ) -> SobolResult:
     """Sobol indices of ``output`` every ``every`` months, over the posterior 90% ranges.
 
-    ``n`` is SALib's base sample size (a power of two); the model runs ``n * (k + 2)`` times.
+    ``n`` is SALib's base sample size (a power of two); the model runs ``n * (k + 2)`` times,
+    in chunks over ``executor``'s workers (:mod:`ffsim.core.executor`; by default in this
+    process, as one ensemble call): the indices do not depend on where the runs went.
     """
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
@@ -128,9 +153,16 @@ def sobol(
     x = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     packed = np.tile(base.parameters.pack(), (x.shape[0], 1))
     packed[:, [f.packed_index() for f in free]] = x
-    selection = Selection.of((output,), region)
-    result = simulate_outputs(packed, selection, base.drivers, base.settings)
-    series = result.flow(output, region) if output in FLOWS else result.stock(output, region)
+    executor = executor or SerialExecutor()
+    parts = chunks(packed.shape[0], executor.workers, per_worker=2, smallest=512)
+    if len(parts) == 1:
+        parts = [range(packed.shape[0])]
+    tasks = [
+        SeriesTask(packed[part.start : part.stop], output, region, base.drivers, base.settings)
+        for part in parts
+    ]
+    series = np.concatenate(executor.map(series_of, tasks), axis=0)
+    dates = base.settings.month_ends()
     months = list(range(every - 1, series.shape[1], every))
     s1, st, conf = [], [], []
     for m in months:
@@ -147,7 +179,7 @@ def sobol(
         conf.append(res["ST_conf"])
     return SobolResult(
         tuple(names),
-        tuple(result.dates[m] for m in months),
+        tuple(dates[m] for m in months),
         np.array(s1),
         np.array(st),
         np.array(conf),

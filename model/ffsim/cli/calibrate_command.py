@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,17 @@ from ffsim.calibration.config import DEFAULT_CONFIG, load_config
 from ffsim.calibration.fit_count import beyond_stated
 from ffsim.calibration.observations import DEFAULT_PATH, data_hash, load_observations
 from ffsim.calibration.problem import Problem
-from ffsim.calibration.vintages import data_date, parse_as_of, rows_as_of, vintage_path
-from ffsim.cli.checks import MAX_SEED, file_name, output_file, seed_option
+from ffsim.calibration.vintages import (
+    article_dates,
+    data_date,
+    parse_as_of,
+    rows_as_of,
+    vintage_path,
+)
+from ffsim.cli.checks import MAX_SEED, file_name, output_file, seed_option, whole_number
 from ffsim.cli.shipped import read_shipped
 from ffsim.core.errors import InputError
+from ffsim.core.executor import executor_for
 from ffsim.core.files import check_input_file
 from ffsim.core.parameters import Parameters
 from ffsim.resources import IN_CHECKOUT
@@ -246,6 +254,119 @@ def _out_path(args: argparse.Namespace, shipped: Path) -> Path:
     return Path.cwd() / shipped.name
 
 
+VINTAGES = "vintages"
+"""The ``--as-of`` value that runs every earlier vintage (those that are not the baseline)."""
+
+
+@dataclass(frozen=True)
+class VintageTask:
+    """One vintage's calibration, as a task for an executor (``None``: the shipped file, found
+    where the worker has ffsim installed).
+    """
+
+    as_of: dt.date
+    seed: int | None
+    config_path: Path | None = None
+    data_path: Path | None = None
+
+
+def run_vintage(task: VintageTask) -> dict[str, Any]:
+    """The vintage's artifact, as JSON would give it back (so it compares as a shipped one)."""
+    artifact = run_calibration(
+        task.config_path or DEFAULT_CONFIG,
+        task.data_path or DEFAULT_PATH,
+        task.seed,
+        progress=None,
+        as_of=task.as_of,
+    )
+    return json.loads(json.dumps(artifact))
+
+
+def earlier_vintages(data_path: Path) -> tuple[dt.date, ...]:
+    """The data dates of the vintages that are not the baseline, in order."""
+    observations = load_observations(data_path)
+    dates = {data_date(observations, d) for d in article_dates(observations)}
+    return tuple(sorted(d for d in dates if vintage_path(d, observations) != BASELINE_PATH))
+
+
+def _all_vintages(args: argparse.Namespace, config_path: Path, data_path: Path) -> int:
+    """``--as-of vintages``: each earlier vintage calibrated on the executor, then checked
+    against its shipped artifact (``--check``) or written as each finishes.
+    """
+    if args.out is not None:
+        raise InputError(
+            "--out: allowed only with one --as-of date; with --as-of vintages each artifact "
+            "goes to as-of-DATE.json in the current folder (or, with --replace-shipped, the "
+            "shipped file)"
+        )
+    processes = None
+    if args.processes is not None:
+        processes = whole_number("--processes", args.processes, 1, 1024)
+    executor = executor_for(args.scheduler, processes)
+    observations = load_observations(data_path)
+    dates = earlier_vintages(data_path)
+    targets, seeds = {}, {}
+    seed = _seed(args)
+    for d in dates:
+        shipped = vintage_path(d, observations)
+        seeds[d] = seed
+        if args.check:
+            targets[d] = shipped
+            # a missing or corrupt shipped vintage is said before any work; the re-run takes
+            # the seed it records unless --seed is given, as a single --check does
+            recorded = read_shipped(shipped)["provenance"].get("seed")
+            if seed is None:
+                if type(recorded) is not int or not 0 <= recorded <= MAX_SEED:
+                    raise InputError(
+                        f"{shipped}: the artifact records no seed from 0 to {MAX_SEED}; give --seed"
+                    )
+                seeds[d] = recorded
+        else:
+            targets[d] = _out_path(args, shipped)
+            output_file(
+                "--out",
+                str(targets[d]),
+                inputs=(config_path, data_path, active_artifact()),
+                allow=shipped if args.replace_shipped else None,
+            )
+    tasks = [
+        VintageTask(
+            d,
+            seeds[d],
+            None if config_path == DEFAULT_CONFIG else config_path.resolve(),
+            None if data_path == DEFAULT_PATH else data_path.resolve(),
+        )
+        for d in dates
+    ]
+    print(
+        f"calibrating {len(tasks)} vintages ({', '.join(map(str, dates))}) on "
+        f"{executor.workers} worker(s)",
+        file=sys.stderr,
+        flush=True,
+    )
+    failed = 0
+    for i, artifact in executor.as_completed(run_vintage, tasks):
+        d, target = dates[i], targets[dates[i]]
+        if args.check:
+            report = check_artifact(read_shipped(target), artifact)
+            print(f"vintage {d}: {report.headline()}")
+            for line in report.summary:
+                print(f"  {line}")
+            if not report.passed:
+                failed += 1
+                for line in report.differences[:MAX_DETAILS]:
+                    print(f"  {line}")
+            continue
+        written, errors = write_with_fallback(artifact, target)
+        print(f"vintage {d}: wrote {written}")
+        if errors:
+            print(f"ffsim: error: cannot write {errors[0]}; saved to {written}", file=sys.stderr)
+            failed += 1
+    if args.check:
+        print(f"{len(dates) - failed} of {len(dates)} vintages reproduce their shipped artifacts")
+    return 1 if failed else 0
+
+
 def calibrate_command(args: argparse.Namespace) -> int:
     """Run ``ffsim calibrate`` with parsed arguments; return the exit code.
 
@@ -256,10 +377,17 @@ def calibrate_command(args: argparse.Namespace) -> int:
     """
     config_path = DEFAULT_CONFIG if args.config is None else file_name("--config", args.config)
     data_path = DEFAULT_PATH if args.data is None else file_name("--data", args.data)
-    as_of = _as_of(args)
+    as_of = None if getattr(args, "as_of", None) == VINTAGES else _as_of(args)
     seed = _seed(args)
     check_input_file("--config", config_path)
     check_input_file("--data", data_path)
+    if getattr(args, "as_of", None) == VINTAGES:
+        return _all_vintages(args, config_path, data_path)
+    if args.processes is not None or args.scheduler is not None:
+        raise InputError(
+            f"--{'processes' if args.processes is not None else 'scheduler'}: allowed only "
+            "with --as-of vintages (one calibration already runs on every core)"
+        )
     shipped = BASELINE_PATH if as_of is None else vintage_path(as_of, load_observations(data_path))
     if args.check:  # compares with --out, else the shipped artifact; writes nothing
         out = shipped if args.out is None else file_name("--out", args.out)

@@ -87,7 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of",
         metavar="YYYY-MM-DD",
         help="a vintage: fit only the figures published on or before this date (the latest "
-        "article's date is the baseline)",
+        "article's date is the baseline); 'vintages': every earlier vintage, each as its own "
+        "calibration, over --processes or --scheduler",
+    )
+    cal.add_argument(
+        "--processes",
+        help="with --as-of vintages: worker processes (default 1, one vintage after another)",
+    )
+    cal.add_argument(
+        "--scheduler", metavar="ADDRESS", help="with --as-of vintages: a Dask scheduler to run on"
     )
     cal.add_argument(
         "--check",

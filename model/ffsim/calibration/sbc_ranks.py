@@ -498,9 +498,9 @@ def ecdf_difference(
     -------
     z, difference
         The evaluation points (fractions of the rank range, 0 to 1) and ``ECDF(z) - z``, both
-        of shape ``(K + 1,)``. Above 0: too many small ranks (the posterior sits above the true
-        values); a hump: too many middle ranks (over-dispersed); a dip then rise beyond the
-        band: too many extreme ranks (under-dispersed).
+        of shape ``(K + 1,)``. Above 0 throughout: too many small ranks (the posterior sits
+        above the true values); below 0 then above: too few extreme ranks (over-dispersed);
+        above 0 then below: too many (under-dispersed).
     """
     L = _check_L(L)
     values = _check_ranks(ranks, L)

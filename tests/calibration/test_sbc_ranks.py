@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from scipy import stats
 
 from ffsim.calibration.sbc_ranks import (
     _edges,
@@ -134,6 +135,15 @@ def test_the_simulated_band_agrees_with_the_exact_recursion(n, ell):
     assert _inside_probability(simulated.gamma, n, z, tails) == pytest.approx(0.95, abs=0.01)
     assert 0.95 <= _inside_probability(exact.gamma, n, z, tails) < 0.96
     assert simulated.gamma == pytest.approx(exact.gamma, rel=0.25)
+
+
+def test_the_tail_tables_are_scipys_binomial_tails():
+    n, z = 200, np.array([0.01, 0.3, 0.5, 0.97])
+    lower, upper = _tail_levels(n, z)
+    x = np.arange(n + 1)[:, None]
+    # (below 1e-250 scipy's sf underflows to 0 where the running sums keep the tail)
+    assert np.allclose(lower, stats.binom.cdf(x, n, z), rtol=1e-9, atol=1e-250)
+    assert np.allclose(upper, stats.binom.sf(x - 1, n, z), rtol=1e-9, atol=1e-250)
 
 
 def test_the_exact_recursion_matches_a_brute_force_count():

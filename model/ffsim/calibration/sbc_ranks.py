@@ -73,9 +73,9 @@ def rank_of(true_value: float, draws: np.ndarray, rng: np.random.Generator) -> i
     """The rank of a true value among ``L`` posterior draws: the number of draws below it.
 
     A draw equal to the true value counts as below it with a random share: with ``t`` ties the
-    rank is ``below + U`` where ``U`` is uniform on ``0..t`` (Talts et al. 2018, section 4.1),
-    so that ties (from a discrete parameter, or a sampler that repeats a draw) do not bias the
-    ranks. ``rng`` is used only when there are ties, so a run is reproducible from its seed.
+    rank is ``below + U`` where ``U`` is uniform on ``0..t``, so that ties (from a discrete
+    parameter, or a sampler that repeats a draw) do not bias the ranks. ``rng`` is used only
+    when there are ties, so a run is reproducible from its seed.
 
     Parameters
     ----------
@@ -141,8 +141,8 @@ def thin(draws: np.ndarray, tau: float) -> np.ndarray:
 
     Ranks among autocorrelated draws are not uniform even when the posterior is right: the
     draws stand for fewer independent ones, so the true value falls beyond all of them more
-    often than ``2 / (L + 1)`` and the rank histogram sags in the middle (Talts et al. 2018,
-    section 5.1). Keeping one draw per autocorrelation time leaves nearly independent draws.
+    often than ``2 / (L + 1)`` and the rank histogram sags in the middle (Talts et al. 2018).
+    Keeping one draw per autocorrelation time leaves nearly independent draws.
     ``tau`` is the integrated autocorrelation time in iterations (emcee's
     ``get_autocorr_time``, taken as the largest over the parameters).
 
@@ -332,11 +332,11 @@ def _simulated_gamma(
     simulations: int,
     seed: int,
 ) -> float:
-    """Säilynoja et al.'s section 2.2: for each of ``simulations`` uniform rank samples, the
-    largest pointwise level whose band holds its whole ECDF (twice the smallest tail
-    probability of its counts); ``gamma`` is the ``alpha`` quantile of those levels, so that
-    the band holds a share ``1 - alpha`` of the simulated samples (a little more when levels
-    tie at the quantile).
+    """Säilynoja et al.'s simulation (their section 2.2): for each of ``simulations`` uniform
+    rank samples, the largest pointwise level whose band holds its whole ECDF (twice the
+    smallest tail probability of its counts); ``gamma`` is the ``alpha`` quantile of those
+    levels, so that the band holds a share ``1 - alpha`` of the simulated samples (a little
+    more when levels tie at the quantile).
     """
     least_tail = np.minimum(*tails)
     rng = np.random.default_rng(seed)
@@ -358,7 +358,7 @@ def _inside_probability(
 ) -> float:
     """The exact probability that the ECDF of ``n`` uniform draws lies inside the pointwise
     ``gamma`` band at every point of ``z`` (interior points, increasing), by the recursion of
-    Säilynoja et al. (section 2.3): the count at each point, given the count at the previous
+    Säilynoja et al.'s optimisation method: the count at each point, given the count at the previous
     one, is binomial over the draws left.
     """
     low, high = _edges(gamma, *tails)
@@ -426,9 +426,10 @@ def ecdf_difference_bands(
       several samples): simulate uniform rank samples, take each one's largest level whose
       band holds it, and let ``gamma`` be the ``alpha`` quantile of those levels. Vectorised
       and seeded: about 0.3 s for 1,000 ranks, ``L = 999`` and 5,000 simulations.
-    - ``"exact"`` (section 2.3; the SBC package's ``adjust_gamma_optimize``): the probability
-      of staying inside, computed by a recursion over the points, and ``gamma`` found by
-      bisection. Exact but quadratic in the band's width: seconds for a few hundred ranks.
+    - ``"exact"`` (their optimisation method; the SBC package's ``adjust_gamma_optimize``):
+      the probability of staying inside, computed by a recursion over the points, and
+      ``gamma`` found by bisection. Exact but quadratic in the band's width: 0.4 s for 100
+      ranks, 2 s for 1,000 (``L = 99``).
 
     Parameters
     ----------

@@ -318,6 +318,7 @@ def test_central_ranks_are_the_90_percent_interval():
         (lambda: rank_of(0.0, np.array([1.0, np.nan]), np.random.default_rng()), "draws: nan"),
         (lambda: rank_of(np.inf, np.array([1.0]), np.random.default_rng()), "true_value: inf"),
         (lambda: thin(np.arange(5), 0.5), "tau: 0.5; a finite number of iterations"),
+        (lambda: thin(np.arange(5), True), "tau: true; a finite number of iterations"),
         (lambda: chi_square_uniformity(np.arange(10), 9, bins=11), "bins: 11; an integer from 2"),
         (lambda: sbc_summary({}, 99), "ranks: no quantities"),
         (

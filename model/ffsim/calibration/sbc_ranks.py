@@ -159,7 +159,9 @@ def thin(draws: np.ndarray, tau: float) -> np.ndarray:
     numpy.ndarray
         ``draws[::ceil(tau)]``, starting from the first draw.
     """
-    if not (isinstance(tau, int | float) and math.isfinite(tau) and tau >= 1):
+    if isinstance(tau, bool) or not (
+        isinstance(tau, int | float | np.number) and math.isfinite(tau) and tau >= 1
+    ):
         raise InputError(f"tau: {shown(tau)}; a finite number of iterations, at least 1")
     values = np.asarray(draws)
     if values.ndim == 0 or values.shape[0] == 0:

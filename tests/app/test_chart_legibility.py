@@ -20,6 +20,7 @@ import pytest
 
 from ffsim.app import calibration_charts, chart_parts, charts, sankey
 from ffsim.app.forecast_charts import forecast_band_figure, forecast_strip_figure
+from ffsim.app.sbc_charts import sbc_ecdf_figure
 from ffsim.app.sensitivity_charts import sobol_figure, tornado_figure
 from ffsim.calibration.baseline import read_artifact
 from ffsim.calibration.observations import load_observations, load_validation
@@ -94,6 +95,11 @@ def figures() -> dict[str, go.Figure]:
         ),
         "sobol": sobol_figure(sobol, "total", "Total index", legend=False),
         "sobol_legend": chart_parts.legend_figure(sobol_figure(sobol, "total", "t")),
+        "sbc": sbc_ecdf_figure(
+            {f"Parameter {i}": np.random.default_rng(i).integers(0, 100, 200) for i in range(5)}
+            | {"Shifted": np.random.default_rng(9).integers(0, 60, 200)},
+            99,
+        ),
     }
 
 
@@ -221,6 +227,7 @@ def legend_rows(fig: go.Figure, width: int = chart_parts.LEGEND_WIDTH) -> int:
         "residuals",
         "forecast_strip",
         "sankey",
+        "sbc",
     ],
 )
 def test_the_plot_takes_at_least_two_thirds_of_each_chart(figures, name):
@@ -247,7 +254,7 @@ def test_a_grid_chart_hides_its_legend_and_the_group_draws_one(figures):
 
 
 @pytest.mark.parametrize(
-    "name", ["regional", "overlay", "difference", "forecast_band", "sobol", "tornado"]
+    "name", ["regional", "overlay", "difference", "forecast_band", "sobol", "tornado", "sbc"]
 )
 def test_axes_leave_room_for_their_tick_labels(figures, name):
     fig = figures[name]

@@ -351,6 +351,8 @@ def test_import_ffsim_loads_no_heavy_library():
 README_COMMANDS_NOT_RUN = {
     "calibrate": "minutes each; `calibrate --check` is the slow test above, run by the wheel",
     "app": "the explorer: test_installed_app_starts_and_serves starts the installed one",
+    "sbc": "hours: each replication is a full calibration; tests/cli/test_sbc_command.py runs the "
+    "command on a small set-up",
 }
 """README commands not run as written, and why. A line's optional parts in brackets
 (``[--flat]``) are left out: its plain form is run."""

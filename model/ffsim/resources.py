@@ -37,6 +37,9 @@ BASELINE_PATH = CALIBRATION_DIR / "baseline.json"
 VINTAGE_DIR = CALIBRATION_DIR / "vintages"
 """Artifacts of the calibration as of the earlier articles' dates."""
 
+SBC_PATH = CALIBRATION_DIR / "sbc" / "summary.json"
+"""The shipped simulation-based calibration run: ranks, checks and provenance."""
+
 CONFIG_PATH = CALIBRATION_DIR / "config.toml"
 """The baseline's calibration config."""
 

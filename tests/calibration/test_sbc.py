@@ -17,7 +17,7 @@ from ffsim.calibration.likelihood import z_score
 from ffsim.calibration.measures import measure
 from ffsim.calibration.observations import Observation, load_observations, statements
 from ffsim.calibration.problem import Problem
-from ffsim.calibration.sbc import LOG_LIKELIHOOD, Replication, rank_among, run_replication
+from ffsim.calibration.sbc import LOG_LIKELIHOOD, Replication, run_replication
 from ffsim.calibration.sbc_figures import (
     BOUND_WIDTH,
     as_range,
@@ -187,15 +187,6 @@ def test_prior_draws_with_constraints_match_the_prior_weighted_by_them():
     # and the constraints matter: the plain prior's mean differs somewhere
     plain_gap = np.abs(unit_p.mean(axis=0) - mean_p) / (sd / np.sqrt(ess))
     assert np.max(plain_gap) > 3
-
-
-def test_a_rank_counts_the_draws_below_and_splits_ties():
-    rng = np.random.default_rng(7)
-    assert rank_among(0.5, np.array([0.1, 0.2, 0.9]), rng) == 2
-    assert rank_among(-1.0, np.array([0.1, 0.2]), rng) == 0
-    assert rank_among(9.0, np.array([0.1, 0.2]), rng) == 2
-    ties = {rank_among(1.0, np.array([1.0, 1.0, 0.0]), rng) for _ in range(200)}
-    assert ties == {1, 2, 3}
 
 
 TINY = CONFIG.model_copy(

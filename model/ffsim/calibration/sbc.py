@@ -17,7 +17,6 @@ that it gives the same ranks wherever it runs: serially, on a process pool or on
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from ffsim.calibration.observations import Observation
 from ffsim.calibration.problem import Problem
 from ffsim.calibration.sbc_figures import fitted_as_sbc_reads, simulate_figures
 from ffsim.calibration.sbc_prior import draw_prior
+from ffsim.calibration.sbc_ranks import choose_draws, rank_of, ranks_of, thin
 from ffsim.core.parameters import Parameters
 
 LOG_LIKELIHOOD = "log_likelihood"
@@ -48,26 +48,14 @@ class Replication:
     """Posterior draws each true value is ranked among (ranks run 0..draws)."""
 
 
-def _thinned(chain: np.ndarray, tau: float) -> np.ndarray:
-    """The chain (steps, walkers, k) kept every ``ceil(tau)`` steps, flattened (n, k)."""
-    step = max(1, math.ceil(tau))
-    kept = chain[::-1][::step][::-1]  # count back from the last step
-    return kept.reshape(-1, chain.shape[-1])
-
-
-def rank_among(true_value: float, draws: np.ndarray, rng: np.random.Generator) -> int:
-    """How many ``draws`` lie below ``true_value``, ties split at random (0..len(draws))."""
-    below = int(np.sum(draws < true_value))
-    ties = int(np.sum(draws == true_value))
-    return below + (int(rng.integers(0, ties + 1)) if ties else 0)
-
-
 def run_replication(task: Replication) -> dict[str, Any]:
     """Run one replication; return its ranks and what they rest on (JSON-able).
 
     The seed gives, through numpy's ``SeedSequence``, four independent streams: the prior draw,
-    the figures' reporting errors and readings, the calibration's seed, and the choice of
-    posterior draws and ties.
+    the figures' reporting errors and readings, the calibration's seed, and the ties of ranks.
+    The posterior draws ranked among are the chain thinned by its longest autocorrelation time
+    (every walker), ``draws`` of them evenly spread (:func:`~ffsim.calibration.sbc_ranks.thin`,
+    :func:`~ffsim.calibration.sbc_ranks.choose_draws`).
     """
     start = time.perf_counter()
     streams = np.random.SeedSequence(task.seed).spawn(4)
@@ -81,23 +69,18 @@ def run_replication(task: Replication) -> dict[str, Any]:
     figures = simulate_figures(template, values, figures_rng)
     problem = Problem(task.config, figures, base)
     cal = Calibrator(problem, cal_seed).fit(tensions=False)
-    tau = float(np.max(cal.autocorr_time_))
-    pool = _thinned(cal.chain_unit_, tau)
-    if pool.shape[0] < task.draws:
-        raise RuntimeError(
-            f"replication {task.index}: {pool.shape[0]} draws after thinning by tau = {tau:.0f}, "
-            f"fewer than the {task.draws} to rank among: run the sampler longer"
-        )
-    picks = pick_rng.choice(pool.shape[0], size=task.draws, replace=False)
-    draws = problem.theta(pool[picks])
+    tau = max(1.0, float(np.max(cal.autocorr_time_)))
+    k = len(task.config.free)
+    pool = thin(cal.chain_unit_, tau).reshape(-1, k)  # every walker, every ceil(tau) steps
+    draws = problem.theta(choose_draws(pool, task.draws))
     ll_draws = problem.log_likelihood_values(problem.model_values(draws))
     ll_true = float(problem.log_likelihood_values(problem.model_values(theta_true[None]))[0])
     ranks = {
-        f.name: rank_among(float(theta_true[i]), draws[:, i], pick_rng)
-        for i, f in enumerate(task.config.free)
+        f.name: int(r)
+        for f, r in zip(task.config.free, ranks_of(theta_true, draws, pick_rng), strict=True)
     }
     # a large log-likelihood at the truth ranks high: the rank of -ll would be its mirror
-    ranks[LOG_LIKELIHOOD] = rank_among(ll_true, ll_draws, pick_rng)
+    ranks[LOG_LIKELIHOOD] = rank_of(ll_true, ll_draws, pick_rng)
     return {
         "index": task.index,
         "seed": task.seed,

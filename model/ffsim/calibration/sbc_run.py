@@ -156,6 +156,4 @@ def run_sbc(
 def rank_table(records: dict[int, dict[str, Any]]) -> dict[str, np.ndarray]:
     """Ranks by quantity (each parameter, and the log-likelihood), one per replication."""
     names = list(next(iter(records.values()))["ranks"]) if records else []
-    return {
-        name: np.array([records[i]["ranks"][name] for i in sorted(records)]) for name in names
-    }
+    return {name: np.array([records[i]["ranks"][name] for i in sorted(records)]) for name in names}

@@ -1,5 +1,5 @@
 """The ``ffsim`` command line: run, calibrate, compare, validate, explain, sensitivity,
-export, check-units, forecast-skill, experiments, scenarios (shipped and saved), levers and
+export, check-units, forecast-skill, experiments, sbc, scenarios (shipped and saved), levers and
 app.
 
 Wherever a command takes a scenario it takes a file, a shipped scenario's name
@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ffsim.cli.experiments_command import add_command as add_experiments
 
     add_experiments(sub)
+    from ffsim.cli.sbc_command import add_command as add_sbc
+
+    add_sbc(sub)
     app = sub.add_parser(
         "app",
         help="start the explorer (Streamlit); further options go to `streamlit run`",
@@ -157,6 +160,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from ffsim.cli.experiments_command import experiments_command
 
         return experiments_command
+    if name == "sbc":
+        from ffsim.cli.sbc_command import sbc_command
+
+        return sbc_command
     if name == "scenarios":
         from ffsim.cli.saved_command import saved_command
 

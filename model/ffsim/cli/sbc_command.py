@@ -1,0 +1,132 @@
+"""``ffsim sbc``: simulation-based calibration of the calibration pipeline, resumable, on this
+machine, a process pool or a Dask cluster; ``--check`` re-runs the shipped run's first
+replications.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ffsim.cli.checks import file_name, seed_option, whole_number
+from ffsim.core.errors import InputError
+from ffsim.core.executor import executor_for
+
+DEFAULT_OUT = "sbc-run"
+DEFAULT_SEED = "20150430"
+DEFAULT_DRAWS = "99"
+SUMMARY = "summary.json"
+
+
+def add_command(sub: argparse._SubParsersAction[Any]) -> None:
+    """Register ``sbc`` on the ``ffsim`` parser."""
+    s = sub.add_parser(
+        "sbc",
+        help="simulation-based calibration: calibrate on figures simulated from the prior, "
+        "rank the truth among the posterior draws",
+    )
+    s.add_argument(
+        "--replications",
+        help="replications (default 100; with --check, how many of the shipped run's first "
+        "replications to re-run, default 1)",
+    )
+    s.add_argument(
+        "--out",
+        default=DEFAULT_OUT,
+        metavar="FOLDER",
+        help=f"the run's folder (default {DEFAULT_OUT}); a run there is resumed; the summary "
+        f"goes to FOLDER/{SUMMARY}",
+    )
+    s.add_argument("--seed", default=DEFAULT_SEED, help=f"the run's seed (default {DEFAULT_SEED})")
+    s.add_argument(
+        "--draws",
+        default=DEFAULT_DRAWS,
+        help=f"posterior draws each true value is ranked among (default {DEFAULT_DRAWS})",
+    )
+    s.add_argument("--config", help="calibration set-up (default: the shipped config.toml)")
+    s.add_argument(
+        "--as-of", help="the vintage: figures published by this date (default: all fitted)"
+    )
+    s.add_argument(
+        "--processes",
+        help="worker processes of a local pool (default 1: this process, whose calibration "
+        "already uses every core)",
+    )
+    s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler to run on")
+    s.add_argument(
+        "--check",
+        action="store_true",
+        help="re-run the shipped run's first replications and compare (exact on the same "
+        "packages and platform, else statistical); exit 1 on a mismatch",
+    )
+
+
+def sbc_command(args: argparse.Namespace) -> int:
+    """Run (or resume) the replications, print the rank checks, write the summary."""
+    from ffsim.calibration.config import DEFAULT_CONFIG, load_config
+    from ffsim.calibration.observations import DEFAULT_PATH, data_hash, load_observations
+    from ffsim.calibration.sbc_artifact import check_replications, provenance
+    from ffsim.calibration.sbc_run import manifest, rank_table, run_sbc
+    from ffsim.calibration.sbc_summary import summary_record, summary_text
+    from ffsim.calibration.vintages import data_date, parse_as_of, rows_as_of
+    from ffsim.resources import SBC_PATH
+
+    default_n = "1" if args.check else "100"
+    replications = whole_number("--replications", args.replications or default_n, 1, 1_000_000)
+    draws = whole_number("--draws", args.draws, 9, 9999)
+    seed = seed_option("--seed", args.seed)
+    out = file_name("--out", args.out)
+    processes = None
+    if args.processes is not None:
+        processes = whole_number("--processes", args.processes, 1, 1024)
+    config_path = file_name("--config", args.config) if args.config else DEFAULT_CONFIG
+    as_of = parse_as_of(args.as_of) if args.as_of else None
+    executor = executor_for(args.scheduler, processes)
+    shipped = None
+    if args.check:
+        try:
+            shipped = json.loads(SBC_PATH.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{SBC_PATH}: no readable shipped SBC run ({exc})") from None
+        if replications > shipped["replications"]:
+            raise InputError(
+                f"--replications {replications}: the shipped run has "
+                f"{shipped['replications']}; allowed 1 to {shipped['replications']}"
+            )
+    config = load_config(config_path, "--config")
+    everything = load_observations(DEFAULT_PATH)
+    as_of = data_date(everything, as_of)
+    observations = rows_as_of(everything, as_of)
+    config = config.as_of(as_of)
+    run = manifest(config, data_hash(DEFAULT_PATH), as_of, seed, draws)
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    if shipped is not None:
+        differ = [k for k, v in shipped["run"].items() if run.get(k) != v]
+        if differ:
+            raise InputError(
+                "--check: the shipped run was made with other settings: "
+                + ", ".join(f"{k} {shipped['run'][k]!r} (here {run.get(k)!r})" for k in differ)
+            )
+        with tempfile.TemporaryDirectory() as folder:
+            records = run_sbc(Path(folder), config, observations, run, replications, executor, say)
+        report = check_replications(shipped, records, provenance())
+        print(report.headline())
+        for line in report.differences:
+            print(f"  {line}")
+        if not report.passed:
+            print(f"MISMATCH with {SBC_PATH}: {len(report.differences)} difference(s)")
+            return 1
+        print(f"check passed: {replications} replication(s) reproduce {SBC_PATH}")
+        return 0
+    records = run_sbc(Path(out), config, observations, run, replications, executor, say)
+    ranks = rank_table(records)
+    print(summary_text(ranks, draws))
+    summary = summary_record(ranks, draws, run, [records[i] for i in sorted(records)], provenance())
+    path = Path(out) / SUMMARY
+    path.write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", "utf-8")
+    print(f"wrote {path}")
+    return 0

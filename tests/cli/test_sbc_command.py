@@ -1,0 +1,110 @@
+"""``ffsim sbc`` from the command line: a small set-up run, resumed, summarised and refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ffsim.cli.main import main
+
+SMALL = """
+name = "sbc_test"
+description = "Three free parameters and a short chain: a set-up small enough for a test."
+seed = 1
+
+[optimizer]
+n_starts = 1
+max_iter = 40
+
+[sampler]
+walkers = 8
+steps = 80
+burn = 20
+keep = 20
+
+[[free]]
+name = "radicalisation_rate.france"
+prior = "lognormal"
+lower = 2.0
+upper = 300.0
+median = 24.49
+sigma_log = 1.253
+source = "weakly informative (no evidence of the time sizes it)"
+
+[[free]]
+name = "radicalisation_rate.united_kingdom"
+prior = "lognormal"
+lower = 1.0
+upper = 200.0
+median = 14.14
+sigma_log = 1.325
+source = "weakly informative (no evidence of the time sizes it)"
+
+[[free]]
+name = "radicalisation_rate.other_europe"
+prior = "lognormal"
+lower = 2.0
+upper = 500.0
+median = 31.62
+sigma_log = 1.38
+source = "weakly informative (no evidence of the time sizes it)"
+"""
+
+
+@pytest.fixture
+def small(tmp_path) -> Path:
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL)
+    return path
+
+
+def test_a_small_sbc_runs_resumes_and_writes_its_summary(small, tmp_path, capsys):
+    out = tmp_path / "run"
+    args = ["sbc", "--config", str(small), "--out", str(out), "--draws", "9", "--seed", "3"]
+    assert main([*args, "--replications", "1"]) == 0
+    first = capsys.readouterr()
+    assert "at least 2 are needed" in first.out
+    assert main([*args, "--replications", "3"]) == 0
+    again = capsys.readouterr()
+    assert "1 of 3 replications already" in again.err and "2 to run" in again.err
+    assert "time" not in again.out  # progress goes to standard error, the verdict to output
+    assert "SBC: 3 replications, ranks among 9 posterior draws" in again.out
+    assert "quantities pass" in again.out
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["replications"] == 3 and len(summary["theta_true"]) == 3
+    assert set(summary["ranks"]) == {
+        "radicalisation_rate.france",
+        "radicalisation_rate.united_kingdom",
+        "radicalisation_rate.other_europe",
+        "log_likelihood",
+    }
+    assert len(summary["checks"]) == 4
+    assert summary["provenance"]["packages"]["numpy"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--replications", "0"], ["--replications 0", "1 to 1000000"]),
+        (["--draws", "3"], ["--draws 3", "9 to 9999"]),
+        (["--processes", "2", "--scheduler", "tcp://127.0.0.1:9"], ["exclude each other"]),
+        (["--as-of", "2015/01/01"], ["--as-of", "YYYY-MM-DD"]),
+    ],
+)
+def test_bad_options_are_refused_before_any_work(tmp_path, capsys, argv, words):
+    assert main(["sbc", "--out", str(tmp_path / "x"), *argv]) == 2
+    err = capsys.readouterr().err
+    for word in words:
+        assert word in err, (word, err)
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_folder_of_another_run_is_refused_naming_the_difference(small, tmp_path, capsys):
+    out = tmp_path / "run"
+    base = ["sbc", "--config", str(small), "--out", str(out), "--draws", "9"]
+    assert main([*base, "--replications", "1", "--seed", "3"]) == 0
+    capsys.readouterr()
+    assert main([*base, "--replications", "1", "--seed", "4"]) == 2
+    assert "seed: 3 in the folder, 4 now" in capsys.readouterr().err

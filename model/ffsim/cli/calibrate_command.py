@@ -30,10 +30,10 @@ from ffsim.calibration.vintages import (
     rows_as_of,
     vintage_path,
 )
-from ffsim.cli.checks import MAX_SEED, file_name, output_file, seed_option, whole_number
+from ffsim.cli.checks import MAX_SEED, file_name, output_file, seed_option
+from ffsim.cli.options import executor_option
 from ffsim.cli.shipped import read_shipped
 from ffsim.core.errors import InputError
-from ffsim.core.executor import executor_for
 from ffsim.core.files import check_input_file
 from ffsim.core.parameters import Parameters
 from ffsim.resources import IN_CHECKOUT
@@ -299,10 +299,7 @@ def _all_vintages(args: argparse.Namespace, config_path: Path, data_path: Path) 
             "goes to as-of-DATE.json in the current folder (or, with --replace-shipped, the "
             "shipped file)"
         )
-    processes = None
-    if args.processes is not None:
-        processes = whole_number("--processes", args.processes, 1, 1024)
-    executor = executor_for(args.scheduler, processes)
+    executor = executor_option(args)
     observations = load_observations(data_path)
     dates = earlier_vintages(data_path)
     targets, seeds = {}, {}

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ffsim.cli.checks import choice, file_name, seed_option, whole_number
+from ffsim.cli.options import add_executor_options, executor_option
 from ffsim.core.errors import InputError
-from ffsim.core.executor import executor_for
 from ffsim.exploration.design import DESIGNS
 from ffsim.exploration.run import POSTERIOR, experiments, shipped_policies
 
@@ -40,12 +40,7 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
         help="shipped scenarios run on every scenario, separated by commas (default baseline)",
     )
     e.add_argument("--out", metavar="FOLDER", help="write experiments.parquet, outcomes.parquet")
-    e.add_argument(
-        "--processes",
-        help="worker processes of a local pool (default 1: this process, whose ensemble calls "
-        "already use every core)",
-    )
-    e.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler to run on")
+    add_executor_options(e, "the runs")
     e.add_argument(
         "--outcome", default=DEFAULT_OUTCOME, help=f"outcome judged (default {DEFAULT_OUTCOME})"
     )
@@ -78,9 +73,7 @@ def experiments_command(args: argparse.Namespace) -> int:
             threshold = float(args.threshold.replace(",", ""))
         except ValueError:
             raise InputError(f"--threshold {args.threshold}: allowed a number") from None
-    processes = None
-    if args.processes is not None:
-        processes = whole_number("--processes", args.processes, 1, 1024)
+    executor = executor_option(args)
     policies = _names(args.policies) or ["baseline"]
     for p in policies:
         choice("--policies", p, shipped_policies())
@@ -95,7 +88,6 @@ def experiments_command(args: argparse.Namespace) -> int:
     uncertainties: Any = args.uncertainties
     if uncertainties not in (POSTERIOR, "all"):
         uncertainties = _names(uncertainties)
-    executor = executor_for(args.scheduler, processes)
     start = time.perf_counter()
     result = experiments(
         levers=_names(args.levers) if args.levers not in (None, "all") else args.levers,

@@ -18,7 +18,7 @@ from pathlib import Path
 from ffsim import __version__
 from ffsim.calibration.baseline import use_artifact
 from ffsim.cli.checks import file_name, printable, shown
-from ffsim.cli.options import add_artifact_option
+from ffsim.cli.options import add_artifact_option, add_executor_options
 from ffsim.cli.run_command import SUMMARY_STOCKS, summary_table
 from ffsim.core.errors import InputError
 
@@ -90,13 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         "article's date is the baseline); 'vintages': every earlier vintage, each as its own "
         "calibration, over --processes or --scheduler",
     )
-    cal.add_argument(
-        "--processes",
-        help="with --as-of vintages: worker processes (default 1, one vintage after another)",
-    )
-    cal.add_argument(
-        "--scheduler", metavar="ADDRESS", help="with --as-of vintages: a Dask scheduler to run on"
-    )
+    add_executor_options(cal, "--as-of vintages (default: one vintage after another)")
     cal.add_argument(
         "--check",
         action="store_true",

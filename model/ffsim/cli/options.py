@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ffsim.core.executor import Executor
 
 
 def add_artifact_option(parser: argparse.ArgumentParser) -> None:
@@ -12,3 +16,27 @@ def add_artifact_option(parser: argparse.ArgumentParser) -> None:
         metavar="FILE.json",
         help="calibration artifact to start from (default: the shipped calibration/baseline.json)",
     )
+
+
+def add_executor_options(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--processes N`` and ``--scheduler ADDRESS``: where ``what`` runs.
+
+    See :mod:`ffsim.core.executor`.
+    """
+    parser.add_argument(
+        "--processes",
+        help=f"worker processes for {what} (default 1: this process, whose model runs already "
+        "use every core)",
+    )
+    parser.add_argument("--scheduler", metavar="ADDRESS", help=f"a Dask scheduler for {what}")
+
+
+def executor_option(args: argparse.Namespace) -> Executor:
+    """The executor that ``--processes`` and ``--scheduler`` ask for (checked before any work)."""
+    from ffsim.cli.checks import whole_number
+    from ffsim.core.executor import executor_for
+
+    processes = None
+    if args.processes is not None:
+        processes = whole_number("--processes", args.processes, 1, 1024)
+    return executor_for(args.scheduler, processes)

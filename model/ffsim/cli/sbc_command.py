@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ffsim.cli.checks import file_name, seed_option, whole_number
+from ffsim.cli.options import add_executor_options, executor_option
 from ffsim.core.errors import InputError
-from ffsim.core.executor import executor_for
 
 DEFAULT_OUT = "sbc-run"
 DEFAULT_SEED = "20150430"
@@ -51,12 +51,7 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
     s.add_argument(
         "--as-of", help="the vintage: figures published by this date (default: all fitted)"
     )
-    s.add_argument(
-        "--processes",
-        help="worker processes of a local pool (default 1: this process, whose calibration "
-        "already uses every core)",
-    )
-    s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler to run on")
+    add_executor_options(s, "the replications")
     s.add_argument(
         "--check",
         action="store_true",
@@ -80,12 +75,9 @@ def sbc_command(args: argparse.Namespace) -> int:
     draws = whole_number("--draws", args.draws, 9, 9999)
     seed = seed_option("--seed", args.seed)
     out = file_name("--out", args.out)
-    processes = None
-    if args.processes is not None:
-        processes = whole_number("--processes", args.processes, 1, 1024)
+    executor = executor_option(args)
     config_path = file_name("--config", args.config) if args.config else DEFAULT_CONFIG
     as_of = parse_as_of(args.as_of) if args.as_of else None
-    executor = executor_for(args.scheduler, processes)
     shipped = None
     if args.check:
         try:

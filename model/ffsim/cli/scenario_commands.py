@@ -13,9 +13,8 @@ import numpy as np
 
 from ffsim.calibration.baseline import active_artifact, baseline_parameters, read_artifact
 from ffsim.cli import checks
-from ffsim.cli.options import add_artifact_option
+from ffsim.cli.options import add_artifact_option, add_executor_options, executor_option
 from ffsim.core.errors import InputError
-from ffsim.core.executor import executor_for
 from ffsim.core.simulate import Settings
 from ffsim.core.tables import table_bytes, table_format
 from ffsim.core.writer import write_file
@@ -108,12 +107,7 @@ def add_commands(sub: argparse._SubParsersAction[Any]) -> None:
         "--n", help="Sobol base sample, a power of two (default 256, or the most the run allows)"
     )
     s.add_argument("--seed", default="0", help=f"Sobol seed, 0 to {checks.MAX_SEED}")
-    s.add_argument(
-        "--processes",
-        help="worker processes for the Sobol runs (default 1: this process, whose ensemble "
-        "call already uses every core)",
-    )
-    s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler for the Sobol runs")
+    add_executor_options(s, "the Sobol runs")
     add_artifact_option(s)
 
 
@@ -282,10 +276,7 @@ def sensitivity_command(args: argparse.Namespace) -> int:
     checks.choice("--output", args.output, OUTPUTS)
     checks.region(args.region)
     seed = checks.seed_option("--seed", args.seed)
-    processes = None
-    if args.processes is not None:
-        processes = checks.whole_number("--processes", args.processes, 1, 1024)
-    executor = executor_for(args.scheduler, processes)
+    executor = executor_option(args)
     base = load_scenario(args.scenario) if args.scenario else baseline_scenario()
     every, n, date = _sensitivity_options(args, base.settings)
     value, bars = tornado(base, args.output, args.region, date)

@@ -21,13 +21,21 @@ def assert_ledger(result, rtol: float = 1e-9) -> None:
         assert np.all(err <= rtol * np.abs(departed) + 1e-12), (region, float(err.max()))
 
 
+ROUNDING = 1e-9
+"""Persons: a stock may dip below zero by less than this. A stock drained for years by a fast
+outflow (the stopped, with every one of them trying again each month) falls to about 1e-64
+persons, and an RK4 step whose rate rises within the step can overshoot such a remnant to a
+value of the same size below zero (hypothesis found -5.4e-65 persons once); that is rounding,
+not a negative stock."""
+
+
 def assert_non_negative(result) -> None:
     for region in ("total", *REGION_IDS):
         for name in STOCKS:
             values = result.stock(name, region)
-            assert values.min() >= 0.0, (name, region, float(values.min()))
+            assert values.min() >= -ROUNDING, (name, region, float(values.min()))
     for name in ("local_in_theatre", "local_killed"):
-        assert result.stock(name).min() >= 0.0, name
+        assert result.stock(name).min() >= -ROUNDING, name
 
 
 @given(parameter_sets(), driver_sets())

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import kstest, norm
 
-from ffsim.calibration.forecast import forecast_all, proper_table
+from ffsim.calibration.forecast import common_figures, forecast_all, later_figures, proper_table
 from ffsim.calibration.hub import HUB_COLUMNS, horizon_months, quantile_columns
-from ffsim.calibration.observations import parse_observations
+from ffsim.calibration.observations import load_observations, load_validation, parse_observations
 from ffsim.calibration.predictive import (
     HUB_LEVELS,
     log_predictive,
@@ -214,6 +214,13 @@ def test_every_vintage_has_wis_log_score_and_pit(report):
         assert v.label in table
 
 
+def test_common_figures_are_those_after_the_last_vintage(report):
+    last = report[-1][0]
+    expected = {o.id for o in later_figures(last.date, load_observations(), load_validation())}
+    assert common_figures(report) == expected and len(expected) >= 8
+    assert f"mean WIS, the {len(expected)} figures every vintage scores" in proper_table(report)
+
+
 def test_quantile_export_shape_monotone_and_horizons(report):
     columns = quantile_columns(report)
     assert tuple(columns) == HUB_COLUMNS
@@ -236,10 +243,12 @@ def test_horizon_counts_calendar_months_and_may_be_negative():
     assert horizon_months(dt.date(2015, 4, 30), dt.date(2014, 12, 31)) == -4
 
 
-def test_quantile_csv_reads_back_as_the_table(report, tmp_path):
+def test_quantile_csv_reads_back_as_the_table(report, tmp_path, capsys):
     columns = quantile_columns(report)
     out = tmp_path / "quantiles.csv"
     assert main(["forecast-skill", "--quantiles", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "mean WIS (log scale)" in printed and "PIT histogram" in printed
     assert out.read_text("utf-8") == table_bytes(columns, ".csv")
     back = pd.read_csv(out)
     assert list(back.columns) == list(HUB_COLUMNS)

@@ -171,17 +171,30 @@ def skill_table(report: Report) -> str:
     return "\n".join(lines)
 
 
+def common_figures(report: Report) -> set[str]:
+    """Identifiers of the later figures that every vintage of ``report`` forecasts."""
+    ids = [{f.figure.id for f in forecasts} for _, forecasts in report]
+    return set.intersection(*ids) if ids else set()
+
+
 def proper_table(report: Report) -> str:
-    """Markdown table: one row per vintage, its proper scores (:mod:`ffsim.calibration.scores`)."""
+    """Markdown table: one row per vintage, its proper scores (:mod:`ffsim.calibration.scores`),
+    and its mean WIS on the figures every vintage forecasts (the same figures for all).
+    """
+    common = common_figures(report)
+    n = len(common)
     head = (
         "| vintage | later figures | mean WIS (log scale) | mean log score "
+        f"| mean WIS, the {n} figures every vintage scores | mean log score, the same {n} "
         "| PIT histogram (0-0.2, ..., 0.8-1) | mean PIT | flat PIT (chi-square p) |"
     )
-    lines = [head, "|" + "---|" * 7]
+    lines = [head, "|" + "---|" * 9]
     for v, forecasts in report:
         p = proper_scores(forecasts)
+        shared = proper_scores([f for f in forecasts if f.figure.id in common])
         lines.append(
             f"| {v.label} | {p.n} | {p.mean_wis:.3f} | {p.mean_log_score:.2f} "
+            f"| {shared.mean_wis:.3f} | {shared.mean_log_score:.2f} "
             f"| {p.histogram_text()} | {p.mean_pit:.2f} | {p.uniformity_p:.2f} |"
         )
     return "\n".join(lines)

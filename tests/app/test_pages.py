@@ -213,6 +213,12 @@ def _metric(at: AppTest, label: str):
     return next(m for m in at.metric if m.label == label)
 
 
+def _table(at: AppTest, column: str):
+    """The page's table with ``column``: "shown above" the skill table, "WIS (log)" the proper
+    scores."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
 def test_the_forecasts_page_shows_bands_strip_and_the_skill_of_every_vintage(app):
     app.switch_page(FORECASTS).run()
     assert not app.exception, [e.message for e in app.exception]
@@ -224,9 +230,13 @@ def test_the_forecasts_page_shows_bands_strip_and_the_skill_of_every_vintage(app
     assert names.count("90% posterior band") == 4
     assert "later figure, inside its 90% predictive interval" in names
     assert "reported (value, range, bound)" in names
-    skill = app.dataframe[-1].value
+    skill = _table(app, "shown above")
     assert list(skill["vintage"]) == radio.options
     assert list(skill["shown above"]) == ["yes", "", "", "", ""]
+    proper = _table(app, "WIS (log)")  # WIS, log score and PIT of every vintage
+    assert list(proper["shown"]) == ["yes", "", "", "", ""]
+    assert list(proper.columns[3:6]) == ["WIS (log)", "log score", "PIT histogram"]
+    assert float(_metric(app, "Mean WIS (log scale)").value) == proper["WIS (log)"][0]
     assert any("**4 rows fitted**, from 1 article," in m.value for m in app.markdown)
     assert any("The Daily Beast, published 2015-04-30: 4 rows" in m.value for m in app.markdown)
 
@@ -242,7 +252,7 @@ def test_changing_the_vintage_changes_the_bands_and_the_later_figures(app):
     assert after[0] != before[0]  # the bands of world arrivals moved
     assert int(n_after) < int(n_before)  # fewer figures were published after the last vintage
     assert "fitted by this vintage" in trace_names(app)  # world totals of the articles
-    assert list(app.dataframe[-1].value["shown above"]) == ["", "", "", "", "yes"]
+    assert list(_table(app, "shown above")["shown above"]) == ["", "", "", "", "yes"]
 
 
 def test_a_missing_or_corrupt_vintage_artifact_shows_an_error_naming_the_file(
@@ -269,7 +279,7 @@ def test_a_missing_or_corrupt_vintage_artifact_shows_an_error_naming_the_file(
     assert "as-of-2015-09-27.json, is missing" in joined
     assert "as-of-2016-06-26.json: not a calibration artifact" in joined
     assert "format: missing" in joined  # the first thing wrong with it
-    skill = at.dataframe[-1].value  # the vintages whose artifacts are sound are still scored
+    skill = _table(at, "shown above")  # the vintages whose artifacts are sound are scored
     assert list(skill["vintage"]) == [
         "as of 2016-09-11",
         "as of 2017-03-24 (fits the figures of 2016-09-11)",

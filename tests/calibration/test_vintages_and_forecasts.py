@@ -195,11 +195,11 @@ def test_one_draw_gives_the_lognormal_reporting_band():
 def test_scores_of_a_perfect_and_of_a_far_forecast():
     o = _obs()
     perfect = score(np.full(50, 1000.0), o, "validation")
-    assert perfect.log_score == pytest.approx(0.0)
+    assert perfect.log_kernel == pytest.approx(0.0)
     assert perfect.inside == {0.5: True, 0.9: True}
     assert perfect.median_error == 0.0
     far = score(np.full(50, 1000.0 * math.exp(3 * 0.3)), o, "validation")  # three sigma above
-    assert far.log_score == pytest.approx(-4.5)
+    assert far.log_kernel == pytest.approx(-4.5)
     assert far.inside == {0.5: False, 0.9: False}
     assert far.median_error == pytest.approx(0.9)
 
@@ -210,7 +210,7 @@ def test_a_bound_is_inside_a_band_that_reaches_it():
     assert below.inside[0.9] and not below.inside[0.5]
     assert below.median_error == pytest.approx(math.log(30000 / 40000))
     above = score(np.full(10, 50000.0), bound, "validation")
-    assert above.log_score == 0.0 and above.median_error == 0.0 and above.inside[0.5]
+    assert above.log_kernel == 0.0 and above.median_error == 0.0 and above.inside[0.5]
 
 
 def test_bands_are_calibrated_when_figures_come_from_the_predictive():
@@ -252,7 +252,7 @@ def test_skill_report_counts_add_up():
         s = summarise(forecasts)
         assert s.n == len(later_figures(v.date, OBSERVATIONS, VALIDATION))
         assert s.inside[0.5] <= s.inside[0.9] <= s.n
-        assert all(f.log_score <= 0.0 for f in forecasts)
+        assert all(f.log_kernel <= 0.0 for f in forecasts)
 
 
 def test_forecast_skill_command_prints_the_table_and_one_vintage(capsys, tmp_path):

@@ -14,6 +14,7 @@ import pandas as pd
 from ffsim.calibration.forecast import Vintage, count_text, reported_text
 from ffsim.calibration.observations import Observation
 from ffsim.calibration.predictive import FigureForecast, summarise
+from ffsim.calibration.scores import pit_text, proper_scores, wis
 from ffsim.calibration.vintages import rows_as_of
 
 
@@ -104,10 +105,13 @@ def figure_frame(forecasts: list[FigureForecast]) -> pd.DataFrame:
                 "90% predictive": f"{_fmt(f.quantiles[0])} to {_fmt(f.quantiles[4])}",
                 "in 50%": "yes" if f.inside[0.5] else "no",
                 "in 90%": "yes" if f.inside[0.9] else "no",
+                "log kernel": round(f.log_kernel, 2),
+                "WIS": round(float(w), 3),
                 "log score": round(f.log_score, 2),
+                "PIT": pit_text(f.pit),
                 "identifier": f.figure.id,
             }
-            for f in forecasts
+            for f, w in zip(forecasts, wis(forecasts), strict=True)
         ]
     )
 
@@ -129,8 +133,30 @@ def skill_frame(
                 "inside 50% band": count_text(s.inside[0.5], s.n),
                 "inside 90% band": count_text(s.inside[0.9], s.n),
                 "validation rows inside 90% band": count_text(val.inside[0.9], val.n),
-                "mean log score": round(s.mean_log_score, 2),
+                "mean log kernel": round(s.mean_log_kernel, 2),
                 "median abs. log error of the median": round(s.median_abs_error, 2),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def proper_frame(
+    report: list[tuple[Vintage, list[FigureForecast]]], chosen: Vintage
+) -> pd.DataFrame:
+    """One row per vintage: its proper scores (as ``proper_table``), with short headers."""
+    rows = []
+    for v, forecasts in report:
+        p = proper_scores(forecasts)
+        rows.append(
+            {
+                "shown": "yes" if v.date == chosen.date else "",
+                "vintage": str(v.date),
+                "figures": p.n,
+                "WIS (log)": round(p.mean_wis, 3),
+                "log score": round(p.mean_log_score, 2),
+                "PIT histogram": p.histogram_text(),
+                "mean PIT": round(p.mean_pit, 2),
+                "flat PIT p": round(p.uniformity_p, 2),
             }
         )
     return pd.DataFrame(rows)

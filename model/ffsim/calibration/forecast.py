@@ -4,8 +4,8 @@ A vintage (:mod:`ffsim.calibration.vintages`) is fitted to the figures published
 figure published after that date is a *later figure*: the later articles' fitted figures and every
 row of ``data/validation.csv`` (reports of October 2017 to July 2018, never fitted). Each later
 figure is set against the vintage's posterior predictive distribution and scored
-(:mod:`ffsim.calibration.predictive`); the tables here give the scores as Markdown, for
-``ffsim forecast-skill`` and docs/validation.md.
+(:mod:`ffsim.calibration.predictive`; the proper scores in :mod:`ffsim.calibration.scores`); the
+tables here give the scores as Markdown, for ``ffsim forecast-skill`` and docs/validation.md.
 
 The drivers (territory held, pay, air campaign, border closure, prevention) are the realised
 series in every vintage: forecasts are conditional on the course of the war, and score the
@@ -28,6 +28,7 @@ from ffsim.calibration.baseline import read_artifact
 from ffsim.calibration.measures import measure, outputs_read
 from ffsim.calibration.observations import Observation, fitted, load_observations, load_validation
 from ffsim.calibration.predictive import FigureForecast, score, summarise
+from ffsim.calibration.scores import pit_text, proper_scores, wis
 from ffsim.calibration.uncertainty import posterior_packed
 from ffsim.calibration.vintages import article_dates, data_date, rows_as_of, vintage_path
 from ffsim.core.outputs import Outputs, Selection
@@ -154,7 +155,7 @@ def skill_table(report: Report) -> str:
     head = (
         "| vintage | figures fitted | later figures (articles + validation) "
         "| inside 50% band | inside 90% band | validation rows inside 90% band "
-        "| mean log score | median abs. log error of the median |"
+        "| mean log kernel | median abs. log error of the median |"
     )
     lines = [head, "|" + "---|" * 8]
     for v, forecasts in report:
@@ -165,7 +166,36 @@ def skill_table(report: Report) -> str:
             f"| {v.label} | {v.n_fitted} | {s.n} ({n_art} + {val.n}) "
             f"| {count_text(s.inside[0.5], s.n)} | {count_text(s.inside[0.9], s.n)} "
             f"| {count_text(val.inside[0.9], val.n)} "
-            f"| {s.mean_log_score:.2f} | {s.median_abs_error:.2f} |"
+            f"| {s.mean_log_kernel:.2f} | {s.median_abs_error:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def common_figures(report: Report) -> set[str]:
+    """Identifiers of the later figures that every vintage of ``report`` forecasts."""
+    ids = [{f.figure.id for f in forecasts} for _, forecasts in report]
+    return set.intersection(*ids) if ids else set()
+
+
+def proper_table(report: Report) -> str:
+    """Markdown table: one row per vintage, its proper scores (:mod:`ffsim.calibration.scores`),
+    and its mean WIS on the figures every vintage forecasts (the same figures for all).
+    """
+    common = common_figures(report)
+    n = len(common)
+    head = (
+        "| vintage | later figures | mean WIS (log scale) | mean log score "
+        f"| mean WIS, the {n} figures every vintage scores | mean log score, the same {n} "
+        "| PIT histogram (0-0.2, ..., 0.8-1) | mean PIT | flat PIT (chi-square p) |"
+    )
+    lines = [head, "|" + "---|" * 9]
+    for v, forecasts in report:
+        p = proper_scores(forecasts)
+        shared = proper_scores([f for f in forecasts if f.figure.id in common])
+        lines.append(
+            f"| {v.label} | {p.n} | {p.mean_wis:.3f} | {p.mean_log_score:.2f} "
+            f"| {shared.mean_wis:.3f} | {shared.mean_log_score:.2f} "
+            f"| {p.histogram_text()} | {p.mean_pit:.2f} | {p.uniformity_p:.2f} |"
         )
     return "\n".join(lines)
 
@@ -191,15 +221,15 @@ def figure_table(forecasts: list[FigureForecast]) -> str:
     """Markdown table of one vintage's later figures: reported, predictive band, scores."""
     head = (
         "| figure | kind | published | reported | model median | 50% band | 90% band "
-        "| in 50% | in 90% | log score |"
+        "| in 50% | in 90% | log kernel | WIS | log score | PIT |"
     )
-    lines = [head, "|" + "---|" * 10]
-    for f in forecasts:
+    lines = [head, "|" + "---|" * 13]
+    for f, w in zip(forecasts, wis(forecasts), strict=True):
         o, q = f.figure, f.quantiles
         lines.append(
             f"| {o.id} | {f.kind} | {o.published} | {reported_text(o)} | {_num(f.model_median)} "
             f"| {_num(q[1])} to {_num(q[3])} | {_num(q[0])} to {_num(q[4])} "
             f"| {'yes' if f.inside[0.5] else 'no'} | {'yes' if f.inside[0.9] else 'no'} "
-            f"| {f.log_score:.2f} |"
+            f"| {f.log_kernel:.2f} | {w:.3f} | {f.log_score:.2f} | {pit_text(f.pit)} |"
         )
     return "\n".join(lines)

@@ -43,6 +43,7 @@ MARKERS: dict[str, Callable[[], str]] = {
     "SCENARIO LIST": docs_scenarios.scenario_list,
     "COMPARE TABLE": docs_scenarios.compare_table,
     "SKILL TABLE": docs_validation.skill_block,
+    "PROPER SCORES TABLE": docs_validation.proper_block,
     "VINTAGE TABLE": docs_validation.vintage_block,
     "FORECAST FIGURES": docs_validation.forecast_figures,
     "LAYER GRAPH": docs_architecture.layer_graph,

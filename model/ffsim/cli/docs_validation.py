@@ -1,5 +1,6 @@
-"""The generated tables of docs/validation.md: the forecast skill of every vintage, the vintage
-artifacts (calibration/vintages/*.json and the baseline) and every later figure of each vintage.
+"""The generated tables of docs/validation.md: the forecast skill of every vintage, its proper
+scores (WIS, log score, PIT), the vintage artifacts (calibration/vintages/*.json and the
+baseline) and every later figure of each vintage.
 The forecast report (:func:`ffsim.calibration.forecast.forecast_all`) is computed once per run.
 """
 
@@ -22,6 +23,13 @@ def skill_block() -> str:
     from ffsim.calibration.forecast import skill_table
 
     return skill_table(_forecasts())
+
+
+def proper_block() -> str:
+    """The proper-score table of docs/validation.md: WIS, log score and PIT of every vintage."""
+    from ffsim.calibration.forecast import proper_table
+
+    return proper_table(_forecasts())
 
 
 def vintage_block() -> str:

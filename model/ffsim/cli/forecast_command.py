@@ -7,12 +7,13 @@ import csv
 import io
 from typing import Any
 
-from ffsim.calibration.forecast import figure_table, forecast_all, skill_table
+from ffsim.calibration.forecast import figure_table, forecast_all, proper_table, skill_table
+from ffsim.calibration.hub import quantile_columns
 from ffsim.calibration.observations import load_observations
 from ffsim.calibration.vintages import article_dates
 from ffsim.cli.checks import choice, output_file
 from ffsim.core.errors import InputError
-from ffsim.core.tables import frame_bytes, table_format
+from ffsim.core.tables import frame_bytes, table_bytes, table_format
 from ffsim.core.writer import write_file
 from ffsim.resources import VALIDATION_PATH
 
@@ -34,6 +35,13 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
         help="write every vintage's figures as a table (.csv, .parquet or .xlsx, as the "
         "extension says)",
     )
+    f.add_argument(
+        "--quantiles",
+        metavar="FILE",
+        help="write every vintage's forecast of every later figure as quantiles in the forecast "
+        "hubs' long format (as_of, target, horizon, quantile_level, value, ...; 23 levels; "
+        ".csv, .parquet or .xlsx)",
+    )
 
 
 def _table(rows: list[dict[str, Any]], suffix: str) -> bytes | str:
@@ -50,9 +58,15 @@ def _table(rows: list[dict[str, Any]], suffix: str) -> bytes | str:
 
 
 def forecast_skill_command(args: argparse.Namespace) -> int:
-    """Print the skill table (and one vintage's figures); write the CSV if asked."""
+    """Print the skill and proper-score tables (and one vintage's figures); write the tables
+    asked for.
+    """
     out = output_file("--out", args.out, inputs=(VALIDATION_PATH,))
     suffix = None if out is None else table_format("--out", out)
+    quantiles = output_file("--quantiles", args.quantiles, inputs=(VALIDATION_PATH,))
+    q_suffix = None if quantiles is None else table_format("--quantiles", quantiles)
+    if out is not None and quantiles is not None and out.resolve() == quantiles.resolve():
+        raise InputError(f"--quantiles {quantiles}: the same file as --out; name another")
     chosen = None
     if args.vintage is not None:
         dates = [d.isoformat() for d in article_dates(load_observations())]
@@ -61,6 +75,9 @@ def forecast_skill_command(args: argparse.Namespace) -> int:
     print("Forecast skill: each vintage's posterior predictive against every later figure")
     print("(drivers as they happened; bands include the reporting error of each figure)\n")
     print(skill_table(report))
+    print("\nProper scores: WIS on the log scale (lower is better), log score (higher is better),")
+    print("PIT histogram of the later figures (flat when the bands are as wide as the scatter)\n")
+    print(proper_table(report))
     if chosen is not None:
         v, forecasts = report[chosen]
         print(f"\nLater figures, vintage {v.label}\n")
@@ -76,4 +93,12 @@ def forecast_skill_command(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise InputError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
         print(f"\nwrote {out}")
+    if quantiles is not None:
+        try:
+            write_file(quantiles, table_bytes(quantile_columns(report), q_suffix or ".csv"))
+        except OSError as exc:
+            raise InputError(
+                f"--quantiles {quantiles}: cannot write: {exc.strerror or exc}"
+            ) from None
+        print(f"\nwrote {quantiles}")
     return 0

@@ -10,11 +10,12 @@ import streamlit as st
 from ffsim.app import charts, runner, widgets
 from ffsim.app.chart_parts import legend_figure
 from ffsim.app.forecast_charts import forecast_band_figure, forecast_strip_figure
-from ffsim.app.forecast_rows import figure_frame, marks, skill_frame, strip_rows
+from ffsim.app.forecast_rows import figure_frame, marks, proper_frame, skill_frame, strip_rows
 from ffsim.calibration.baseline import BASELINE_PATH
 from ffsim.calibration.forecast import Vintage, count_text, reported_text, vintages
 from ffsim.calibration.observations import Observation
 from ffsim.calibration.predictive import FigureForecast, summarise
+from ffsim.calibration.scores import proper_scores
 from ffsim.calibration.vintages import rows_as_of
 
 HIGHLIGHT = "background-color: rgba(31, 119, 180, 0.18)"
@@ -106,8 +107,9 @@ except runner.ArtifactError as exc:
 
 if bands is not None:
     skill = summarise(forecasts)
+    proper = proper_scores(forecasts)
     validation_skill = summarise([f for f in forecasts if f.kind == "validation"])
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric(
         "Later figures",
         skill.n,
@@ -117,9 +119,16 @@ if bands is not None:
     cols[1].metric("Inside the 50% predictive band", count_text(skill.inside[0.5], skill.n))
     cols[2].metric("Inside the 90% predictive band", count_text(skill.inside[0.9], skill.n))
     cols[3].metric(
+        "Mean WIS (log scale)",
+        f"{proper.mean_wis:.3f}",
+        help="Weighted interval score of the 23 forecast-hub quantiles, on the log of the "
+        "figures: lower is better, 0.1 is about a tenth off (docs/validation.md)",
+    )
+    cols[4].metric(
         "Mean log score",
-        f"{skill.mean_log_score:.2f}",
-        help="0 when every draw matches a figure; -0.5 when every draw is one sigma off",
+        f"{proper.mean_log_score:.2f}",
+        help="Log predictive density at each figure (log probability of a range or bound): "
+        "higher is better (docs/validation.md)",
     )
 
     st.subheader("The world totals: the vintage's posterior bands and the reported figures")
@@ -181,6 +190,19 @@ if report:
         width="stretch",
         key="forecasts:skill",
     )
+if report:
+    st.markdown("**Proper scores of every vintage**")
+    st.caption(
+        "WIS: weighted interval score of the forecast hubs, on the log of the figures (lower is "
+        "better). Log score: log predictive density, or log probability of a range or bound "
+        "(higher is better). PIT histogram: figures in the bins 0-0.2, ..., 0.8-1 of the "
+        "predictive CDF, a range or bound spread over its interval; flat when the bands are as "
+        "wide as the figures' scatter, a hump in the middle when wider; p: chi-square test of "
+        "a flat histogram."
+    )
+    st.dataframe(
+        proper_frame(report, vintage), hide_index=True, width="stretch", key="forecasts:proper"
+    )
 for message in failed:
     st.error(f"Left out of the skill table: {message}")
 st.markdown(
@@ -188,9 +210,10 @@ st.markdown(
     "interval of a figure is the vintage's posterior of the model value times the error the "
     "calibration assigns to that figure (its `sigma_log`: definitions, coverage, rounding), so "
     "a figure can fall inside a wide band while the model's median is far from it; the log "
-    "score (0 for a perfect match, -0.5 when every draw is one sigma off) and the error of the "
-    "median measure how close. **These are conditional forecasts**: every vintage runs the "
-    "drivers (territory held, pay, the air campaign, the border closure, prevention) as they "
+    "kernel (0 for a perfect match, -0.5 when every draw is one sigma off), the proper scores "
+    "and the error of the median measure how close. **These are conditional forecasts**: "
+    "every vintage runs the drivers (territory held, pay, the air campaign, the border "
+    "closure, prevention) as they "
     "happened, so the skill is that of the model's structure and parameters given the course "
     "of the war, not a foresight of the war itself. **Validation rows are never fitted** by "
     "any vintage (data/validation.csv). A statement read in two ways is scored as its source "

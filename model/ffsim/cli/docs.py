@@ -22,6 +22,7 @@ from ffsim.cli import (
     docs_architecture,
     docs_calibration,
     docs_model,
+    docs_sbc,
     docs_scenarios,
     docs_validation,
 )
@@ -46,6 +47,7 @@ MARKERS: dict[str, Callable[[], str]] = {
     "PROPER SCORES TABLE": docs_validation.proper_block,
     "VINTAGE TABLE": docs_validation.vintage_block,
     "FORECAST FIGURES": docs_validation.forecast_figures,
+    "SBC RUN": docs_sbc.sbc_block,
     "LAYER GRAPH": docs_architecture.layer_graph,
     "MODULE TABLE": docs_architecture.module_table,
 }

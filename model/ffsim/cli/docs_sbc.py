@@ -1,0 +1,45 @@
+"""The generated block of docs/validation.md on simulation-based calibration: the shipped SBC
+run (``calibration/sbc/summary.json``), how far it has come and each quantity's rank checks.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+
+from ffsim.resources import SBC_PATH, shown
+
+
+def sbc_block() -> str:
+    """What the shipped SBC run holds: its size, its wall time and the rank checks."""
+    if not SBC_PATH.exists():
+        return f"No SBC run is shipped yet ({shown(SBC_PATH)} is absent)."
+    summary = json.loads(SBC_PATH.read_text("utf-8"))
+    run, n = summary["run"], summary["replications"]
+    seconds = [r["seconds"] for r in summary["records"]]
+    prov = summary["provenance"]
+    lines = [
+        f"The shipped run ({shown(SBC_PATH)}): {n} replication{'s' if n != 1 else ''} of the "
+        f"shipped set-up as of {run['as_of']}, seed {run['seed']}, each true value ranked among "
+        f"{run['draws']} thinned posterior draws; a replication took "
+        f"{statistics.median(seconds) / 60:.1f} minutes (median; {min(seconds) / 60:.1f} to "
+        f"{max(seconds) / 60:.1f}) on {prov['platform'].get('cpu', 'an unrecorded CPU')}, "
+        f"ffsim {prov['ffsim']}.",
+        "",
+    ]
+    if not summary["checks"]:
+        lines.append("Too few replications for the rank tests (at least 2 are needed).")
+        return "\n".join(lines)
+    passing = sum(c["passes"] for c in summary["checks"])
+    lines += [
+        f"{passing} of {len(summary['checks'])} quantities pass both checks at this size.",
+        "",
+        "| quantity | chi-square p | Bonferroni pass | inside the 95% band | 90% coverage |",
+        "|---|---|---|---|---|",
+    ]
+    for c in summary["checks"]:
+        lines.append(
+            f"| `{c['name']}` | {c['p_value']:.3g} | {'yes' if c['passes_chi_square'] else 'no'} "
+            f"| {'yes' if c['inside_bands'] else 'no'} | {c['coverage']:.2f} |"
+        )
+    return "\n".join(lines)

@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from ffsim.app.state import record_change, widget_key
+from ffsim.core.parameter_fields import BY_REGION, assumption_groups
 from ffsim.core.parameters import PARAMETER_SPECS, ParameterSpec
 from ffsim.core.regions import REGIONS
 from ffsim.core.variables import VARIABLES
@@ -122,50 +123,6 @@ def slider_format(lower: float, upper: float, integer: bool = False) -> str:
     return "%.3g"
 
 
-ASSUMPTION_GROUPS: dict[str, tuple[str, ...]] = {
-    "Recruitment and appeal": (
-        "pool_exit_rate",
-        "departure_rate",
-        "appeal_base",
-        "salience_midpoint",
-        "salience_width",
-        "caliphate_effect",
-        "early_wave_lead",
-        "appeal_territory",
-        "momentum_sensitivity",
-        "perception_delay",
-        "pay_elasticity",
-        "strength_half",
-        "network_strength",
-    ),
-    "Travel and the border": (
-        "border_deterrence",
-        "border_stop_max",
-        "transit_time",
-        "retry_propensity",
-        "exit_blocking",
-    ),
-    "In theatre: deaths, returns, moving on": (
-        "combat_mortality",
-        "air_lethality",
-        "ground_lethality",
-        "foreign_death_rate",
-        "return_rate",
-        "desertion_sensitivity",
-        "onward_rate",
-    ),
-    "Starting values and local fighters": (
-        "initial_in_theatre",
-        "local_recruitment",
-        "local_exit_rate",
-        "local_initial",
-    ),
-    "Women and minors": ("women_minors_early", "women_minors_mid"),
-}
-"""The world assumptions that apply to every region, folded by topic in the sidebar; an
-assumption in no group (a parameter added later) is shown under "Other assumptions"."""
-
-
 def lever_widgets(scenario: Scenario, columns: int = 1) -> None:
     """A slider per policy lever, starting from ``scenario``, in ``columns`` columns (which a
     phone stacks); records changes.
@@ -225,26 +182,18 @@ def assumption_widgets(scenario: Scenario, ranges: dict[str, Any]) -> None:
     """A slider per world assumption (regional ones grouped); records changes.
 
     ``ranges`` maps an estimated parameter (``name`` or ``name.region``) to its artifact entry.
-    Every slider sits in an expander: the regional assumptions one each, the others by topic
-    (:data:`ASSUMPTION_GROUPS`).
+    Every slider sits in an expander: the regional assumptions one each, the others by the
+    topic their field declares (``ffsim.core.parameter_fields.GROUPS``).
     """
-    assumptions = [s for s in PARAMETER_SPECS if s.category == "assumption"]
-    grouped = {name for names in ASSUMPTION_GROUPS.values() for name in names}
-    groups = {
-        title: [s for s in assumptions if s.name in names and not s.regional]
-        for title, names in ASSUMPTION_GROUPS.items()
-    }
-    groups["Other assumptions"] = [
-        s for s in assumptions if not s.regional and s.name not in grouped
-    ]
-    for title, specs in groups.items():
-        if specs:
+    for title, specs in assumption_groups(PARAMETER_SPECS).items():
+        if title == BY_REGION:
+            st.caption(title)
+            for spec in specs:
+                _assumption(scenario, ranges, spec)
+        else:
             with st.expander(f"{title} ({len(specs)})"):
                 for spec in specs:
                     _assumption(scenario, ranges, spec)
-    st.caption("By region")
-    for spec in (s for s in assumptions if s.regional):
-        _assumption(scenario, ranges, spec)
 
 
 def _assumption(scenario: Scenario, ranges: dict[str, Any], spec: ParameterSpec) -> None:

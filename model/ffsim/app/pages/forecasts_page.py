@@ -173,13 +173,11 @@ for v in vintage_list:
 if report:
     frame = skill_frame(report, vintage)
     chosen_row = [v.date for v, _ in report].index(vintage.date) if bands is not None else -1
-    st.dataframe(
+    # a static table: its headers wrap, so that it fits the page (a data grid scrolled)
+    st.table(
         frame.style.apply(
             lambda row: [HIGHLIGHT if row.name == chosen_row else "" for _ in row], axis=1
-        ),
-        hide_index=True,
-        width="stretch",
-        key="forecasts:skill",
+        ).hide(axis="index")
     )
 for message in failed:
     st.error(f"Left out of the skill table: {message}")

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import streamlit as st
@@ -13,9 +12,9 @@ from ffsim.app.state import record_change, widget_key
 from ffsim.core.parameter_fields import BY_REGION, assumption_groups
 from ffsim.core.parameters import PARAMETER_SPECS, ParameterSpec
 from ffsim.core.regions import REGIONS
-from ffsim.core.variables import VARIABLES
 from ffsim.scenarios.levers import LEVER_SPECS
 from ffsim.scenarios.scenario import Scenario
+from ffsim.teaching.plain_names import plain_text
 
 STEPS = 200
 
@@ -54,42 +53,6 @@ def chart(where: Any, figure: Any, key: str) -> None:
     app goes through here, so that each offers its download as PNG or SVG.
     """
     where.plotly_chart(figure, key=key, config=chart_config(key))
-
-
-_NAMES: dict[str, str] = {
-    **{name: v.heading.lower() for name, v in VARIABLES.items()},
-    **{s.name: s.label for s in PARAMETER_SPECS},
-    **{s.name: s.label for s in LEVER_SPECS.values()},
-}
-_NAME_PATTERN = re.compile(
-    r"\b(" + "|".join(sorted((n for n in _NAMES if "_" in n), key=len, reverse=True)) + r")\b"
-)
-
-
-def plain_text(text: str) -> str:
-    """``text`` with every identifier of a parameter, lever or variable (``air_lethality``)
-    replaced by its plain label in quotes ("Added deaths from the air campaign"), for the
-    descriptions of the schema where one names another.
-    """
-    return _NAME_PATTERN.sub(lambda m: f"“{_NAMES[m.group(1)]}”", text)
-
-
-_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
-_MERMAID_LABEL = re.compile(r'"([^"]*)"')
-
-
-def plain_diagram(mermaid: str) -> str:
-    """A Mermaid diagram of ``ffsim.teaching.diagram`` with plain node and arrow labels: a
-    variable's identifier becomes its heading ("in_theatre" to "in theatre"), any other
-    identifier its words ("stopped_at_border" to "stopped at border"). Only the quoted labels
-    change, never the node ids the diagram's links and highlights use.
-    """
-
-    def label(match: re.Match[str]) -> str:
-        text = _NAME_PATTERN.sub(lambda m: _NAMES[m.group(1)], match.group(1))
-        return '"' + _SNAKE.sub(lambda m: m.group(0).replace("_", " "), text) + '"'
-
-    return _MERMAID_LABEL.sub(label, mermaid)
 
 
 def slider_label(label: str, unit: str) -> str:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ffsim.app import calibration_charts, guard, runner, widgets
 from ffsim.app.sensitivity_charts import input_label
-from ffsim.app.widgets import plain_text
+from ffsim.teaching.plain_names import plain_text
 
 
 def table(rows: list[dict[str, str]]) -> None:

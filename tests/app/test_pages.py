@@ -1128,16 +1128,20 @@ def test_the_experiments_page_shows_when_a_policy_fails_and_its_robustness(app):
     "page", ["calibration_page.py", "forecasts_page.py", "model_page.py", "compare_page.py"]
 )
 def test_tables_name_things_plainly_with_the_identifier_apart(app, page):
-    """No table shows an identifier of a variable, parameter, lever or figure (``in_theatre``,
-    ``radicalisation_rate.france``, ``daily_beast_europe``) except in its "identifier" column,
-    and no header is an identifier."""
+    """No table shows an identifier of a variable, parameter, lever, figure, statement or
+    reading (``in_theatre``, ``radicalisation_rate.france``, ``daily_beast_europe``) except in
+    its "identifier" column, and no header is an identifier."""
+    from ffsim.calibration.baseline import read_artifact
     from ffsim.calibration.observations import load_observations
 
+    statements = read_artifact()["readings"]
     ids = {
         *VARIABLES,
         *(s.name for s in PARAMETER_SPECS),
         *LEVER_SPECS,
         *(o.id for o in load_observations()),
+        *(stmt["statement"] for stmt in statements),  # daily_beast_europe
+        *(r["reading"] for stmt in statements for r in stmt["readings"]),  # eu_as_stated
     }
     pattern = re.compile(r"\b(" + "|".join(sorted((i for i in ids if "_" in i), key=len,
                                                     reverse=True)) + r")\b")  # fmt: skip

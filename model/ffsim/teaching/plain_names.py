@@ -25,7 +25,7 @@ NAMES: dict[str, str] = {
 _NAME_PATTERN = re.compile(
     r"\b(" + "|".join(sorted((n for n in NAMES if "_" in n), key=len, reverse=True)) + r")\b"
 )
-_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _MERMAID_LABEL = re.compile(r'"([^"]*)"')
 
 

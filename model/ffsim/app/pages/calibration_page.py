@@ -8,7 +8,7 @@ import streamlit as st
 
 from ffsim.app import calibration_charts, guard, runner, widgets
 from ffsim.app.sensitivity_charts import input_label
-from ffsim.teaching.plain_names import plain_text
+from ffsim.teaching.plain_names import plain_label, plain_text
 
 
 def table(rows: list[dict[str, str]]) -> None:
@@ -61,15 +61,20 @@ def page(artifact: dict) -> None:
         "which Europe) enters the fit as a mixture over its readings. The probabilities say which "
         "reading the other figures support; the fit counts the rows of the most probable one."
     )
+    source_of = {o["id"]: f"{o['outlet']}, {o['published']}" for o in observations}
     table(
         [
             {
-                "statement": stmt["statement"],
-                "reading": r["reading"],
+                "statement": next(
+                    (source_of[i] for q in stmt["readings"] for i in q["rows"] if i in source_of),
+                    "",
+                ),
+                "reading": plain_label(r["reading"]),
                 "figures": "; ".join(label_of.get(i, i) for i in r["rows"]),
                 "prior weight": f"{r['prior_weight']:g}",
                 "probability at the mode": f"{r['probability_at_mode']:.2f}",
                 "posterior probability": f"{r['posterior_probability']:.2f}",
+                "identifier": stmt["statement"],
             }
             for stmt in artifact["readings"]
             for r in stmt["readings"]

@@ -16,6 +16,7 @@ from ffsim.calibration.forecast import Vintage, count_text, reported_text, vinta
 from ffsim.calibration.observations import Observation
 from ffsim.calibration.predictive import FigureForecast, summarise
 from ffsim.calibration.vintages import rows_as_of
+from ffsim.teaching.plain_names import plain_label
 
 HIGHLIGHT = "background-color: rgba(31, 119, 180, 0.18)"
 
@@ -83,7 +84,7 @@ def known(v: Vintage) -> None:
                         "Outlet": o.outlet,
                         "Published": o.published.isoformat(),
                         "Reported": reported_text(o),
-                        "Reading": o.reading if o.reading_of else "",
+                        "Reading": plain_label(o.reading) if o.reading_of else "",
                         "Identifier": o.id,
                     }
                     for o in rows

@@ -59,6 +59,23 @@ def test_stock_and_flow_diagram_names_every_stock_and_flow():
         assert {link.source, link.target} <= nodes
 
 
+def test_no_node_or_arrow_of_the_diagrams_in_model_md_shows_an_identifier():
+    """The Mermaid diagrams of docs/model.md name their nodes and arrows as the explorer does
+    ("in theatre", not ``in_theatre``); only the node ids, which a reader never sees, are
+    identifiers."""
+    from ffsim.teaching.plain_names import NAMES
+
+    blocks = re.findall(r"```mermaid\n(.*?)```", MODEL_MD.read_text("utf-8"), re.S)
+    assert len(blocks) == 2
+    labels = [label for block in blocks for label in re.findall(r'"([^"]*)"', block)]
+    assert len(labels) > 20
+    ids = {name for name in NAMES if "_" in name}
+    raw = [label for label in labels if re.search(r"\b[a-z]+_[a-z_]+\b", label)]
+    assert not raw, raw
+    assert not [label for label in labels if set(re.findall(r"[\w.]+", label)) & ids]
+    assert "in theatre" in labels  # the stock as the Model page names it
+
+
 def test_loops_are_closed_paths_of_the_causal_diagram():
     from ffsim.teaching.diagram import LOOP_LINKS, LOOP_NAMES, LOOP_NODES, LOOPS
 

@@ -266,6 +266,23 @@ MEASURE = """() => {
       }
     }
   }
+  // tables: a static table (st.table) as wide as its container at most; a data grid
+  // (st.dataframe, drawn on a canvas) measured by its scroller, whose content is as wide as
+  // its columns
+  out.tables = [];
+  for (const t of document.querySelectorAll('[data-testid=stTable]')) {
+    const table = t.querySelector('table');
+    if (table && table.scrollWidth > t.clientWidth + 1) {
+      out.tables.push('table ' + table.scrollWidth + ' px in ' + t.clientWidth + ' px: ' +
+        [...table.querySelectorAll('th')].map(h => h.textContent.trim()).join(' | '));
+    }
+  }
+  for (const g of document.querySelectorAll('[data-testid=stDataFrame]')) {
+    const s = g.querySelector('.dvn-scroller');
+    if (s && s.clientWidth > 0 && s.scrollWidth > s.clientWidth + 1) {
+      out.tables.push('data grid ' + s.scrollWidth + ' px in ' + s.clientWidth + ' px');
+    }
+  }
   const plots = [...document.querySelectorAll('.js-plotly-plot')];
   plots.forEach((plot, i) => {
     const svg = plot.querySelector('.main-svg');
@@ -296,8 +313,35 @@ MEASURE = """() => {
   return out;
 }"""
 
-LEGIBILITY_PAGES = {"explore": ("", 9), "forecasts": ("forecasts", 6)}
-"""Page (URL path) and the charts it draws when settled."""
+LEGIBILITY_PAGES = {
+    "explore": ("", 9),
+    "compare": ("compare", 4),
+    "sensitivity": ("sensitivity", 1),
+    "calibration": ("calibration", 3),
+    "forecasts": ("forecasts", 6),
+}
+"""Every page that draws charts when it opens (Learn and the Sobol indices draw theirs on a
+button): its URL path and the charts it draws at least when settled (Calibration: two and one
+per estimated parameter, counted on the page)."""
+
+SETTLED_WITH = (
+    "n => !document.querySelector('[data-testid=stStatusWidget]') && "
+    "!document.querySelector('[data-stale=true]') && "
+    "document.querySelectorAll('.js-plotly-plot').length >= n"
+)
+
+
+def settle(page, n_charts: int) -> None:
+    """Wait until the page has run, drawn at least ``n_charts`` charts and drawn no new one
+    for two seconds."""
+    page.wait_for_function(SETTLED_WITH, arg=n_charts, timeout=120_000)
+    count, steady = -1, 0
+    while steady < 4:
+        page.wait_for_timeout(500)
+        now = page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
+        steady = steady + 1 if now == count else 0
+        count = now
+    page.wait_for_timeout(500)  # plotly's last relayout
 
 
 @pytest.fixture(scope="module", params=["light", "dark"])
@@ -311,8 +355,9 @@ def themed_url(request):
 def test_charts_metrics_and_levers_are_legible_at_both_sizes_and_themes(themed_url, size):
     """Screenshots at 1280x800 and 390x844 in light and dark, in build/screenshots/legibility;
     on every chart the plot takes two thirds of the height and no two texts overlap or leave
-    the chart; metrics are shown whole; on the phone nothing is wider than the screen and the
-    levers are on the page, not only in the closed sidebar."""
+    the chart; metrics are shown whole; at 1280 px no table is wider than its place; on the
+    phone nothing is wider than the screen and the levers are on the page, not only in the
+    closed sidebar."""
     from playwright.sync_api import sync_playwright
 
     theme, url = themed_url
@@ -326,12 +371,7 @@ def test_charts_metrics_and_levers_are_legible_at_both_sizes_and_themes(themed_u
         page = browser.new_page(viewport={"width": width, "height": height})
         for name, (path, n_charts) in LEGIBILITY_PAGES.items():
             page.goto(f"{url}/{path}")
-            page.wait_for_function(
-                "() => !document.querySelector('[data-testid=stStatusWidget]') && "
-                f"document.querySelectorAll('.js-plotly-plot').length === {n_charts}",
-                timeout=120_000,
-            )
-            page.wait_for_timeout(1500)  # plotly's last relayout
+            settle(page, n_charts)
             shot = f"{name}_{width}x{height}_{theme}"
             page.screenshot(path=str(LEGIBILITY_DIR / f"{shot}.png"))
             found = page.evaluate(MEASURE)
@@ -343,6 +383,8 @@ def test_charts_metrics_and_levers_are_legible_at_both_sizes_and_themes(themed_u
                 for c in found["plots"]
                 if c["fraction"] < 2 / 3
             ]
+            if size == "desktop":
+                problems += [f"{name}: wider than its place: {t}" for t in found["tables"]]
             if size == "phone":
                 if found["pageWidth"] > width:
                     problems.append(f"{name}: page {found['pageWidth']} px wide on a {width} px")

@@ -287,8 +287,8 @@ def test_the_sankey_labels_are_plain_counts_at_places_apart(figures):
 def test_the_diagrams_shown_name_their_nodes_and_arrows_plainly(which):
     """The Model and Learn pages draw the teaching diagrams with plain labels; the node ids
     (which links and highlights use) stay as they are."""
-    from ffsim.app.widgets import plain_diagram
     from ffsim.teaching.diagram import loop_mermaid, stock_flow_mermaid
+    from ffsim.teaching.plain_names import plain_diagram
 
     raw = stock_flow_mermaid(("in_theatre",)) if which == "stock_flow" else loop_mermaid()
     shown = plain_diagram(raw)

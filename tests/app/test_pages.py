@@ -214,9 +214,14 @@ def _metric(at: AppTest, label: str):
 
 
 def _table(at: AppTest, column: str):
-    """The page's table with ``column``: "shown above" the skill table, "WIS (log)" the proper
-    scores."""
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    """The page's table with ``column`` (a static table, whose Styler holds its data, or a data
+    grid): "shown above" the skill table, "WIS (log)" the proper scores."""
+    for element in [*at.table, *at.dataframe]:
+        value = element.value
+        value = value.data if hasattr(value, "data") else value
+        if column in value.columns:
+            return value
+    raise AssertionError(f"no table with a column {column!r}")
 
 
 def test_the_forecasts_page_shows_bands_strip_and_the_skill_of_every_vintage(app):
@@ -923,7 +928,8 @@ def test_the_fit_chart_draws_a_model_value_of_zero_at_the_log_axis_floor():
     go.Figure(fig)  # valid plotly
     model = fig.data[1]
     assert len(model.y) == len(set(model.y)) == 2  # no figure dropped, one row each
-    assert model.y[0].startswith("France: returned, to date, Jan 2015 to Dec 2015")  # plain
+    label = model.y[0].replace("<br>", " ")  # wrapped to the axis
+    assert label.startswith("France: returned, to date, Jan 2015 to Dec 2015")  # plain
     floor = model.x[1]
     assert 0 < floor < 50.0  # below every positive value drawn
     assert model.marker.symbol[1] != model.marker.symbol[0]
@@ -1131,16 +1137,20 @@ def test_the_experiments_page_shows_when_a_policy_fails_and_its_robustness(app):
     "page", ["calibration_page.py", "forecasts_page.py", "model_page.py", "compare_page.py"]
 )
 def test_tables_name_things_plainly_with_the_identifier_apart(app, page):
-    """No table shows an identifier of a variable, parameter, lever or figure (``in_theatre``,
-    ``radicalisation_rate.france``, ``daily_beast_europe``) except in its "identifier" column,
-    and no header is an identifier."""
+    """No table shows an identifier of a variable, parameter, lever, figure, statement or
+    reading (``in_theatre``, ``radicalisation_rate.france``, ``daily_beast_europe``) except in
+    its "identifier" column, and no header is an identifier."""
+    from ffsim.calibration.baseline import read_artifact
     from ffsim.calibration.observations import load_observations
 
+    statements = read_artifact()["readings"]
     ids = {
         *VARIABLES,
         *(s.name for s in PARAMETER_SPECS),
         *LEVER_SPECS,
         *(o.id for o in load_observations()),
+        *(stmt["statement"] for stmt in statements),  # daily_beast_europe
+        *(r["reading"] for stmt in statements for r in stmt["readings"]),  # eu_as_stated
     }
     pattern = re.compile(r"\b(" + "|".join(sorted((i for i in ids if "_" in i), key=len,
                                                     reverse=True)) + r")\b")  # fmt: skip

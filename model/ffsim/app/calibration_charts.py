@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from ffsim.app.chart_parts import LEGEND, NEUTRAL_COLOUR
+from ffsim.app.chart_parts import LEGEND, NEUTRAL_COLOUR, axis_labels, row_height, wrap
 from ffsim.calibration.figure_labels import figure_label
 
 TIGHT_MARGIN = {"t": 40, "b": 40, "l": 10, "r": 10}
@@ -99,11 +99,12 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
         f"{FORM_WORDS.get(o['form'], o['form'])}, sigma {o['sigma_log']}"
         for label, o in zip(ids, observations, strict=True)
     ]
+    rows = axis_labels(ids)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
             x=mid,
-            y=ids,
+            y=rows,
             mode="markers",
             name="reported (value, range or bound)",
             marker={"symbol": "line-ns-open", "size": 14, "color": NEUTRAL_COLOUR},
@@ -128,7 +129,7 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
     fig.add_trace(
         go.Scatter(
             x=model,
-            y=ids,
+            y=rows,
             mode="markers",
             name="model: best fit and 90% posterior band",
             marker={
@@ -158,7 +159,7 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
     fig.update_xaxes(type="log", title="value (log scale)", automargin=True)
     fig.update_yaxes(automargin=True)
     fig.update_layout(
-        height=140 + 28 * len(ids),
+        height=140 + row_height(rows) * len(rows),
         margin=TIGHT_MARGIN,
         title="Reported figures against the model",
         legend=LEGEND,
@@ -168,10 +169,11 @@ def fit_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
 
 def residual_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
     """Standardised residual z of every figure; |z| <= 1 is within one sigma."""
+    rows = axis_labels(figure_labels(observations))
     fig = go.Figure(
         go.Bar(
             x=[o["z"] for o in observations],
-            y=figure_labels(observations),
+            y=rows,
             hovertext=[f"z = {o['z']:.2f}" for o in observations],
             orientation="h",
             marker={"color": ["#1f77b4" if o["within"] else "#d62728" for o in observations]},
@@ -183,16 +185,22 @@ def residual_figure(observations: Sequence[Mapping[str, Any]]) -> go.Figure:
     fig.update_yaxes(automargin=True)
     fig.update_layout(
         title="Standardised residuals (z)",
-        height=140 + 28 * len(observations),
+        height=140 + row_height(rows) * len(rows),
         margin=TIGHT_MARGIN,
     )
     return fig
 
 
+POSTERIOR_TITLE_WIDTH = 30
+"""Characters of a line of a posterior chart's title (a third of the page at 1280 px)."""
+
+
 def posterior_figure(
-    values: np.ndarray, name: str, prior: tuple[float, float], best: float, log: bool
+    values: np.ndarray, label: str, prior: tuple[float, float], best: float, log: bool
 ) -> go.Figure:
-    """Histogram of a parameter's posterior draws over its prior range, best fit marked."""
+    """Histogram of a parameter's posterior draws over its prior range, best fit marked;
+    ``label`` is the parameter's plain label, the chart's title.
+    """
     x = np.log10(values) if log else values
     lo, hi = (np.log10(prior[0]), np.log10(prior[1])) if log else prior
     fig = go.Figure(
@@ -200,10 +208,13 @@ def posterior_figure(
     )
     fig.add_vline(x=np.log10(best) if log else best, line_color="red")
     fig.update_xaxes(automargin=True)
+    lines = wrap(label, POSTERIOR_TITLE_WIDTH)
+    top = 22 + 18 * (lines.count("<br>") + 1)
     fig.update_layout(
-        title=name,
-        height=240,
-        margin=TIGHT_MARGIN,
+        title={"text": lines, "font": {"size": 14}},
+        # the plot two thirds of the height: about 65 px below it for the ticks and axis title
+        height=3 * (top + 70),
+        margin={**TIGHT_MARGIN, "t": top},
         xaxis_title=("log10 " if log else "") + "value",
         xaxis_range=[lo, hi],
         showlegend=False,

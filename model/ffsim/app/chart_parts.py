@@ -122,6 +122,24 @@ def wrap(text: str, width: int = TITLE_WIDTH) -> str:
     return "<br>".join(lines)
 
 
+LABEL_WIDTH = 30
+"""Characters of a line of a row's label on a chart of horizontal rows (the calibration's
+figures, the tornado's inputs): a longer label wraps, so that a phone's chart keeps room for
+its plot and its labels stay inside it."""
+
+
+def axis_labels(labels: Sequence[str], width: int = LABEL_WIDTH) -> list[str]:
+    """The rows' labels wrapped to ``width`` characters a line (:func:`wrap`)."""
+    return [wrap(label, width) for label in labels]
+
+
+def row_height(rows: Sequence[str], least: int = 28) -> int:
+    """Pixels of a row that holds the tallest of ``rows`` (lines of about 15 px), at least
+    ``least``.
+    """
+    return max(least, 8 + 15 * max((r.count("<br>") + 1 for r in rows), default=1))
+
+
 def title_layout(text: str) -> dict[str, Any]:
     """A chart's title, wrapped (:func:`wrap`), and the top margin its lines need."""
     lines = wrap(text).count("<br>") + 1

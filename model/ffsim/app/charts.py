@@ -19,12 +19,14 @@ from ffsim.app.chart_parts import (
     BASELINE_COLOUR,
     LEGEND,
     MARGIN,
+    PLOT_FRACTION,
     REGION_COLOURS,
     REGION_NAMES,
     axis_layout,
     band_traces,
     figure_traces,
     layout,
+    legend_rows,
     series,
     title_layout,
     variable_title,
@@ -146,7 +148,29 @@ def overlay_figure(
                 )
             )
         fig.add_trace(go.Scatter(x=dates, y=series(result, variable), name=name, mode="lines"))
-    return layout(fig, variable_title(variable), variable_unit(variable))
+    title = variable_title(variable)
+    return _fit_plot(layout(fig, title, variable_unit(variable)), title_layout(title)["margin_top"])
+
+
+AXIS_ROOM = 66
+"""Pixels below a plot for its tick labels and axis title (or above the legend at the foot)."""
+
+COLUMN_WIDTH = 360
+"""Pixels of width a legend at a chart's foot is reckoned for: a chart of a two-column grid at
+1280 px is wider, a phone's chart about as wide."""
+
+
+def _fit_plot(fig: go.Figure, top: int) -> go.Figure:
+    """Make ``fig`` tall enough that its plot takes :data:`~ffsim.app.chart_parts.PLOT_FRACTION`
+    of it, with its title ``top`` pixels high and its legend (if shown) wrapped at
+    :data:`COLUMN_WIDTH`.
+    """
+    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    shown = fig.layout.showlegend if fig.layout.showlegend is not None else len(names) > 1
+    legend = 22 * legend_rows(names, COLUMN_WIDTH) if shown and names else 0
+    overhead = top + AXIS_ROOM + legend
+    fig.update_layout(height=max(fig.layout.height or 0, int(overhead / (1 - PLOT_FRACTION)) + 30))
+    return fig
 
 
 def difference_figure(results: Mapping[str, Result], variable: str) -> go.Figure:
@@ -163,7 +187,10 @@ def difference_figure(results: Mapping[str, Result], variable: str) -> go.Figure
                 mode="lines",
             )
         )
-    return layout(fig, f"Difference from {names[0]}", variable_unit(variable))
+    return _fit_plot(
+        layout(fig, f"Difference from {names[0]}", variable_unit(variable)),
+        title_layout(f"Difference from {names[0]}")["margin_top"],
+    )
 
 
 def attribution_figure(labels: Sequence[str], values: Sequence[float], title: str) -> go.Figure:
@@ -176,5 +203,7 @@ def attribution_figure(labels: Sequence[str], values: Sequence[float], title: st
         margin={**MARGIN, "t": heading["margin_top"]},
         xaxis={"title": {"text": "persons"}, "automargin": True, "tickformat": ",~r"},
         yaxis={"automargin": True},
+        showlegend=False,
+        bargap=0.6 if len(labels) < 3 else 0.2,  # one bar in a chart of two thirds: not a block
     )
-    return fig
+    return _fit_plot(fig, heading["margin_top"])

@@ -119,7 +119,9 @@ def figure_frame(forecasts: list[FigureForecast]) -> pd.DataFrame:
 def skill_frame(
     report: list[tuple[Vintage, list[FigureForecast]]], chosen: Vintage
 ) -> pd.DataFrame:
-    """One row per vintage: coverage of its bands and its scores (as ``skill_table``)."""
+    """One row per vintage: coverage of its bands and its scores (as ``skill_table``), as text
+    for a static table that wraps its headers to the page (numbers to two decimals).
+    """
     rows = []
     for v, forecasts in report:
         s = summarise(forecasts)
@@ -128,13 +130,13 @@ def skill_frame(
             {
                 "shown above": "yes" if v.date == chosen.date else "",
                 "vintage": v.label,
-                "figures fitted": v.n_fitted,
+                "figures fitted": str(v.n_fitted),
                 "later figures (articles + validation)": f"{s.n} ({s.n - val.n} + {val.n})",
                 "inside 50% band": count_text(s.inside[0.5], s.n),
                 "inside 90% band": count_text(s.inside[0.9], s.n),
-                "validation rows inside 90% band": count_text(val.inside[0.9], val.n),
-                "mean log kernel": round(s.mean_log_kernel, 2),
-                "median abs. log error of the median": round(s.median_abs_error, 2),
+                "validation rows inside 90%": count_text(val.inside[0.9], val.n),
+                "mean log kernel": f"{s.mean_log_kernel:.2f}",
+                "median's abs. log error": f"{s.median_abs_error:.2f}",
             }
         )
     return pd.DataFrame(rows)

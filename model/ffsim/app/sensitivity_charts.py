@@ -17,7 +17,9 @@ from ffsim.app.chart_parts import (
     PALETTE,
     REGION_NAMES,
     TICK_FORMAT,
+    axis_labels,
     axis_layout,
+    row_height,
     title_layout,
 )
 from ffsim.core.parameters import SPECS_BY_NAME
@@ -51,7 +53,7 @@ def tornado_figure(base: float, bars: Sequence[TornadoBar], title: str, unit: st
     """Horizontal bars from the base value to the output at each input's low and high setting,
     the largest swing on top.
     """
-    labels = [input_label(b.name) for b in bars]
+    labels = axis_labels([input_label(b.name) for b in bars])
     fig = go.Figure()
     for side, colour in (("low", "#4c78a8"), ("high", "#e15759")):
         outputs = [getattr(b, f"{side}_output") for b in bars]
@@ -81,7 +83,7 @@ def tornado_figure(base: float, bars: Sequence[TornadoBar], title: str, unit: st
             "categoryarray": labels,
             "automargin": True,
         },
-        height=max(380, 22 * len(bars) + 120),
+        height=max(380, row_height(labels, 22) * len(bars) + 120),
         margin={**MARGIN, "t": heading["margin_top"]},
         legend=LEGEND,
     )

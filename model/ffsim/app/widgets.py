@@ -4,17 +4,17 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import streamlit as st
 
 from ffsim.app.state import record_change, widget_key
+from ffsim.core.parameter_fields import BY_REGION, assumption_groups
 from ffsim.core.parameters import PARAMETER_SPECS, ParameterSpec
 from ffsim.core.regions import REGIONS
-from ffsim.core.variables import VARIABLES
 from ffsim.scenarios.levers import LEVER_SPECS
 from ffsim.scenarios.scenario import Scenario
+from ffsim.teaching.plain_names import plain_text
 
 STEPS = 200
 
@@ -55,42 +55,6 @@ def chart(where: Any, figure: Any, key: str) -> None:
     where.plotly_chart(figure, key=key, config=chart_config(key))
 
 
-_NAMES: dict[str, str] = {
-    **{name: v.heading.lower() for name, v in VARIABLES.items()},
-    **{s.name: s.label for s in PARAMETER_SPECS},
-    **{s.name: s.label for s in LEVER_SPECS.values()},
-}
-_NAME_PATTERN = re.compile(
-    r"\b(" + "|".join(sorted((n for n in _NAMES if "_" in n), key=len, reverse=True)) + r")\b"
-)
-
-
-def plain_text(text: str) -> str:
-    """``text`` with every identifier of a parameter, lever or variable (``air_lethality``)
-    replaced by its plain label in quotes ("Added deaths from the air campaign"), for the
-    descriptions of the schema where one names another.
-    """
-    return _NAME_PATTERN.sub(lambda m: f"“{_NAMES[m.group(1)]}”", text)
-
-
-_SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
-_MERMAID_LABEL = re.compile(r'"([^"]*)"')
-
-
-def plain_diagram(mermaid: str) -> str:
-    """A Mermaid diagram of ``ffsim.teaching.diagram`` with plain node and arrow labels: a
-    variable's identifier becomes its heading ("in_theatre" to "in theatre"), any other
-    identifier its words ("stopped_at_border" to "stopped at border"). Only the quoted labels
-    change, never the node ids the diagram's links and highlights use.
-    """
-
-    def label(match: re.Match[str]) -> str:
-        text = _NAME_PATTERN.sub(lambda m: _NAMES[m.group(1)], match.group(1))
-        return '"' + _SNAKE.sub(lambda m: m.group(0).replace("_", " "), text) + '"'
-
-    return _MERMAID_LABEL.sub(label, mermaid)
-
-
 def slider_label(label: str, unit: str) -> str:
     """A slider's label: the plain label, with the unit unless it is dimensionless."""
     return label if unit == "dimensionless" else f"{label} ({unit})"
@@ -120,50 +84,6 @@ def slider_format(lower: float, upper: float, integer: bool = False) -> str:
     if integer or upper - lower >= 100:
         return "%,d"
     return "%.3g"
-
-
-ASSUMPTION_GROUPS: dict[str, tuple[str, ...]] = {
-    "Recruitment and appeal": (
-        "pool_exit_rate",
-        "departure_rate",
-        "appeal_base",
-        "salience_midpoint",
-        "salience_width",
-        "caliphate_effect",
-        "early_wave_lead",
-        "appeal_territory",
-        "momentum_sensitivity",
-        "perception_delay",
-        "pay_elasticity",
-        "strength_half",
-        "network_strength",
-    ),
-    "Travel and the border": (
-        "border_deterrence",
-        "border_stop_max",
-        "transit_time",
-        "retry_propensity",
-        "exit_blocking",
-    ),
-    "In theatre: deaths, returns, moving on": (
-        "combat_mortality",
-        "air_lethality",
-        "ground_lethality",
-        "foreign_death_rate",
-        "return_rate",
-        "desertion_sensitivity",
-        "onward_rate",
-    ),
-    "Starting values and local fighters": (
-        "initial_in_theatre",
-        "local_recruitment",
-        "local_exit_rate",
-        "local_initial",
-    ),
-    "Women and minors": ("women_minors_early", "women_minors_mid"),
-}
-"""The world assumptions that apply to every region, folded by topic in the sidebar; an
-assumption in no group (a parameter added later) is shown under "Other assumptions"."""
 
 
 def lever_widgets(scenario: Scenario, columns: int = 1) -> None:
@@ -225,26 +145,18 @@ def assumption_widgets(scenario: Scenario, ranges: dict[str, Any]) -> None:
     """A slider per world assumption (regional ones grouped); records changes.
 
     ``ranges`` maps an estimated parameter (``name`` or ``name.region``) to its artifact entry.
-    Every slider sits in an expander: the regional assumptions one each, the others by topic
-    (:data:`ASSUMPTION_GROUPS`).
+    Every slider sits in an expander: the regional assumptions one each, the others by the
+    topic their field declares (``ffsim.core.parameter_fields.GROUPS``).
     """
-    assumptions = [s for s in PARAMETER_SPECS if s.category == "assumption"]
-    grouped = {name for names in ASSUMPTION_GROUPS.values() for name in names}
-    groups = {
-        title: [s for s in assumptions if s.name in names and not s.regional]
-        for title, names in ASSUMPTION_GROUPS.items()
-    }
-    groups["Other assumptions"] = [
-        s for s in assumptions if not s.regional and s.name not in grouped
-    ]
-    for title, specs in groups.items():
-        if specs:
+    for title, specs in assumption_groups(PARAMETER_SPECS).items():
+        if title == BY_REGION:
+            st.caption(title)
+            for spec in specs:
+                _assumption(scenario, ranges, spec)
+        else:
             with st.expander(f"{title} ({len(specs)})"):
                 for spec in specs:
                     _assumption(scenario, ranges, spec)
-    st.caption("By region")
-    for spec in (s for s in assumptions if s.regional):
-        _assumption(scenario, ranges, spec)
 
 
 def _assumption(scenario: Scenario, ranges: dict[str, Any], spec: ParameterSpec) -> None:

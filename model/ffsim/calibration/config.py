@@ -365,33 +365,40 @@ def allowed_value(model: type[BaseModel], name: str) -> str:
     return str(kind)  # pragma: no cover - every field of the config is one of the above
 
 
+_ENTRY_TABLES: dict[str, tuple[type[BaseModel], str]] = {
+    "free": (FreeParameter, "name"),
+    "constraint": (Constraint, "id"),
+}
+"""The config's arrays of tables: the model of an entry and the key that names it."""
+
+
+def _entry_label(raw: dict[str, Any], table: str, index: int) -> tuple[str, str]:
+    """The label of entry ``index`` (from 0) of the array of tables ``table`` as messages name
+    it (``free #3 (appeal_base)``: the name only when it is printable text of at most 60
+    characters), and the name given in the file ("" when there is none).
+    """
+    entries = raw.get(table)
+    entry = entries[index] if isinstance(entries, list) else None
+    given = entry.get(_ENTRY_TABLES[table][1]) if isinstance(entry, dict) else None
+    name_given = given if isinstance(given, str) else ""
+    plain = name_given.isprintable() and 0 < len(name_given) <= 60
+    return f"{table} #{index + 1}" + (f" ({name_given})" if plain else ""), name_given
+
+
 def _problem(err: Any, raw: dict[str, Any]) -> str:
     """One validation error as ``field = value: what is allowed``."""
     loc = list(err["loc"])
     name_given = ""
     model: type[BaseModel] = CalibrationConfig
     label = ""
-    if loc[:1] == ["free"] and len(loc) > 1 and isinstance(loc[1], int):
-        entries = raw.get("free")
-        entry = entries[loc[1]] if isinstance(entries, list) else None
-        name = entry.get("name") if isinstance(entry, dict) else None
-        name_given = name if isinstance(name, str) else ""
-        plain = name_given.isprintable() and 0 < len(name_given) <= 60
-        label = f"free #{loc[1] + 1}" + (f" ({name_given})" if plain else "")
-        model, loc = FreeParameter, loc[2:]
-    elif loc[:1] == ["constraint"] and len(loc) > 1 and isinstance(loc[1], int):
-        entries = raw.get("constraint")
-        entry = entries[loc[1]] if isinstance(entries, list) else None
-        given = entry.get("id") if isinstance(entry, dict) else None
-        name_given = given if isinstance(given, str) else ""
-        plain = name_given.isprintable() and 0 < len(name_given) <= 60
-        label = f"constraint #{loc[1] + 1}" + (f" ({name_given})" if plain else "")
-        model, loc = Constraint, loc[2:]
+    if loc[:1] in (["free"], ["constraint"]) and len(loc) > 1 and isinstance(loc[1], int):
+        label, name_given = _entry_label(raw, str(loc[0]), loc[1])
+        model, loc = _ENTRY_TABLES[str(loc[0])][0], loc[2:]
     elif loc[:1] in (["optimizer"], ["sampler"]) and len(loc) > 1:
         model = OptimizerSettings if loc[0] == "optimizer" else SamplerSettings
         label, loc = str(loc[0]), loc[1:]
     path = ".".join(map(str, loc))
-    if label.startswith(("free", "constraint")):
+    if label.startswith(tuple(_ENTRY_TABLES)):
         field = f"{label}: {path}" if path else label
     else:
         field = ".".join(p for p in (label, path) if p)

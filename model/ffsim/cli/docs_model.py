@@ -45,17 +45,23 @@ def driver_table() -> str:
 
 
 def stock_flow_block() -> str:
-    """The stock-and-flow diagram as a Mermaid code block."""
+    """The stock-and-flow diagram as a Mermaid code block, its nodes and arrows named plainly
+    as the explorer's Model page names them (``ffsim.teaching.plain_names``).
+    """
     from ffsim.teaching.diagram import stock_flow_mermaid
+    from ffsim.teaching.plain_names import plain_diagram
 
-    return f"```mermaid\n{stock_flow_mermaid()}```"
+    return f"```mermaid\n{plain_diagram(stock_flow_mermaid())}```"
 
 
 def loop_block() -> str:
-    """The causal loop diagram as a Mermaid code block."""
+    """The causal loop diagram as a Mermaid code block, named plainly as the stock-and-flow
+    diagram.
+    """
     from ffsim.teaching.diagram import loop_mermaid
+    from ffsim.teaching.plain_names import plain_diagram
 
-    return f"```mermaid\n{loop_mermaid()}```"
+    return f"```mermaid\n{plain_diagram(loop_mermaid())}```"
 
 
 XMILE_FILE = "ffsim-baseline.xmile"

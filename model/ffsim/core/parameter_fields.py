@@ -20,6 +20,17 @@ from ffsim.core.regions import REGION_IDS
 Category = Literal["assumption", "lever"]
 """A world assumption (estimated or set by the user) or a policy lever."""
 
+RECRUITMENT = "Recruitment and appeal"
+TRAVEL = "Travel and the border"
+THEATRE = "In theatre: deaths, returns, moving on"
+STARTING = "Starting values and local fighters"
+WOMEN_MINORS = "Women and minors"
+BY_REGION = "By region"
+GROUPS: tuple[str, ...] = (RECRUITMENT, TRAVEL, THEATRE, STARTING, WOMEN_MINORS, BY_REGION)
+"""The topics a world assumption belongs to, in the order the app folds them: every assumption
+field names one (:func:`parameter_field`'s ``group``; a regional field is always
+:data:`BY_REGION`), a policy lever none."""
+
 
 def parameter_field(
     default: float,
@@ -31,10 +42,25 @@ def parameter_field(
     category: Category = "assumption",
     *,
     label: str,
+    group: str = "",
 ) -> Any:
     """A scalar parameter field with its bounds and documentation; ``label`` is its short plain
-    name, shown by the app in place of the identifier.
+    name, shown by the app in place of the identifier; ``group`` is the topic of an assumption
+    (one of :data:`GROUPS` but :data:`BY_REGION`), under which the app shows it, and empty for
+    a lever.
+
+    Raises
+    ------
+    ValueError
+        When an assumption names no topic of :data:`GROUPS`, or a lever names one.
     """
+    if category == "assumption" and group not in GROUPS[:-1]:
+        allowed = ", ".join(GROUPS[:-1])
+        raise ValueError(
+            f"parameter {label!r}: group {group!r}; an assumption needs one of {allowed}"
+        )
+    if category == "lever" and group:
+        raise ValueError(f"parameter {label!r}: group {group!r}; a lever has no group")
     return Field(
         default,
         ge=lower,
@@ -47,6 +73,7 @@ def parameter_field(
             "category": category,
             "lower": lower,
             "upper": upper,
+            "group": group,
         },
     )
 
@@ -88,6 +115,7 @@ def regional_field(
             "lower": lower,
             "upper": upper,
             "regional": True,
+            "group": BY_REGION,
         },
     )
 
@@ -106,6 +134,8 @@ class ParameterSpec:
     source: str
     category: Category
     regional: bool
+    group: str
+    """The topic of an assumption (one of :data:`GROUPS`), empty for a lever."""
 
 
 def specs_of(model: type[BaseModel]) -> tuple[ParameterSpec, ...]:
@@ -131,6 +161,18 @@ def specs_of(model: type[BaseModel]) -> tuple[ParameterSpec, ...]:
                 source=str(extra["source"]),
                 category=extra["category"],  # type: ignore[arg-type]
                 regional=regional,
+                group=str(extra.get("group", "")),
             )
         )
     return tuple(out)
+
+
+def assumption_groups(specs: tuple[ParameterSpec, ...]) -> dict[str, list[ParameterSpec]]:
+    """The world assumptions among ``specs`` by topic, in the order of :data:`GROUPS` (topics
+    with no assumption left out), each in the order of ``specs``; levers are in none.
+    """
+    groups: dict[str, list[ParameterSpec]] = {title: [] for title in GROUPS}
+    for spec in specs:
+        if spec.category == "assumption":
+            groups[spec.group].append(spec)
+    return {title: members for title, members in groups.items() if members}

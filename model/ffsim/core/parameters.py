@@ -20,6 +20,7 @@ from pydantic import ConfigDict, ValidationError
 from ffsim.core import layout
 from ffsim.core.errors import InputError, format_validation_error
 from ffsim.core.parameter_fields import (
+    WOMEN_MINORS,
     ParameterSpec,
     parameter_field,
     regional_field,
@@ -93,6 +94,7 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "of the first period's share to the third's (France's Interior Ministry and Senate, "
         "2014-2016; Germany's BfV, 2013-2016; docs/calibration.md, 'Travellers by kind'); not "
         "calibrated.",
+        group=WOMEN_MINORS,
         label="Women and minors before the caliphate (relative)",
     )
     women_minors_mid: float = parameter_field(
@@ -105,6 +107,7 @@ class Parameters(TheatreParameters, RecruitmentParameters):
         "``women_minors_early`` over June 2014, with the caliphate's ramp.",
         "As women_minors_early: the mean ratio of the second period's share to the third's "
         "(docs/calibration.md, 'Travellers by kind'); not calibrated.",
+        group=WOMEN_MINORS,
         label="Women and minors in the caliphate's first year (relative)",
     )
     # --- regional ----------------------------------------------------------------------------

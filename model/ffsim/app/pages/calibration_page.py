@@ -8,7 +8,14 @@ import streamlit as st
 
 from ffsim.app import calibration_charts, guard, runner, widgets
 from ffsim.app.sensitivity_charts import input_label
-from ffsim.app.widgets import plain_text
+from ffsim.teaching.plain_names import plain_label, plain_text
+
+
+def table(rows: list[dict[str, str]]) -> None:
+    """``rows`` as a static table: its text and headers wrap, so that it fits the page at
+    1280 px (a data grid scrolled sideways), numbers already written as text.
+    """
+    st.table(pd.DataFrame(rows).style.hide(axis="index"))
 
 
 def page(artifact: dict) -> None:
@@ -54,42 +61,53 @@ def page(artifact: dict) -> None:
         "which Europe) enters the fit as a mixture over its readings. The probabilities say which "
         "reading the other figures support; the fit counts the rows of the most probable one."
     )
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "statement": stmt["statement"],
-                    "reading": r["reading"],
-                    "figures": "; ".join(label_of.get(i, i) for i in r["rows"]),
-                    "prior weight": r["prior_weight"],
-                    "probability at the mode": round(r["probability_at_mode"], 2),
-                    "posterior probability": round(r["posterior_probability"], 2),
-                }
-                for stmt in artifact["readings"]
-                for r in stmt["readings"]
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
+    source_of = {o["id"]: f"{o['outlet']}, {o['published']}" for o in observations}
+    table(
+        [
+            {
+                "statement": next(
+                    (source_of[i] for q in stmt["readings"] for i in q["rows"] if i in source_of),
+                    "",
+                ),
+                "reading": plain_label(r["reading"]),
+                "figures": "; ".join(label_of.get(i, i) for i in r["rows"]),
+                "prior weight": f"{r['prior_weight']:g}",
+                "probability at the mode": f"{r['probability_at_mode']:.2f}",
+                "posterior probability": f"{r['posterior_probability']:.2f}",
+                "identifier": stmt["statement"],
+            }
+            for stmt in artifact["readings"]
+            for r in stmt["readings"]
+        ]
     )
 
     st.subheader("What the figures pin down, and what they do not")
-    rows = [
-        {
-            "parameter": input_label(name),
-            "mode": f"{p['estimate']:.4g}",
-            "posterior 90%": f"{p['p05']:.4g} to {p['p95']:.4g}",
-            "prior": f"{p['prior']} [{p['prior_lower']:g}, {p['prior_upper']:g}]",
-            "prior source": plain_text(p["prior_source"]),
-            "posterior width / prior width": round(p["posterior_width_vs_prior"], 2),
-            "pinned down": "yes" if p["pinned_down"] else "no",
-            "mode at prior edge": "yes" if p["at_prior_edge"] else "",
-            "identifier": name,
-        }
-        for name, p in artifact["parameters"].items()
-    ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    table(
+        [
+            {
+                "parameter": input_label(name),
+                "mode": f"{p['estimate']:.4g}",
+                "posterior 90%": f"{p['p05']:.4g} to {p['p95']:.4g}",
+                "prior": f"{p['prior']} [{p['prior_lower']:g}, {p['prior_upper']:g}]",
+                "posterior width / prior width": f"{p['posterior_width_vs_prior']:.2f}",
+                "pinned down": "yes" if p["pinned_down"] else "no",
+                "mode at prior edge": "yes" if p["at_prior_edge"] else "",
+            }
+            for name, p in artifact["parameters"].items()
+        ]
+    )
     st.caption(artifact["identifiability"]["rule"])
+    st.caption("Where each prior comes from, and the parameter's name in the config files:")
+    table(
+        [
+            {
+                "parameter": input_label(name),
+                "prior source": plain_text(p["prior_source"]),
+                "identifier": name,
+            }
+            for name, p in artifact["parameters"].items()
+        ]
+    )
 
     st.subheader("Posterior draws of each estimated parameter (red: the mode)")
     names = artifact["posterior_sample"]["names"]
@@ -101,7 +119,7 @@ def page(artifact: dict) -> None:
             grid[j % 3],
             calibration_charts.posterior_figure(
                 values[:, j],
-                name,
+                input_label(name),
                 (p["prior_lower"], p["prior_upper"]),
                 p["estimate"],
                 p["prior"] in ("loguniform", "lognormal"),
@@ -111,24 +129,20 @@ def page(artifact: dict) -> None:
 
     st.subheader("Tensions between sources")
     misfits = [t for t in artifact["tensions"] if t["kind"] == "misfit"]
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "figure": label_of.get(t["id"], t["id"]),
-                    "z at the mode": round(t["z_at_best_fit"], 2),
-                    "z when left out": round(t["z_when_left_out"], 2),
-                    "gain of the other figures": round(t["gain_in_rest_log_posterior"], 2),
-                    "improve most when left out": "; ".join(
-                        label_of.get(b["id"], b["id"]) for b in t["figures_that_improve_most"]
-                    ),
-                    "identifier": t["id"],
-                }
-                for t in misfits
-            ]
-        ),
-        hide_index=True,
-        width="stretch",
+    table(
+        [
+            {
+                "figure": label_of.get(t["id"], t["id"]),
+                "z at the mode": f"{t['z_at_best_fit']:.2f}",
+                "z when left out": f"{t['z_when_left_out']:.2f}",
+                "gain of the other figures": f"{t['gain_in_rest_log_posterior']:.2f}",
+                "improve most when left out": "; ".join(
+                    label_of.get(b["id"], b["id"]) for b in t["figures_that_improve_most"]
+                ),
+                "identifier": t["id"],
+            }
+            for t in misfits
+        ]
     )
 
 

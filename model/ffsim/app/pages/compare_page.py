@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ffsim.app import charts, guard, runner, saved, state, widgets
+from ffsim.app.chart_parts import variable_title
 from ffsim.app.links import plain
 from ffsim.app.sensitivity_charts import input_label
 from ffsim.core.errors import InputError
@@ -69,7 +70,6 @@ def _compare(texts: tuple[str, ...], labels: tuple[str, ...], artifact_key: str)
     return compare([_valid(t, lab) for t, lab in zip(texts, labels, strict=True)], draws=draws)
 
 
-@st.cache_data(max_entries=32, show_spinner="Explaining the difference (every mix of changes)...")
 def component_label(name: str) -> str:
     """A component of an explanation (``levers.x``, ``parameters.x``, ``drivers.x``) as the
     sliders and charts name it.
@@ -80,6 +80,7 @@ def component_label(name: str) -> str:
     return input_label(field)
 
 
+@st.cache_data(max_entries=32, show_spinner="Explaining the difference (every mix of changes)...")
 def _explain(a: str, b: str, outcome: str):  # noqa: ANN202
     return explain(_valid(a, "A"), _valid(b, "B"), outcome)
 
@@ -133,7 +134,12 @@ st.caption(reading(draws, f"'{plain(chosen[0])}'"))
 if len(chosen) > 1:
     st.caption(plain(outside_note(outside)))
 
-variable = st.selectbox("Variable over time", list(charts.VARIABLE_TITLES), key="compare:variable")
+variable = st.selectbox(
+    "Variable over time",
+    list(charts.VARIABLE_TITLES),
+    format_func=charts.VARIABLE_TITLES.__getitem__,
+    key="compare:variable",
+)
 results = {n: runner.run(_valid(available[n], n)) for n in chosen}
 band_of = {n: runner.bands(_valid(available[n], n)).get(variable) for n in chosen}
 left, right = st.columns(2)
@@ -153,10 +159,16 @@ if len(chosen) > 1:
     st.subheader("Explain a difference")
     a_name = st.selectbox("From", chosen, index=0, key="compare:a")
     b_name = st.selectbox("To", chosen, index=1, key="compare:b")
-    outcome = st.selectbox("Stock at the end of the run", list(BALANCES), key="compare:outcome")
+    outcome = st.selectbox(
+        "Stock at the end of the run",
+        list(BALANCES),
+        format_func=variable_title,
+        key="compare:outcome",
+    )
     e = _explain(available[a_name], available[b_name], outcome)
     st.write(
-        f"{outcome}: {e.value_a:,.0f} in '{plain(a_name)}', {e.value_b:,.0f} in '{plain(b_name)}', "
+        f"{variable_title(outcome)}: {e.value_a:,.0f} in '{plain(a_name)}', "
+        f"{e.value_b:,.0f} in '{plain(b_name)}', "
         f"difference {e.total:+,.0f} (best-fit parameters)."
     )
     if e.components:
@@ -166,17 +178,22 @@ if len(chosen) > 1:
             charts.attribution_figure(
                 [component_label(n) for n in e.components],
                 list(e.shapley),
-                "By what changed (Shapley values; they sum to the difference)",
+                "By what changed (Shapley values)",
             ),
             key="compare:shapley",
         )
         pairs = zip(e.components, e.one_at_a_time, strict=True)
         one_at_a_time = ", ".join(f"{component_label(n)} {v:+,.0f}" for n, v in pairs)
-        cols[0].caption(f"One at a time: {one_at_a_time}; interaction {e.interaction:+,.0f}.")
+        cols[0].caption(
+            f"The Shapley values sum to the difference. One at a time: {one_at_a_time}; "
+            f"interaction {e.interaction:+,.0f}."
+        )
         widgets.chart(
             cols[1],
             charts.attribution_figure(
-                list(e.flows), list(e.flows.values()), "By flow (stock balance)"
+                [f.replace("_", " ") for f in e.flows],
+                list(e.flows.values()),
+                "By flow (stock balance)",
             ),
             key="compare:flows",
         )

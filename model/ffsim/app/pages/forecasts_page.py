@@ -17,6 +17,7 @@ from ffsim.calibration.observations import Observation
 from ffsim.calibration.predictive import FigureForecast, summarise
 from ffsim.calibration.scores import proper_scores
 from ffsim.calibration.vintages import rows_as_of
+from ffsim.teaching.plain_names import plain_label
 
 HIGHLIGHT = "background-color: rgba(31, 119, 180, 0.18)"
 
@@ -84,7 +85,7 @@ def known(v: Vintage) -> None:
                         "Outlet": o.outlet,
                         "Published": o.published.isoformat(),
                         "Reported": reported_text(o),
-                        "Reading": o.reading if o.reading_of else "",
+                        "Reading": plain_label(o.reading) if o.reading_of else "",
                         "Identifier": o.id,
                     }
                     for o in rows
@@ -182,13 +183,11 @@ for v in vintage_list:
 if report:
     frame = skill_frame(report, vintage)
     chosen_row = [v.date for v, _ in report].index(vintage.date) if bands is not None else -1
-    st.dataframe(
+    # a static table: its headers wrap, so that it fits the page (a data grid scrolled)
+    st.table(
         frame.style.apply(
             lambda row: [HIGHLIGHT if row.name == chosen_row else "" for _ in row], axis=1
-        ),
-        hide_index=True,
-        width="stretch",
-        key="forecasts:skill",
+        ).hide(axis="index")
     )
 if report:
     st.markdown("**Proper scores of every vintage**")
@@ -200,9 +199,7 @@ if report:
         "wide as the figures' scatter, a hump in the middle when wider; p: chi-square test of "
         "a flat histogram."
     )
-    st.dataframe(
-        proper_frame(report, vintage), hide_index=True, width="stretch", key="forecasts:proper"
-    )
+    st.table(proper_frame(report, vintage).style.hide(axis="index"))  # static, as above
 for message in failed:
     st.error(f"Left out of the skill table: {message}")
 st.markdown(

@@ -8,6 +8,7 @@ from ffsim.app import charts, runner, state, widgets
 from ffsim.teaching.diagram import LOOP_NAMES, loop_mermaid, stock_flow_mermaid
 from ffsim.teaching.lesson import Lesson
 from ffsim.teaching.lessons import LESSONS
+from ffsim.teaching.plain_names import plain_diagram
 
 st.title("Learn: how stocks, flows and feedback produced the reported numbers")
 st.caption(
@@ -37,11 +38,11 @@ st.header(lesson.title)
 st.write(lesson.idea)
 loops = [h for h in lesson.highlight if h in LOOP_NAMES]
 if lesson.diagram == "loops":
-    st.mermaid_chart(widgets.plain_diagram(loop_mermaid(lesson.highlight)))
+    st.mermaid_chart(plain_diagram(loop_mermaid(lesson.highlight)))
     if loops:
         st.caption("Highlighted: " + "; ".join(f"{h}, {LOOP_NAMES[h]}" for h in loops))
 else:
-    st.mermaid_chart(widgets.plain_diagram(stock_flow_mermaid(lesson.highlight)))
+    st.mermaid_chart(plain_diagram(stock_flow_mermaid(lesson.highlight)))
     st.caption("Highlighted: the stock and flows this lesson is about.")
 
 st.subheader("Predict")

@@ -7,12 +7,13 @@ import re
 import pandas as pd
 import streamlit as st
 
-from ffsim.app import state, store, widgets
+from ffsim.app import state, store
 from ffsim.core.parameters import PARAMETER_SPECS
 from ffsim.exchange.xmile import xmile_bytes
 from ffsim.resources import DOCS_DIR
 from ffsim.scenarios.levers import LEVER_SPECS
 from ffsim.teaching.diagram import loop_mermaid, stock_flow_mermaid
+from ffsim.teaching.plain_names import plain_diagram, plain_text
 
 MODEL_MD = DOCS_DIR / "model.md"
 
@@ -37,10 +38,10 @@ st.title("The model")
 st.caption("Diagrams from model/ffsim/teaching/diagram.py; text from docs/model.md.")
 tabs = st.tabs(["Stocks and flows", "Feedback loops", "Equations", "Parameters", "Levers", "XMILE"])
 with tabs[0]:
-    st.mermaid_chart(widgets.plain_diagram(stock_flow_mermaid()))
+    st.mermaid_chart(plain_diagram(stock_flow_mermaid()))
     st.markdown(section(doc, "Stocks and flows").split("<!-- BEGIN")[0])
 with tabs[1]:
-    st.mermaid_chart(widgets.plain_diagram(loop_mermaid()))
+    st.mermaid_chart(plain_diagram(loop_mermaid()))
     loops = section(doc, "Feedback loops")
     st.markdown(loops.split("<!-- END LOOP DIAGRAM -->")[-1])
 with tabs[2]:
@@ -55,8 +56,8 @@ with tabs[3]:
                     "kind": s.category + (", regional" if s.regional else ""),
                     "range": f"[{s.lower:g}, {s.upper:g}]",
                     "unit": s.unit,
-                    "meaning": widgets.plain_text(s.description),
-                    "source": widgets.plain_text(s.source),
+                    "meaning": plain_text(s.description),
+                    "source": plain_text(s.source),
                     "identifier": s.name,
                 }
                 for s in PARAMETER_SPECS
@@ -76,7 +77,7 @@ with tabs[4]:
                     "default": s.default,
                     "range": f"[{s.lower:g}, {s.upper:g}]",
                     "unit": s.unit,
-                    "meaning": widgets.plain_text(s.description),
+                    "meaning": plain_text(s.description),
                     "identifier": s.name,
                 }
                 for s in LEVER_SPECS.values()

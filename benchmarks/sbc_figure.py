@@ -23,7 +23,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ffsim.calibration.sbc_ranks import ecdf_difference, ecdf_difference_bands
-from ffsim.teaching.plain_names import plain_name
+from ffsim.calibration.sbc import LOG_LIKELIHOOD
+from ffsim.teaching.plain_names import NAMES
+
+
+def plain_name(name: str) -> str:
+    """A quantity's plain label: the parameter's, with its region in brackets."""
+    if name == LOG_LIKELIHOOD:
+        return "log-likelihood of the figures"
+    base, _, region = name.partition(".")
+    label = NAMES.get(base, base.replace("_", " "))
+    return f"{label} ({region.replace('_', ' ')})" if region else label
 
 
 def main() -> None:

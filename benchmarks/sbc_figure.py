@@ -22,8 +22,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ffsim.calibration.sbc_ranks import ecdf_difference, ecdf_difference_bands
 from ffsim.calibration.sbc import LOG_LIKELIHOOD
+from ffsim.calibration.sbc_ranks import ecdf_difference, ecdf_difference_bands
 from ffsim.teaching.plain_names import NAMES
 
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 UV_PIN := uv==0.13.10
 
-.PHONY: app test test-slow lint typecheck bench docs lock clean vintages check-vintages
+.PHONY: app test test-slow lint typecheck bench docs lock clean vintages check-vintages check-sbc
 
 # uv installs the lock in parallel (8 to 15 s here, against 90 s for pip, both with a warm cache);
 # pip installs the one pinned uv first, and does the whole install itself where uv has no wheel.
@@ -70,6 +70,12 @@ vintages: $(STAMP)
 # minute a vintage. CI runs it after the suite; the suite itself re-runs the baseline's check.
 check-vintages: $(STAMP)
 	$(BIN)/ffsim calibrate --as-of vintages --check $(VINTAGE_WORKERS)
+
+# Re-run the shipped SBC run's first replication (calibration/sbc/summary.json) and compare its
+# true parameters and ranks: identical on the same packages and platform, else statistically.
+# One replication is one full calibration (about 10 to 20 minutes on two cores). CI runs it last.
+check-sbc: $(STAMP)
+	$(BIN)/ffsim sbc --check
 
 docs: $(STAMP)
 	$(BIN)/python -m ffsim.cli.docs

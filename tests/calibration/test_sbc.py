@@ -271,3 +271,16 @@ def test_a_small_sbc_on_a_dask_cluster_of_two_workers_gives_the_serial_ranks(tmp
             executor_for(scheduler=cluster.scheduler_address),
         )
     assert _ranks(serial) == _ranks(on_cluster) == _ranks(by_address)
+
+
+def test_a_verdict_is_given_only_from_twenty_replications():
+    from ffsim.calibration.sbc_summary import JUDGED_FROM, summary_text
+
+    rng = np.random.default_rng(8)
+    few = {"a": rng.integers(0, 100, JUDGED_FROM - 1)}
+    assert "no verdict is given" in summary_text(few, 99)
+    uniform = {"a": rng.integers(0, 100, 200), "b": rng.integers(0, 100, 200)}
+    assert "2 of 2 quantities pass" in summary_text(uniform, 99)
+    skewed = {"a": rng.integers(0, 100, 200), "b": rng.integers(0, 30, 200)}
+    text = summary_text(skewed, 99)
+    assert "1 of 2 quantities pass; failing: b" in text and "FAILS" in text

@@ -10,6 +10,10 @@ import numpy as np
 
 from ffsim.calibration.sbc_ranks import SbcSummary, sbc_summary
 
+JUDGED_FROM = 20
+"""Replications below which no verdict is given: with fewer ranks the tests can pass almost any
+inference (with 2, every p-value is 0.16 or 1), so a "pass" would say nothing."""
+
 
 def summarise(ranks: dict[str, np.ndarray], draws: int) -> SbcSummary | None:
     """The rank checks, or ``None`` with fewer than two replications (no test then)."""
@@ -32,11 +36,19 @@ def summary_text(ranks: dict[str, np.ndarray], draws: int) -> str:
         head,
         "-" * len(head),
     ]
+    judged = n >= JUDGED_FROM
     for row in summary.rows:
+        verdict = ("passes" if row.passes else "FAILS") if judged else "not judged"
         lines.append(
             f"{row.name:<36}{row.p_value:>10.3g}{'yes' if row.inside_bands else 'no':>9}"
-            f"{row.coverage:>10.2f}  {'passes' if row.passes else 'FAILS'}"
+            f"{row.coverage:>10.2f}  {verdict}"
         )
+    if not judged:
+        lines.append(
+            f"{n} replications: fewer than {JUDGED_FROM}, too few for the tests to tell a sound "
+            "inference from a poor one; no verdict is given"
+        )
+        return "\n".join(lines)
     failing = [r.name for r in summary.rows if not r.passes]
     lines.append(
         f"{len(summary.rows) - len(failing)} of {len(summary.rows)} quantities pass"
@@ -66,5 +78,5 @@ def summary_record(
             {k: v for k, v in r.items() if k not in ("ranks", "theta_true")} for r in records
         ],
         "checks": [] if summary is None else summary.as_records(),
-        "passes": None if summary is None else summary.passes,
+        "passes": None if summary is None or len(records) < JUDGED_FROM else summary.passes,
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import statistics
 
+from ffsim.calibration.sbc_summary import JUDGED_FROM
 from ffsim.resources import SBC_PATH, shown
 
 
@@ -30,9 +31,16 @@ def sbc_block() -> str:
     if not summary["checks"]:
         lines.append("Too few replications for the rank tests (at least 2 are needed).")
         return "\n".join(lines)
-    passing = sum(c["passes"] for c in summary["checks"])
+    if summary["passes"] is None:
+        lines.append(
+            f"With {n} replications (fewer than {JUDGED_FROM}) the tests cannot tell a sound "
+            "inference from a poor one: no verdict is given, and the table shows the ranks' "
+            "statistics as they stand."
+        )
+    else:
+        passing = sum(c["passes"] for c in summary["checks"])
+        lines.append(f"{passing} of {len(summary['checks'])} quantities pass both checks.")
     lines += [
-        f"{passing} of {len(summary['checks'])} quantities pass both checks at this size.",
         "",
         "| quantity | chi-square p | Bonferroni pass | inside the 95% band | 90% coverage |",
         "|---|---|---|---|---|",

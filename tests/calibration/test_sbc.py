@@ -284,3 +284,19 @@ def test_a_verdict_is_given_only_from_twenty_replications():
     skewed = {"a": rng.integers(0, 100, 200), "b": rng.integers(0, 30, 200)}
     text = summary_text(skewed, 99)
     assert "1 of 2 quantities pass; failing: b" in text and "FAILS" in text
+
+
+def test_the_shipped_sbc_run_is_of_the_shipped_set_up():
+    """A change of the set-up, the priors or the data makes the shipped run another run: the
+    test then asks for a new one (``ffsim sbc``), as ``ffsim sbc --check`` would refuse it."""
+    from ffsim.calibration.observations import data_hash
+    from ffsim.resources import SBC_PATH
+
+    shipped = json.loads(SBC_PATH.read_text("utf-8"))
+    run = shipped["run"]
+    assert run == manifest(CONFIG, data_hash(), AS_OF, run["seed"], run["draws"])
+    n = shipped["replications"]
+    assert n == len(shipped["theta_true"]) == len(shipped["records"]) >= 1
+    for name, ranks in shipped["ranks"].items():
+        assert len(ranks) == n and all(0 <= r <= run["draws"] for r in ranks), name
+    assert set(shipped["ranks"]) == {f.name for f in CONFIG.free} | {LOG_LIKELIHOOD}

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import ffsim
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +50,7 @@ def test_the_api_reference_builds_without_warnings_and_documents_every_public_na
     assert "the calibrated baseline unless told otherwise" in page
 
 
+@pytest.mark.slow  # a second Sphinx build: `make test-slow` (fast-tier budget, README)
 def test_a_warning_fails_the_build(tmp_path):
     broken = tmp_path / "api"
     shutil.copytree(SOURCE, broken)

@@ -14,6 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 FIRST_RUN = """
@@ -81,6 +83,7 @@ def test_the_libraries_pages_need_late_are_imported_when_the_explorer_starts(tmp
     assert seen["loaded"] == ["pandas", "pyarrow"]
 
 
+@pytest.mark.slow  # several processes at once: `make test-slow` (fast-tier budget, README)
 def test_a_session_drawing_while_another_opens_every_page_is_not_harmed(tmp_path):
     seen = _fresh(TWO_SESSIONS, tmp_path)
     assert seen["errors"] == [] and seen["hung"] == [False, False]

@@ -419,6 +419,7 @@ def _two_correct_runs(rng: np.random.Generator, n_params: int = 26, n_draws: int
     return run(), run()
 
 
+@pytest.mark.slow  # many simulated re-runs: `make test-slow` (fast-tier budget, README)
 def test_correct_reruns_of_a_shipped_size_artifact_rarely_fail():
     """The rule's false alarms, measured: 1,000 pairs of independent samples of one posterior
     with 26 parameters and 300 draws, as shipped. Designed at 0.27% (2.7 expected); allowing

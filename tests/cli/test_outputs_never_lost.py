@@ -86,6 +86,7 @@ def test_a_run_stopped_by_a_file_size_limit_leaves_the_previous_csv_and_sidecar(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.csv", "run.csv.json"]
 
 
+@pytest.mark.slow  # several processes at once: `make test-slow` (fast-tier budget, README)
 def test_two_runs_to_one_path_at_once_leave_one_runs_csv_and_its_own_sidecar(tmp_path):
     scenarios = [SCENARIO_DIR / "early_response.toml", SCENARIO_DIR / "no_air_campaign.toml"]
     for _ in range(3):

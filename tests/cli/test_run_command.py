@@ -173,6 +173,7 @@ def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
         assert proc.stderr.startswith("ffsim: error: ") and proc.stderr.count("\n") == 1
 
 
+@pytest.mark.slow  # several processes at once: `make test-slow` (fast-tier budget, README)
 def test_the_console_script_and_python_m_give_the_same_run_and_exit_codes(tmp_path):
     """Both go through ``ffsim.cli.entry``: the same output, files and codes as ``main``."""
     from pathlib import Path

@@ -99,7 +99,12 @@ def test_the_comparison_would_see_a_wrong_parameter(arrayed_baseline):
     assert _largest_difference(other, table, array=True) > 100 * TOLERANCE
 
 
-@pytest.mark.parametrize("source", [None, *SCENARIOS], ids=lambda p: p.stem if p else "baseline")
+@pytest.mark.parametrize(
+    "source",
+    # the baseline in the fast tier; every other shipped scenario in `make test-slow`
+    [None, *(pytest.param(p, marks=pytest.mark.slow) for p in SCENARIOS)],
+    ids=lambda p: p.stem if p else "baseline",
+)
 def test_pysd_runs_every_scenario_flat_as_ffsim_euler(source, tmp_path):
     scenario = load_scenario(source) if source else baseline_scenario()
     path = tmp_path / "model.xmile"

@@ -63,6 +63,7 @@ def _hammer(folder: str, who: str, seconds: float, log: str) -> None:
     Path(log).write_text("\n".join(done) + "\n", "utf-8")
 
 
+@pytest.mark.slow  # several processes at once: `make test-slow` (fast-tier budget, README)
 def test_two_processes_saving_replacing_and_deleting_one_set_of_names_lose_nothing(tmp_path):
     """Every change a session was told had succeeded is in the store's history: the versions
     each name went through, replayed in order, end at what the store holds."""

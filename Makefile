@@ -38,17 +38,20 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # Two tiers. `make test` is the fast tier: every test not marked slow (under 5 minutes on two
-# cores). `make test-slow` is the slow tier (the full calibration from the installed wheel, the
-# twin experiment, the browser); CI runs it once, after `make test`.
+# cores), the property tests with hypothesis's "dev" profile (60 examples each). `make test-slow`
+# is the slow tier (the full calibration from the installed wheel, the twin experiment, the
+# browser, the multi-process tests) and the property tests again with the "ci" profile (300
+# examples each, the thorough search); CI runs it once, after `make test`.
 # pytest exits 5 when it collects no tests; make treats any non-zero exit as failure.
 # Coverage of the package is reported (numba-compiled kernels run outside Python and are not
 # counted as covered).
 test: lint typecheck
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not slow" --durations=15 \
-		--cov=ffsim --cov-report=term:skip-covered
+	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -n 2 -p no:cacheprovider -m "not slow" \
+		--durations=15 --cov=ffsim --cov-report=term:skip-covered
 
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -p no:cacheprovider -m slow --durations=15
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n 2 -p no:cacheprovider \
+		-m "slow or hypothesis" --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

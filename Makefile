@@ -81,7 +81,7 @@ check-vintages: $(STAMP)
 
 # Re-run the shipped SBC run's first replication (calibration/sbc/summary.json) and compare its
 # true parameters and ranks: identical on the same packages and platform, else statistically.
-# One replication is one full calibration (about 10 to 20 minutes on two cores). CI runs it last.
+# One replication is one full calibration (212 s on an idle 2-core machine here). CI runs it last.
 check-sbc: $(STAMP)
 	$(BIN)/ffsim sbc --check
 

@@ -12,10 +12,11 @@ import scoringrules as sr  # at collection: its import compiles numba kernels fo
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import kstest, norm
+from synthetic_figures import synthetic_figure as _obs
 
 from ffsim.calibration.forecast import common_figures, forecast_all, later_figures, proper_table
 from ffsim.calibration.hub import HUB_COLUMNS, horizon_months, quantile_columns
-from ffsim.calibration.observations import load_observations, load_validation, parse_observations
+from ffsim.calibration.observations import load_observations, load_validation
 from ffsim.calibration.predictive import (
     HUB_LEVELS,
     log_predictive,
@@ -32,34 +33,6 @@ from ffsim.calibration.scores import (
 )
 from ffsim.cli.main import main
 from ffsim.core.tables import table_bytes
-
-
-def _figure(form: str = "point", value: float = 1000.0, sigma: float = 0.3, **extra: str) -> str:
-    cells = {
-        "id": "synthetic",
-        "source_file": "test",
-        "outlet": "test",
-        "published": "2018-01-01",
-        "ref_start": "2017-12-31",
-        "ref_end": "2017-12-31",
-        "region": "total",
-        "quantity": "cumulative_departures",
-        "measure": "cumulative_arrivals",
-        "value": str(value),
-        "low": "",
-        "high": "",
-        "form": form,
-        "groups": "unclear",
-        "sigma_log": str(sigma),
-        "use": "validation",
-        "note": "synthetic",
-        **extra,
-    }
-    return ",".join(cells) + "\n" + ",".join(cells.values()) + "\n"
-
-
-def _obs(**kwargs):
-    return parse_observations(_figure(**kwargs))[0]
 
 
 def _pinball(q: float, y: float, level: float) -> float:

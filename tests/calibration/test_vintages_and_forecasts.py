@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from synthetic_figures import synthetic_figure as _obs
 
 from ffsim.calibration.baseline import read_artifact
 from ffsim.calibration.calibrate import Calibrator
@@ -19,7 +20,6 @@ from ffsim.calibration.observations import (
     fitted,
     load_observations,
     load_validation,
-    parse_observations,
     statements,
 )
 from ffsim.calibration.predictive import predictive_cdf, predictive_quantiles, score, summarise
@@ -146,34 +146,6 @@ def test_vintage_posterior_mode_reproduces_its_shipped_estimates(vintage):
 
 
 # --- scores -----------------------------------------------------------------------------------
-
-
-def _figure(form: str = "point", value: float = 1000.0, sigma: float = 0.3, **extra: str) -> str:
-    cells = {
-        "id": "synthetic",
-        "source_file": "test",
-        "outlet": "test",
-        "published": "2018-01-01",
-        "ref_start": "2017-12-31",
-        "ref_end": "2017-12-31",
-        "region": "total",
-        "quantity": "cumulative_departures",
-        "measure": "cumulative_arrivals",
-        "value": str(value),
-        "low": "",
-        "high": "",
-        "form": form,
-        "groups": "unclear",
-        "sigma_log": str(sigma),
-        "use": "validation",
-        "note": "synthetic",
-        **extra,
-    }
-    return ",".join(cells) + "\n" + ",".join(cells.values()) + "\n"
-
-
-def _obs(**kwargs):
-    return parse_observations(_figure(**kwargs))[0]
 
 
 def test_predictive_quantiles_invert_the_mixture_cdf():

@@ -109,3 +109,21 @@ def test_a_folder_of_another_run_is_refused_naming_the_difference(small, tmp_pat
     capsys.readouterr()
     assert main([*base, "--replications", "1", "--seed", "4"]) == 2
     assert "seed: 3 in the folder, 4 now" in capsys.readouterr().err
+
+
+def test_an_out_that_is_a_file_or_cannot_be_made_is_refused_in_one_line(small, tmp_path, capsys):
+    a_file = tmp_path / "taken"
+    a_file.write_text("mine\n")
+    args = ["sbc", "--config", str(small), "--draws", "9", "--replications", "1"]
+    assert main([*args, "--out", str(a_file)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ffsim: error: --out") and "is a file" in err and err.count("\n") == 1
+    assert a_file.read_text() == "mine\n"  # left as it was
+    assert main([*args, "--out", str(a_file / "below")]) == 2
+    assert "cannot make the folder" in capsys.readouterr().err
+
+
+def test_a_missing_config_is_refused_naming_the_option(tmp_path, capsys):
+    assert main(["sbc", "--config", str(tmp_path / "none.toml"), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ffsim: error: ") and "--config" in err and "Traceback" not in err

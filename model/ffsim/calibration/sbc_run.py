@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +26,7 @@ from ffsim.calibration.sbc import Replication, run_replication
 from ffsim.calibration.sbc_figures import BOUND_WIDTH
 from ffsim.core.errors import InputError
 from ffsim.core.executor import Executor, SerialExecutor, task_seeds
+from ffsim.core.writer import write_file
 
 MANIFEST = "sbc.json"
 """The run's description in its folder."""
@@ -52,17 +51,9 @@ def manifest(
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write ``path`` whole or not at all (a temporary file beside it, then renamed)."""
+    """Write ``path`` whole or not at all, through the one safe writer."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as f:
-            json.dump(data, f, indent=1, sort_keys=True)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def open_run(folder: Path, expected: dict[str, Any]) -> None:

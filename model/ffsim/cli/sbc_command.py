@@ -12,9 +12,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ffsim.cli.checks import file_name, seed_option, whole_number
+from ffsim.cli.checks import file_name, output_file, seed_option, whole_number
 from ffsim.cli.options import add_executor_options, executor_option
 from ffsim.core.errors import InputError
+from ffsim.core.writer import write_file
 
 DEFAULT_OUT = "sbc-run"
 DEFAULT_SEED = "20150430"
@@ -114,11 +115,19 @@ def sbc_command(args: argparse.Namespace) -> int:
             return 1
         print(f"check passed: {replications} replication(s) reproduce {SBC_PATH}")
         return 0
-    records = run_sbc(Path(out), config, observations, run, replications, executor, say)
+    # the run's folder is made, and its summary is never written over an input, before any work
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out}: is a file; the run's folder is needed (a new or a run's)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot make the folder ({exc.strerror or exc})") from None
+    summary_path = out / SUMMARY
+    output_file("--out", str(summary_path), inputs=(config_path, DEFAULT_PATH))
+    records = run_sbc(out, config, observations, run, replications, executor, say)
     ranks = rank_table(records)
     print(summary_text(ranks, draws))
     summary = summary_record(ranks, draws, run, [records[i] for i in sorted(records)], provenance())
-    path = Path(out) / SUMMARY
-    path.write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", "utf-8")
-    print(f"wrote {path}")
+    write_file(summary_path, json.dumps(summary, indent=1, sort_keys=True) + "\n")
+    print(f"wrote {summary_path}")
     return 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
@@ -73,8 +72,20 @@ def test_misused_options_are_refused_before_any_work(monkeypatch, capsys, argv, 
         assert word in err, (word, err)
 
 
-def test_a_vintage_task_names_no_path_for_the_shipped_files():
-    """So that a worker on another machine finds its own installed copy."""
-    task = calibrate_cli.VintageTask(calibrate_cli.earlier_vintages(DEFAULT_PATH)[0], None)
-    assert task.config_path is None and task.data_path is None
-    assert isinstance(Path(calibrate_cli.DEFAULT_CONFIG), Path)
+def test_a_vintage_task_names_no_path_for_the_shipped_files(monkeypatch, capsys):
+    """So that a worker on another machine finds its own installed copy; a file given on the
+    command line travels as its absolute path."""
+    seen: list[calibrate_cli.VintageTask] = []
+
+    def record(task):
+        seen.append(task)
+        return _shipped(task)
+
+    monkeypatch.setattr(calibrate_cli, "run_vintage", record)
+    assert main(["calibrate", "--as-of", "vintages", "--check"]) == 0
+    assert len(seen) == 3
+    assert all(t.config_path is None and t.data_path is None for t in seen)
+    assert {t.seed for t in seen} == {
+        _shipped(t)["provenance"]["seed"] for t in seen
+    }  # --check re-runs with the seed each artifact records
+    capsys.readouterr()

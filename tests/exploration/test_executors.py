@@ -64,3 +64,49 @@ def test_an_unreachable_scheduler_is_one_line_naming_it():
     executor = DaskExecutor(address="tcp://127.0.0.1:9", timeout=1.0)
     with pytest.raises(InputError, match=r"--scheduler tcp://127.0.0.1:9: cannot connect"):
         experiments(n=2, executor=executor)
+
+
+def test_pool_workers_share_the_cores_instead_of_each_taking_all():
+    from ffsim.core.executor import worker_threads
+
+    assert worker_threads(2, cores=2) == 1
+    assert worker_threads(2, cores=8) == 4
+    assert worker_threads(3, cores=8) == 2
+    assert worker_threads(4, cores=2) == 1  # never below one
+    assert worker_threads(1, cores=6) == 6
+
+
+def _numba_threads(_: int) -> int:
+    import numba
+
+    return int(numba.get_num_threads())
+
+
+def test_each_pool_worker_runs_numba_on_its_share_of_the_cores():
+    import os
+
+    from ffsim.core.executor import worker_threads
+
+    pool = ProcessExecutor(2)
+    seen = pool.map(_numba_threads, [0, 1, 2, 3])
+    assert seen == [worker_threads(2)] * 4
+    assert worker_threads(2) == max(1, (os.cpu_count() or 1) // 2)
+
+
+def test_sbc_runs_a_process_per_core_unless_told_otherwise(monkeypatch):
+    import argparse
+
+    from ffsim.cli.options import executor_option
+
+    def args(processes=None, scheduler=None):
+        return argparse.Namespace(processes=processes, scheduler=scheduler)
+
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert executor_option(args(), per_core=True) == ProcessExecutor(4)
+    assert isinstance(executor_option(args()), SerialExecutor)  # the other commands
+    assert isinstance(executor_option(args("1"), per_core=True), SerialExecutor)
+    assert isinstance(
+        executor_option(args(scheduler="tcp://127.0.0.1:1"), per_core=True), DaskExecutor
+    )
+    monkeypatch.setattr("os.cpu_count", lambda: None)
+    assert isinstance(executor_option(args(), per_core=True), SerialExecutor)

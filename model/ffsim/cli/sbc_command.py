@@ -52,7 +52,7 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
     s.add_argument(
         "--as-of", help="the vintage: figures published by this date (default: all fitted)"
     )
-    add_executor_options(s, "the replications")
+    add_executor_options(s, "the replications", per_core=True)
     s.add_argument(
         "--check",
         action="store_true",
@@ -76,7 +76,7 @@ def sbc_command(args: argparse.Namespace) -> int:
     draws = whole_number("--draws", args.draws, 9, 9999)
     seed = seed_option("--seed", args.seed)
     out = file_name("--out", args.out)
-    executor = executor_option(args)
+    executor = executor_option(args, per_core=True)
     config_path = file_name("--config", args.config) if args.config else DEFAULT_CONFIG
     as_of = parse_as_of(args.as_of) if args.as_of else None
     shipped = None

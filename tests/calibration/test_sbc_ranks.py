@@ -30,6 +30,7 @@ from ffsim.calibration.sbc_ranks import (
     evaluation_grid,
     inside_bands,
     rank_of,
+    rank_shape,
     ranks_of,
     sbc_summary,
     thin,
@@ -102,7 +103,7 @@ def test_the_summary_fails_the_wrong_samplers_with_bonferroni_and_reads_coverage
         L,
     )
     rows = {row.name: row for row in summary.rows}
-    assert summary.threshold == pytest.approx(0.05 / 4)
+    assert summary.threshold == pytest.approx(0.05 / 8)  # two tests for each of 4
     assert rows["exact"].passes and not summary.passes
     assert not any(rows[n].passes for n in ("biased", "wide", "narrow"))
     assert rows["exact"].nominal == pytest.approx(0.9)
@@ -111,6 +112,34 @@ def test_the_summary_fails_the_wrong_samplers_with_bonferroni_and_reads_coverage
     assert rows["wide"].coverage > 0.96 and rows["narrow"].coverage < 0.8
     record = summary.as_records()[1]
     assert record["name"] == "biased" and record["passes"] is False
+    assert rows["exact"].shape == ""
+    assert rows["biased"].shape.startswith("posterior above the truth")
+    assert rows["wide"].shape == "too wide (true values outside the 90% interval too seldom)"
+    assert rows["narrow"].shape == "too narrow (true values outside the 90% interval too often)"
+
+
+def test_the_shape_reads_each_fault_and_nothing_in_sound_ranks():
+    assert rank_shape(toy_ranks(4), L) == ""
+    assert rank_shape(toy_ranks(4, shift=-0.5), L).startswith("posterior below the truth")
+    assert "too narrow" in rank_shape(toy_ranks(4, scale=1 / 1.5), L)
+    assert "too wide" in rank_shape(toy_ranks(4, scale=1.5), L)
+
+
+def test_many_sound_quantities_fail_together_seldom_as_the_family_wise_level_promises():
+    """51 quantities of uniform ranks (the shipped SBC's count), 100 replications each: with
+    each quantity's own 95% band deciding, most such runs would fail some quantity by chance;
+    with both tests held to 0.05 / 102, at most about 5% of runs fail any.
+    """
+    rng = np.random.default_rng(2026)
+    runs = 40
+    any_family, any_own = 0, 0
+    for _ in range(runs):
+        ranks = {f"q{i}": rng.integers(0, L + 1, 100) for i in range(51)}
+        summary = sbc_summary(ranks, L)
+        any_family += not summary.passes
+        any_own += not all(r.inside_bands for r in summary.rows)
+    assert any_own >= runs // 2  # 1 - 0.95 ** 51 = 0.93 expected
+    assert any_family <= 5  # 0.05 expected: 2 of 40; 5 or fewer with probability 0.99
 
 
 @pytest.mark.parametrize(("n", "ell"), [(300, 99), (50, 999), (1000, 9)])

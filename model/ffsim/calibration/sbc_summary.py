@@ -28,20 +28,23 @@ def summary_text(ranks: dict[str, np.ndarray], draws: int) -> str:
     n = min((len(v) for v in ranks.values()), default=0)
     if summary is None:
         return f"{n} replication(s): at least 2 are needed for the rank tests"
-    head = f"{'quantity':<36}{'p (chi2)':>10}{'in band':>9}{'90% cov.':>10}  verdict"
+    head = f"{'quantity':<36}{'p (chi2)':>10}{'95% band':>9}{'family':>8}{'90% cov.':>10}  verdict"
     lines = [
-        f"SBC: {n} replications, ranks among {draws} posterior draws; chi-square held to "
-        f"p >= {summary.threshold:.2g} (Bonferroni over {len(summary.rows)} quantities), "
-        f"each ECDF difference to its simultaneous {1 - summary.alpha:.0%} band",
+        f"SBC: {n} replications, ranks among {draws} posterior draws; each quantity's chi-square "
+        f"p and ECDF band held to {summary.threshold:.2g} (Bonferroni over the "
+        f"{2 * len(summary.rows)} tests of {len(summary.rows)} quantities); its own "
+        f"{1 - summary.alpha:.0%} band shown too",
         head,
         "-" * len(head),
     ]
     judged = n >= JUDGED_FROM
+    yes = lambda flag: "yes" if flag else "no"  # noqa: E731
     for row in summary.rows:
         verdict = ("passes" if row.passes else "FAILS") if judged else "not judged"
+        shape = f" ({row.shape})" if row.shape and judged else ""
         lines.append(
-            f"{row.name:<36}{row.p_value:>10.3g}{'yes' if row.inside_bands else 'no':>9}"
-            f"{row.coverage:>10.2f}  {verdict}"
+            f"{row.name:<36}{row.p_value:>10.3g}{yes(row.inside_bands):>9}"
+            f"{yes(row.inside_family_band):>8}{row.coverage:>10.2f}  {verdict}{shape}"
         )
     if not judged:
         lines.append(

@@ -39,15 +39,24 @@ def sbc_block() -> str:
         )
     else:
         passing = sum(c["passes"] for c in summary["checks"])
-        lines.append(f"{passing} of {len(summary['checks'])} quantities pass both checks.")
+        lines.append(
+            f"{passing} of {len(summary['checks'])} quantities pass both family-wise checks "
+            f"(chi-square p and the ECDF band, each at {0.05 / (2 * len(summary['checks'])):.2g}"
+            ": Bonferroni over the two tests of every quantity)."
+        )
+    judged = summary["passes"] is not None
     lines += [
         "",
-        "| quantity | chi-square p | Bonferroni pass | inside the 95% band | 90% coverage |",
-        "|---|---|---|---|---|",
+        "| quantity | chi-square p | inside its 95% band | inside the family-wise band "
+        "| 90% coverage | verdict | how the ranks depart |",
+        "|---|---|---|---|---|---|---|",
     ]
+    yes = lambda flag: "yes" if flag else "no"  # noqa: E731
     for c in summary["checks"]:
+        verdict = ("passes" if c["passes"] else "**fails**") if judged else "not judged"
         lines.append(
-            f"| `{c['name']}` | {c['p_value']:.3g} | {'yes' if c['passes_chi_square'] else 'no'} "
-            f"| {'yes' if c['inside_bands'] else 'no'} | {c['coverage']:.2f} |"
+            f"| `{c['name']}` | {c['p_value']:.3g} | {yes(c['inside_bands'])} "
+            f"| {yes(c.get('inside_family_band', True))} | {c['coverage']:.2f} | {verdict} "
+            f"| {c.get('shape', '') or '-'} |"
         )
     return "\n".join(lines)

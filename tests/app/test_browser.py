@@ -288,10 +288,13 @@ MEASURE = """() => {
     const svg = plot.querySelector('.main-svg');
     if (!svg) return;
     const box = svg.getBoundingClientRect();
-    const drag = plot.querySelector('.nsewdrag');
+    // the plotting area: one plot's, or a grid's from its top panel to its bottom one
+    const drags = [...plot.querySelectorAll('.nsewdrag')].map(d => d.getBoundingClientRect());
     const title = (plot.querySelector('.gtitle') || {}).textContent || ('chart ' + i);
-    if (drag && plot.data.some(t => t.x && t.x[0] !== null)) {
-      out.plots.push({title: title, fraction: drag.getBoundingClientRect().height / box.height});
+    if (drags.length && plot.data.some(t => t.x && t.x[0] !== null)) {
+      const top = Math.min(...drags.map(r => r.top));
+      const bottom = Math.max(...drags.map(r => r.bottom));
+      out.plots.push({title: title, fraction: (bottom - top) / box.height});
     }
     const texts = [...plot.querySelectorAll('text')].filter(t => t.textContent.trim())
       .map(t => ({text: t.textContent.trim(), r: t.getBoundingClientRect()}))

@@ -1166,3 +1166,52 @@ def test_tables_name_things_plainly_with_the_identifier_apart(app, page):
                 continue
             leaks = {m for v in frame[column] for m in pattern.findall(str(v))}
             assert not leaks, (page, column, sorted(leaks)[:5])
+
+
+def test_the_calibration_page_shows_the_shipped_sbc_run(app):
+    from ffsim.resources import SBC_PATH
+
+    shipped = json.loads(SBC_PATH.read_text("utf-8"))
+    app.switch_page("model/ffsim/app/pages/calibration_page.py").run()
+    assert not app.exception, [e.message for e in app.exception]
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Replications"] == str(shipped["replications"])
+    sbc = [c for c in app.get("plotly_chart") if c.key and c.key.endswith("calibration:sbc")]
+    assert len(sbc) == 1
+    figure = json.loads(sbc[0].proto.spec)
+    titles = [a["text"] for a in figure["layout"]["annotations"]]
+    assert titles[0].startswith("log-likelihood of the figures") and len(titles) == 4
+    # the three parameters drawn fail, or come nearest to failing (smallest p-values first)
+    from ffsim.app.sensitivity_charts import input_label
+
+    nearest = sorted(
+        (c for c in shipped["checks"] if c["name"] != "log_likelihood"),
+        key=lambda c: (bool(c["passes"]), c["p_value"]),
+    )[:3]
+    assert [t.replace("<br>", " ").split(" (outside)")[0] for t in titles[1:]] == [
+        input_label(c["name"]) for c in nearest
+    ]
+    table = _table(app, "how the ranks depart")
+    assert len(table) == len(shipped["checks"])
+    by_p = sorted(shipped["checks"], key=lambda c: c["p_value"])
+    assert list(table["identifier"]) == [c["name"] for c in by_p]
+
+
+@pytest.mark.parametrize("content", [None, "{ not json", '{"replications": 3}'])
+def test_a_missing_or_damaged_sbc_summary_is_one_warning_and_the_page_stands(
+    monkeypatch, tmp_path, content
+):
+    import ffsim.app.runner
+
+    path = tmp_path / "summary.json"
+    if content is not None:
+        path.write_text(content, "utf-8")
+    monkeypatch.setattr(ffsim.app.runner, "SBC_PATH", path)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page("model/ffsim/app/pages/calibration_page.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    warnings = [w.value for w in at.warning if "summary.json" in w.value]
+    assert len(warnings) == 1 and "cannot be read" in warnings[0], warnings
+    assert "ffsim sbc" in warnings[0]
+    assert len(plotted(at)) >= 3  # the fit, the residuals and the posteriors still drawn

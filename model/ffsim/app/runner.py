@@ -7,6 +7,7 @@ can take more than a moment shows a spinner saying what it does.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -39,7 +40,7 @@ from ffsim.core.outputs import Selection
 from ffsim.core.parameters import Parameters
 from ffsim.core.results import Result
 from ffsim.core.simulate import DEFAULT_SETTINGS, Settings, simulate, simulate_outputs
-from ffsim.resources import shown
+from ffsim.resources import SBC_PATH, shown
 from ffsim.scenarios.compare import posterior_members
 from ffsim.scenarios.scenario import Scenario, baseline_scenario
 
@@ -176,6 +177,19 @@ def artifact() -> dict:
     """The active calibration artifact (read again when its file changes)."""
     path = active_artifact()
     return _artifact(str(path), modified(path))
+
+
+@st.cache_data(max_entries=2, show_spinner="Reading the simulation-based calibration...")
+def _sbc(path: str, mtime: int) -> dict:
+    return json.loads(Path(path).read_text("utf-8"))
+
+
+def sbc_summary() -> dict:
+    """The shipped SBC run's summary (``calibration/sbc/summary.json``, read again when it
+    changes); an :class:`OSError` or :class:`ValueError` when it is missing or unreadable.
+    """
+    path = SBC_PATH  # a module attribute, so that a test can point it elsewhere
+    return _sbc(str(path), modified(path))
 
 
 # --- vintages and their forecasts (the Forecasts page) ----------------------------------------

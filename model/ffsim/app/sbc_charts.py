@@ -13,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ffsim.app.chart_parts import BAND_FILL, NEUTRAL_COLOUR, PALETTE, title_layout
+from ffsim.app.chart_parts import BAND_FILL, NEUTRAL_COLOUR, PALETTE, title_layout, wrap
 from ffsim.calibration.sbc_ranks import (
     EcdfBands,
     ecdf_difference,
@@ -31,11 +31,25 @@ OUTSIDE_COLOUR = PALETTE[7]
 PANEL_HEIGHT = 190
 """Pixels of height of one row of panels."""
 
-GAP = 60
+PANEL_TITLE_WIDTH = 34
+"""Characters of a panel's title on a line: two lines fit the gap above a panel."""
+
+GAP = 80
 """Pixels between two rows of panels: the upper row's tick labels and the lower row's titles."""
 
-FOOT = 100
-"""Pixels below the panels: the tick labels, the x-axis title and the legend."""
+FOOT = 120
+"""Pixels below the panels: the tick labels, the x-axis title and the legend (two lines of it
+on a phone)."""
+
+LEGEND_DROP = 62
+"""Pixels from the lowest panel's foot to the legend's top: below its tick labels and its
+x-axis title."""
+
+
+def _panel_title(text: str, columns: int) -> str:
+    """A panel's title in lines that fit a phone's single column (40 characters), or a
+    narrower panel (34)."""
+    return wrap(text, PANEL_TITLE_WIDTH + (6 if columns == 1 else 0))
 
 
 def _band_traces(bands: EcdfBands, legend: bool) -> list[go.Scatter]:
@@ -117,7 +131,7 @@ def sbc_ecdf_figure(
         z, difference = ecdf_difference(ranks[name], L, bands[n].K)
         curves.append((z, difference, inside_bands(ranks[name], bands[n]), bands[n]))
     titles = [
-        label if inside else f"{label} (outside)"
+        _panel_title(label if inside else f"{label} (outside)", cols)
         for label, (_, _, inside, _) in zip(shown_labels, curves, strict=True)
     ]
     plot = PANEL_HEIGHT * rows + GAP * (rows - 1)
@@ -160,7 +174,7 @@ def sbc_ecdf_figure(
         height=top + FOOT + plot,
         margin={"t": top, "b": FOOT, "l": 10, "r": 10},
         # the legend below the x-axis title of the last row
-        legend={"orientation": "h", "yanchor": "top", "y": -45 / plot, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -LEGEND_DROP / plot, "x": 0},
         hoverlabel_namelength=-1,
     )
     fig.update_xaxes(range=[0, 1], tickformat=".1f", automargin=True)

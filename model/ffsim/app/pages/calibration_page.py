@@ -7,7 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from ffsim.app import calibration_charts, guard, runner, widgets
+from ffsim.app.sbc_charts import sbc_ecdf_figure
 from ffsim.app.sensitivity_charts import input_label
+from ffsim.calibration.sbc import LOG_LIKELIHOOD
+from ffsim.calibration.sbc_summary import JUDGED_FROM
+from ffsim.resources import shown
 from ffsim.teaching.plain_names import plain_label, plain_text
 
 
@@ -146,7 +150,86 @@ def page(artifact: dict) -> None:
     )
 
 
+SBC_DRAWN = 4
+"""Panels of the SBC chart: the log-likelihood and the quantities that fail, or come closest to
+failing (the smallest chi-square p-values); the table lists every quantity."""
+
+
+def sbc_label(name: str) -> str:
+    """A quantity of the SBC run in plain words."""
+    return "log-likelihood of the figures" if name == LOG_LIKELIHOOD else input_label(name)
+
+
+def sbc_section() -> None:
+    """The shipped simulation-based calibration: how far it has come, its verdict, the curves of
+    the quantities nearest to failing and every quantity's checks. A missing or unreadable
+    summary is said in one line; the rest of the page stands.
+    """
+    st.subheader("Does the inference recover what it should? (simulation-based calibration)")
+    st.caption(
+        "Each replication draws 'true' parameters from the priors, simulates the reported "
+        "figures from them through the same reporting model the fit assumes, calibrates on those "
+        "figures as the shipped calibration does, and ranks each true value among posterior draws. "
+        "If the inference is sound, every rank is equally likely: each curve below stays near 0, "
+        "inside its grey band. Method and results: docs/validation.md."
+    )
+    try:
+        summary = runner.sbc_summary()
+        n, draws = int(summary["replications"]), int(summary["run"]["draws"])
+        checks = {c["name"]: c for c in summary["checks"]}
+        ranks = {name: np.asarray(v, dtype=int) for name, v in summary["ranks"].items()}
+        seconds = [float(r["seconds"]) for r in summary["records"]]
+    except (OSError, *guard.BAD_CONTENT) as exc:
+        st.warning(
+            f"{shown(runner.SBC_PATH)} cannot be read ({type(exc).__name__}): no SBC run to show. "
+            "`ffsim sbc --out FOLDER` makes one."
+        )
+        return
+    cols = st.columns(3)
+    cols[0].metric("Replications", f"{n}")
+    if summary.get("passes") is None or not checks:
+        cols[1].metric("Verdict", "not yet judged", help=f"given from {JUDGED_FROM} replications")
+    else:
+        passing = sum(bool(c["passes"]) for c in checks.values())
+        cols[1].metric("Quantities that pass", f"{passing} of {len(checks)}")
+    cols[2].metric("Minutes a replication", f"{np.median(seconds) / 60:.1f}" if seconds else "-")
+    if not checks:
+        return
+    nearest = sorted(
+        (name for name in checks if name != LOG_LIKELIHOOD),
+        key=lambda name: (bool(checks[name]["passes"]), checks[name]["p_value"]),
+    )[: SBC_DRAWN - 1]
+    shown_names = [LOG_LIKELIHOOD, *nearest]
+    widgets.chart(
+        st,
+        sbc_ecdf_figure(
+            {name: ranks[name] for name in shown_names if name in ranks},
+            draws,
+            labels={name: sbc_label(name) for name in shown_names},
+            columns=1,
+            title="SBC: the ranks nearest to failing",
+        ),
+        key="calibration:sbc",
+    )
+    judged = summary.get("passes") is not None
+    table(
+        [
+            {
+                "quantity": sbc_label(name),
+                "chi-square p": f"{c['p_value']:.3g}",
+                "inside its 95% band": "yes" if c["inside_bands"] else "no",
+                "true value inside the 90% interval": f"{c['coverage']:.0%}",
+                "verdict": ("passes" if c["passes"] else "fails") if judged else "not judged",
+                "how the ranks depart": c.get("shape", "") or "",
+                "identifier": name,
+            }
+            for name, c in sorted(checks.items(), key=lambda kv: kv[1]["p_value"])
+        ]
+    )
+
+
 try:
     page(runner.artifact())
+    sbc_section()
 except guard.BAD_CONTENT as exc:  # a damaged part of the artifact: say so, name the file
     guard.damaged(exc)

@@ -48,7 +48,8 @@ x-axis title."""
 
 def _panel_title(text: str, columns: int) -> str:
     """A panel's title in lines that fit a phone's single column (40 characters), or a
-    narrower panel (34)."""
+    narrower panel (34).
+    """
     return wrap(text, PANEL_TITLE_WIDTH + (6 if columns == 1 else 0))
 
 

@@ -29,6 +29,27 @@ STAGE_SHARE = {"optimise": 0.3, "sample": 0.55, "tensions": 0.15}
 """Rough shares of the wall time of each stage, for the time-left estimate."""
 
 
+TAU_MULTIPLE = 50
+"""The kept chain is at least this many times its longest integrated autocorrelation time
+(emcee's rule for a reliable estimate of that time), if ``max_steps`` allows."""
+
+EXTENSION = 2_000
+"""Steps added at a time while the kept chain is shorter than that."""
+
+
+def _autocorr_time(chain: np.ndarray) -> np.ndarray:
+    """Integrated autocorrelation time of each parameter (steps) of a chain (steps, walkers,
+    k), without emcee's warning below 50 of them, which the artifact reports as numbers.
+    """
+    emcee_logger = logging.getLogger("emcee")
+    level = emcee_logger.level
+    emcee_logger.setLevel(logging.ERROR)
+    try:
+        return np.asarray(emcee.autocorr.integrated_time(chain, quiet=True))
+    finally:
+        emcee_logger.setLevel(level)
+
+
 def sampler_moves() -> list[tuple[emcee.moves.Move, float]]:
     """The sampler's proposals: emcee's differential-evolution move alone (Nelson et al. 2014,
     affine-invariant since emcee 3.1.5).
@@ -118,22 +139,24 @@ class Calibrator:
             s.walkers, k, self.problem.log_posterior_unit, vectorize=True, moves=sampler_moves()
         )
         sampler.random_state = np.random.RandomState(self.seed).get_state()
-        report_every = max(1, s.steps // 10)
-        for i, _ in enumerate(sampler.sample(walkers, iterations=s.steps), start=1):
-            if i % report_every == 0 or i == s.steps:
-                done = STAGE_SHARE["optimise"] + STAGE_SHARE["sample"] * i / s.steps
-                self._say(f"sampler: step {i}/{s.steps}", done)
+        limit = s.max_steps or s.steps
+        self._advance(sampler, walkers, s.steps, limit)
+        self.autocorr_time_ = _autocorr_time(sampler.get_chain()[s.burn :])
+        # emcee's rule for a reliable autocorrelation time: a chain of 50 of them. Extend the
+        # chain, from where it stands and with its own random stream, until it holds.
+        while sampler.iteration < limit and sampler.iteration - s.burn < TAU_MULTIPLE * np.max(
+            self.autocorr_time_
+        ):
+            extra = min(EXTENSION, limit - sampler.iteration)
+            self._say(
+                f"sampler: {sampler.iteration - s.burn} kept steps are "
+                f"{(sampler.iteration - s.burn) / np.max(self.autocorr_time_):.1f} "
+                f"autocorrelation times, under {TAU_MULTIPLE}: {extra} more"
+            )
+            self._advance(sampler, None, extra, limit)
+            self.autocorr_time_ = _autocorr_time(sampler.get_chain()[s.burn :])
         self.chain_unit_ = sampler.get_chain()[s.burn :]
         self.acceptance_fraction_ = float(np.mean(sampler.acceptance_fraction))
-        # Integrated autocorrelation time per parameter (steps), on the kept chain; emcee logs
-        # a warning when the chain is under 50 tau, which the artifact reports as numbers.
-        emcee_logger = logging.getLogger("emcee")
-        level = emcee_logger.level
-        emcee_logger.setLevel(logging.ERROR)
-        try:
-            self.autocorr_time_ = emcee.autocorr.integrated_time(self.chain_unit_, quiet=True)
-        finally:
-            emcee_logger.setLevel(level)
         flat = self.chain_unit_.reshape(-1, k)
         picks = np.linspace(0, flat.shape[0] - 1, s.keep).round().astype(int)
         self.sample_unit_ = flat[picks]
@@ -150,6 +173,18 @@ class Calibrator:
                 self.best_theta_ = self.problem.theta(u)
         self.tensions_ = self._tensions() if tensions else []
         return self
+
+    def _advance(
+        self, sampler: emcee.EnsembleSampler, start: np.ndarray | None, steps: int, limit: int
+    ) -> None:
+        """Run ``steps`` more steps (from ``start``, or from where the chain stands)."""
+        first = sampler.iteration
+        state = start if start is not None else sampler.get_last_sample()
+        report_every = max(1, limit // 10)
+        for i, _ in enumerate(sampler.sample(state, iterations=steps), start=first + 1):
+            if i % report_every == 0 or i == first + steps:
+                done = STAGE_SHARE["optimise"] + STAGE_SHARE["sample"] * min(1.0, i / limit)
+                self._say(f"sampler: step {i}/{limit}", done)
 
     def counted_rows(self) -> tuple[int, ...]:
         """Rows that count in the fit statistics: single readings, and for each statement the

@@ -224,11 +224,22 @@ class SamplerSettings(BaseModel):
     steps: int = Field(1500, ge=2, le=1_000_000, strict=True)
     burn: int = Field(700, ge=0, strict=True)
     keep: int = Field(300, ge=1, le=100_000, strict=True)
+    max_steps: int | None = Field(
+        None,
+        ge=2,
+        le=1_000_000,
+        strict=True,
+        description="Longest chain: while the kept chain is shorter than 50 times its longest "
+        "autocorrelation time, it is extended (TAU_MULTIPLE, EXTENSION in "
+        "ffsim.calibration.calibrate), up to this many steps. None: exactly `steps`.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> SamplerSettings:
         if self.burn >= self.steps:
             raise ValueError(f"burn = {self.burn} must be less than steps = {self.steps}")
+        if self.max_steps is not None and self.max_steps < self.steps:
+            raise ValueError(f"max_steps = {self.max_steps} must be at least steps = {self.steps}")
         return self
 
 

@@ -28,7 +28,9 @@ def twin():  # used only by tests marked slow (about three minutes on two cores)
     config = config.model_copy(
         update={
             "optimizer": config.optimizer.model_copy(update={"n_starts": 3}),
-            "sampler": config.sampler.model_copy(update={"steps": 900, "burn": 450, "keep": 400}),
+            "sampler": config.sampler.model_copy(
+                update={"steps": 900, "burn": 450, "keep": 400, "max_steps": None}
+            ),
         }
     )
     real = fitted(load_observations())

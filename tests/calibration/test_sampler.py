@@ -78,3 +78,61 @@ def test_the_same_check_fails_emcees_snooker_move():
     moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
     ratio, outside = _spread_and_coverage(_chain(moves, 3000, 1000, seed=1))
     assert ratio < 0.9 and outside > 0.15, (ratio, outside)  # measured 0.811 and 0.193
+
+
+# --- the chain grows until it is 50 autocorrelation times long, or reaches max_steps ------------
+
+
+def _tiny(max_steps):
+    from ffsim.calibration.observations import fitted, load_observations
+
+    config = CONFIG.model_copy(
+        update={
+            "free": CONFIG.free[:3],
+            "constraint": (),
+            "optimizer": CONFIG.optimizer.model_copy(update={"n_starts": 1, "max_iter": 40}),
+            "sampler": CONFIG.sampler.model_copy(
+                update={"walkers": 8, "steps": 80, "burn": 20, "keep": 20, "max_steps": max_steps}
+            ),
+        }
+    )
+    return Problem(config, fitted(load_observations()), Parameters())
+
+
+def test_without_max_steps_the_chain_is_exactly_steps_long():
+    from ffsim.calibration.calibrate import Calibrator
+
+    cal = Calibrator(_tiny(None), 5).fit(tensions=False)
+    assert cal.chain_unit_.shape[0] == 80 - 20
+
+
+def test_a_short_chain_is_extended_until_it_holds_enough_autocorrelation_times(monkeypatch):
+    import ffsim.calibration.calibrate as calibrate
+
+    monkeypatch.setattr(calibrate, "TAU_MULTIPLE", 25)  # smaller numbers: a quick test
+    monkeypatch.setattr(calibrate, "EXTENSION", 40)
+    said: list[str] = []
+    cal = calibrate.Calibrator(_tiny(4000), 5, progress=lambda t, d=None: said.append(t))
+    cal.fit(tensions=False)
+    kept = cal.chain_unit_.shape[0]
+    assert kept > 80 - 20 and (kept - 60) % 40 == 0  # extended, in whole extensions
+    assert kept >= 25 * np.max(cal.autocorr_time_)  # it holds now
+    shorter = calibrate._autocorr_time(cal.chain_unit_[: kept - 40])
+    assert kept - 40 < 25 * np.max(shorter)  # and did not before the last extension
+    assert any("autocorrelation times, under 25: 40 more" in t for t in said)
+
+
+def test_the_chain_stops_at_max_steps_even_if_short(monkeypatch):
+    import ffsim.calibration.calibrate as calibrate
+
+    monkeypatch.setattr(calibrate, "EXTENSION", 40)
+    cal = calibrate.Calibrator(_tiny(150), 5).fit(tensions=False)
+    assert cal.chain_unit_.shape[0] == 150 - 20  # 80, then 40, then the 30 left
+    assert cal.chain_unit_.shape[0] < 50 * np.max(cal.autocorr_time_)
+
+
+def test_max_steps_below_steps_is_refused_naming_both():
+    from ffsim.calibration.config import SamplerSettings
+
+    with pytest.raises(ValueError, match="max_steps = 100 must be at least steps = 200"):
+        SamplerSettings(steps=200, burn=10, max_steps=100)

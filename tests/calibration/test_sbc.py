@@ -195,7 +195,7 @@ TINY = CONFIG.model_copy(
         "constraint": (),
         "optimizer": CONFIG.optimizer.model_copy(update={"n_starts": 1, "max_iter": 40}),
         "sampler": CONFIG.sampler.model_copy(
-            update={"walkers": 8, "steps": 80, "burn": 20, "keep": 20}
+            update={"walkers": 8, "steps": 80, "burn": 20, "keep": 20, "max_steps": None}
         ),
     }
 )

@@ -109,11 +109,11 @@ CONFIG_MISTAKES: dict[str, tuple[Callable[[str], str], tuple[str, ...]]] = {
         ("sede: unknown name (did you mean seed?)",),
     ),
     "key in a section misspelled": (
-        lambda t: t.replace("steps = 12000", "stpes = 12000"),
-        ("sampler.stpes: unknown name (did you mean steps?); allowed: burn, keep, steps, walkers",),
+        lambda t: t.replace("steps = 30000", "stpes = 30000"),
+        ("sampler.stpes: unknown name (did you mean steps?); allowed: burn, keep, max_steps, steps, walkers",),
     ),
     "text for a whole number": (
-        lambda t: t.replace("steps = 12000", 'steps = "many"'),
+        lambda t: t.replace("steps = 30000", 'steps = "many"'),
         ('sampler.steps = "many": allowed a whole number from 2 to 1000000',),
     ),
     "constraint quantity unknown": (

@@ -150,9 +150,10 @@ def page(artifact: dict) -> None:
     )
 
 
+# Panels of the SBC chart: the log-likelihood and the quantities that fail, or come closest to
+# failing (the smallest chi-square p-values); the table lists every quantity. (A comment: a bare
+# string in a page would be drawn by Streamlit's magic.)
 SBC_DRAWN = 4
-"""Panels of the SBC chart: the log-likelihood and the quantities that fail, or come closest to
-failing (the smallest chi-square p-values); the table lists every quantity."""
 
 
 def sbc_label(name: str) -> str:

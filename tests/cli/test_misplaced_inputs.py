@@ -110,7 +110,10 @@ CONFIG_MISTAKES: dict[str, tuple[Callable[[str], str], tuple[str, ...]]] = {
     ),
     "key in a section misspelled": (
         lambda t: t.replace("steps = 30000", "stpes = 30000"),
-        ("sampler.stpes: unknown name (did you mean steps?); allowed: burn, keep, max_steps, steps, walkers",),
+        (
+            "sampler.stpes: unknown name (did you mean steps?); "
+            "allowed: burn, keep, max_steps, steps, walkers",
+        ),
     ),
     "text for a whole number": (
         lambda t: t.replace("steps = 30000", 'steps = "many"'),

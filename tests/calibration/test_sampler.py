@@ -12,6 +12,7 @@ from __future__ import annotations
 import emcee
 import numpy as np
 import pytest
+from small_setups import tiny
 
 from ffsim.calibration.calibrate import sampler_moves
 from ffsim.calibration.config import DEFAULT_CONFIG, load_config
@@ -86,16 +87,7 @@ def test_the_same_check_fails_emcees_snooker_move():
 def _tiny(max_steps):
     from ffsim.calibration.observations import fitted, load_observations
 
-    config = CONFIG.model_copy(
-        update={
-            "free": CONFIG.free[:3],
-            "constraint": (),
-            "optimizer": CONFIG.optimizer.model_copy(update={"n_starts": 1, "max_iter": 40}),
-            "sampler": CONFIG.sampler.model_copy(
-                update={"walkers": 8, "steps": 80, "burn": 20, "keep": 20, "max_steps": max_steps}
-            ),
-        }
-    )
+    config = tiny(CONFIG, max_steps)
     return Problem(config, fitted(load_observations()), Parameters())
 
 

@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pytest
 from scipy import integrate, stats
+from small_setups import tiny
 
 from ffsim.calibration.baseline import baseline_parameters
 from ffsim.calibration.config import DEFAULT_CONFIG, load_config
@@ -189,16 +190,7 @@ def test_prior_draws_with_constraints_match_the_prior_weighted_by_them():
     assert np.max(plain_gap) > 3
 
 
-TINY = CONFIG.model_copy(
-    update={
-        "free": CONFIG.free[:3],
-        "constraint": (),
-        "optimizer": CONFIG.optimizer.model_copy(update={"n_starts": 1, "max_iter": 40}),
-        "sampler": CONFIG.sampler.model_copy(
-            update={"walkers": 8, "steps": 80, "burn": 20, "keep": 20, "max_steps": None}
-        ),
-    }
-)
+TINY = tiny(CONFIG)
 """A set-up small enough for a test: three free parameters, a short chain (60 kept steps of 8
 walkers: at least 8 draws after thinning, whatever the autocorrelation time)."""
 

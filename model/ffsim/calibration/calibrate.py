@@ -180,11 +180,14 @@ class Calibrator:
         """Run ``steps`` more steps (from ``start``, or from where the chain stands)."""
         first = sampler.iteration
         state = start if start is not None else sampler.get_last_sample()
-        report_every = max(1, limit // 10)
+        planned = self.problem.config.sampler.steps
+        report_every = max(1, planned // 10)
         for i, _ in enumerate(sampler.sample(state, iterations=steps), start=first + 1):
             if i % report_every == 0 or i == first + steps:
-                done = STAGE_SHARE["optimise"] + STAGE_SHARE["sample"] * min(1.0, i / limit)
-                self._say(f"sampler: step {i}/{limit}", done)
+                # the planned steps make the bar; an extension is said as such, the bar full
+                done = STAGE_SHARE["optimise"] + STAGE_SHARE["sample"] * min(1.0, i / planned)
+                where = f"{i}/{planned}" if i <= planned else f"{i} (extended; at most {limit})"
+                self._say(f"sampler: step {where}", done)
 
     def counted_rows(self) -> tuple[int, ...]:
         """Rows that count in the fit statistics: single readings, and for each statement the

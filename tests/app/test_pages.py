@@ -1197,6 +1197,7 @@ def test_the_calibration_page_shows_the_shipped_sbc_run(app):
     assert list(table["identifier"]) == [c["name"] for c in by_p]
 
 
+@pytest.mark.slow  # three fresh app runs: `make test-slow`, run once by CI
 @pytest.mark.parametrize("content", [None, "{ not json", '{"replications": 3}'])
 def test_a_missing_or_damaged_sbc_summary_is_one_warning_and_the_page_stands(
     monkeypatch, tmp_path, content

@@ -91,6 +91,7 @@ def _tiny(max_steps):
     return Problem(config, fitted(load_observations()), Parameters())
 
 
+@pytest.mark.slow  # three small calibrations: `make test-slow`, run once by CI
 def test_without_max_steps_the_chain_is_exactly_steps_long():
     from ffsim.calibration.calibrate import Calibrator
 
@@ -98,6 +99,7 @@ def test_without_max_steps_the_chain_is_exactly_steps_long():
     assert cal.chain_unit_.shape[0] == 80 - 20
 
 
+@pytest.mark.slow  # three small calibrations: `make test-slow`, run once by CI
 def test_a_short_chain_is_extended_until_it_holds_enough_autocorrelation_times(monkeypatch):
     import ffsim.calibration.calibrate as calibrate
 
@@ -114,6 +116,7 @@ def test_a_short_chain_is_extended_until_it_holds_enough_autocorrelation_times(m
     assert any("autocorrelation times, under 25: 40 more" in t for t in said)
 
 
+@pytest.mark.slow  # three small calibrations: `make test-slow`, run once by CI
 def test_the_chain_stops_at_max_steps_even_if_short(monkeypatch):
     import ffsim.calibration.calibrate as calibrate
 

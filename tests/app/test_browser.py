@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from ffsim.teaching.lessons import LESSONS
+
 pytestmark = pytest.mark.slow  # the slow tier: `make test-slow`, once in CI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,13 +116,13 @@ def app_url():
         yield url
 
 
-# the first chart after the grid's one legend (which has no data)
+# the first chart (the grid's one legend above it is HTML)
 FIRST_CHART = (
-    "() => JSON.stringify(document.querySelectorAll('.js-plotly-plot')[1].data.map(t => t.y))"
+    "() => JSON.stringify(document.querySelectorAll('.js-plotly-plot')[0].data.map(t => t.y))"
 )
 SETTLED = (
     "() => !document.querySelector('[data-testid=stStatusWidget]') && "
-    "document.querySelectorAll('.js-plotly-plot').length === 9"
+    "document.querySelectorAll('.js-plotly-plot').length === 8"
 )
 
 
@@ -184,7 +186,7 @@ def test_slider_moves_and_the_chart_follows_in_a_real_browser(app_url):
     assert shot.stat().st_size > 10_000
 
 
-FORECAST_CHARTS = 6  # their legend, four world totals and the forecast strip
+FORECAST_CHARTS = 5  # four world totals and the forecast strip
 FORECASTS_SETTLED = (
     "() => !document.querySelector('[data-testid=stStatusWidget]') && "
     f"document.querySelectorAll('.js-plotly-plot').length === {FORECAST_CHARTS}"
@@ -313,19 +315,49 @@ MEASURE = """() => {
       }
     }
   });
+  // a legend whose entries do not all fit its box scrolls: the entries out of sight are hidden
+  out.hidden = [];
+  plots.forEach((plot, i) => {
+    const legend = plot.querySelector('.legend');
+    const bg = legend && legend.querySelector('.bg');
+    if (!bg) return;
+    const b = bg.getBoundingClientRect();
+    const hidden = [...legend.querySelectorAll('.traces')].filter(t => {
+      const r = t.getBoundingClientRect();
+      return r.bottom > b.bottom + 1 || r.top < b.top - 1;
+    }).length;
+    const title = (plot.querySelector('.gtitle') || {}).textContent || ('chart ' + i);
+    if (hidden) out.hidden.push(title + ': ' + hidden + ' entries scrolled out of sight');
+  });
   return out;
 }"""
 
+
+def _run_the_first_lesson(page) -> None:
+    """Learn: predict the first answer of the first lesson, then run its experiment."""
+    page.get_by_text(LESSONS[0].options[0], exact=True).click()
+    button = page.get_by_role("button", name="Run the experiment")
+    button.and_(page.locator(":enabled")).wait_for(timeout=60_000)
+    button.click()
+
+
+def _compute_the_sobol_indices(page) -> None:
+    """Sensitivity: compute the Sobol indices at the smallest base sample (the default)."""
+    page.get_by_role("button", name="Compute Sobol indices").click()
+
+
 LEGIBILITY_PAGES = {
-    "explore": ("", 9),
-    "compare": ("compare", 4),
-    "sensitivity": ("sensitivity", 1),
-    "calibration": ("calibration", 3),
-    "forecasts": ("forecasts", 6),
+    "explore": ("", 8, None),
+    "compare": ("compare", 4, None),
+    "sensitivity": ("sensitivity", 1, None),
+    "sobol": ("sensitivity", 3, _compute_the_sobol_indices),
+    "calibration": ("calibration", 3, None),
+    "forecasts": ("forecasts", 5, None),
+    "learn": ("learn", len(LESSONS[0].charts), _run_the_first_lesson),
 }
-"""Every page that draws charts when it opens (Learn and the Sobol indices draw theirs on a
-button): its URL path and the charts it draws at least when settled (Calibration: two and one
-per estimated parameter, counted on the page)."""
+"""Every page that draws charts: its URL path, the charts it draws at least when settled
+(Calibration: two and one per estimated parameter, counted on the page), and for the pages that
+draw theirs on a button (the Sobol indices, a lesson of Learn), what presses it."""
 
 SETTLED_WITH = (
     "n => !document.querySelector('[data-testid=stStatusWidget]') && "
@@ -357,10 +389,11 @@ def themed_url(request):
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_charts_metrics_and_levers_are_legible_at_both_sizes_and_themes(themed_url, size):
     """Screenshots at 1280x800 and 390x844 in light and dark, in build/screenshots/legibility;
-    on every chart the plot takes two thirds of the height and no two texts overlap or leave
-    the chart; metrics are shown whole; at 1280 px no table is wider than its place; on the
-    phone nothing is wider than the screen and the levers are on the page, not only in the
-    closed sidebar."""
+    on every chart the plot takes two thirds of the height, no two texts overlap or leave the
+    chart and no legend hides an entry; metrics are shown whole; at 1280 px no table is wider
+    than its place; on the phone nothing is wider than the screen and the levers are on the
+    page, not only in the closed sidebar. The pages that draw charts on a button (the Sobol
+    indices, a lesson) are measured after it is pressed."""
     from playwright.sync_api import sync_playwright
 
     theme, url = themed_url
@@ -372,8 +405,11 @@ def test_charts_metrics_and_levers_are_legible_at_both_sizes_and_themes(themed_u
             executable_path=CHROMIUM, headless=True, args=ARGS, env={**os.environ, "HOME": home}
         )
         page = browser.new_page(viewport={"width": width, "height": height})
-        for name, (path, n_charts) in LEGIBILITY_PAGES.items():
+        for name, (path, n_charts, press) in LEGIBILITY_PAGES.items():
             page.goto(f"{url}/{path}")
+            if press is not None:
+                settle(page, 0)
+                press(page)
             settle(page, n_charts)
             shot = f"{name}_{width}x{height}_{theme}"
             page.screenshot(path=str(LEGIBILITY_DIR / f"{shot}.png"))
@@ -381,6 +417,7 @@ def test_charts_metrics_and_levers_are_legible_at_both_sizes_and_themes(themed_u
             problems += [f"{name}: metric cut: {t}" for t in found["truncated"]]
             problems += [f"{name}: texts overlap: {t}" for t in found["overlaps"]]
             problems += [f"{name}: text outside its chart: {t}" for t in found["outside"]]
+            problems += [f"{name}: legend hides entries: {t}" for t in found["hidden"]]
             problems += [
                 f"{name}: plot {c['fraction']:.2f} of {c['title']}"
                 for c in found["plots"]

@@ -20,6 +20,7 @@ import pytest
 
 from ffsim.app import calibration_charts, chart_parts, charts, sankey
 from ffsim.app.forecast_charts import forecast_band_figure, forecast_strip_figure
+from ffsim.app.legend import legend_entries, legend_html, symbol_svg
 from ffsim.app.sbc_charts import sbc_ecdf_figure
 from ffsim.app.sensitivity_charts import sobol_figure, tornado_figure
 from ffsim.calibration.baseline import read_artifact
@@ -75,7 +76,6 @@ def figures() -> dict[str, go.Figure]:
             result, result, "in_theatre", band, reported, legend=True
         ),
         "regional_in_grid": grid,
-        "grid_legend": chart_parts.legend_figure(grid),
         "overlay": charts.overlay_figure({"Baseline": result, "Mine": result}, "arrivals"),
         "difference": charts.difference_figure({"Baseline": result, "Mine": result}, "arrivals"),
         "attribution": charts.attribution_figure(["Border closure: timing"], [120.0], "t"),
@@ -94,7 +94,6 @@ def figures() -> dict[str, go.Figure]:
             "persons",
         ),
         "sobol": sobol_figure(sobol, "total", "Total index", legend=False),
-        "sobol_legend": chart_parts.legend_figure(sobol_figure(sobol, "total", "t")),
         "sbc": sbc_ecdf_figure(
             {f"Parameter {i}": np.random.default_rng(i).integers(0, 100, 200) for i in range(5)}
             | {"Shifted": np.random.default_rng(9).integers(0, 60, 200)},
@@ -241,16 +240,45 @@ def test_the_plot_takes_at_least_two_thirds_of_each_chart(figures, name):
     assert plot / height >= chart_parts.PLOT_FRACTION, (name, plot, height, legend)
 
 
-def test_a_grid_chart_hides_its_legend_and_the_group_draws_one(figures):
-    grid, legend = figures["regional_in_grid"], figures["grid_legend"]
+def test_a_grid_chart_hides_its_legend_and_the_group_draws_one_in_html(figures):
+    grid = figures["regional_in_grid"]
     assert grid.layout.showlegend is False
-    names = [t.name for t in legend.data]
+    text = legend_html(grid)
+    names = re.findall(r"<span>([^<]*)</span></span>", text)
     assert "Baseline, all regions" in names and "90% posterior band (all regions)" in names
-    assert len(names) == len(set(names))
-    assert all(t.x == (None,) for t in legend.data)  # entries only, no data
-    assert legend.layout.xaxis.visible is False
-    rows = chart_parts.legend_rows(names)
-    assert rows >= 2 and legend.layout.height >= 20 * rows  # every row shown, none scrolled
+    assert len(names) == len(set(names)) == len(list(legend_entries(grid)))
+    # every entry flows: a wrapping line of entries, never a box of fixed height
+    assert "flex-wrap:wrap" in text and not re.search(r"[;\"](max-)?height:", text)
+    assert not ID_PATTERN.findall(text)
+
+
+def test_the_legend_draws_each_trace_as_it_is_drawn():
+    line = {"name": "a", "mode": "lines", "line": {"color": "#9467bd", "dash": "dash", "width": 2}}
+    band = {"name": "b", "fill": "tonexty", "fillcolor": "rgba(31,119,180,0.2)"}
+    mark = {
+        "name": "c",
+        "mode": "markers",
+        "marker": {"symbol": ["diamond"], "color": "#808080", "size": 11},
+    }
+    hollow = {
+        "name": "d",
+        "mode": "markers",
+        "marker": {"color": "rgba(0,0,0,0)", "line": {"color": "#808080", "width": 2}},
+    }
+    assert 'stroke-dasharray="6,3"' in symbol_svg(line) and 'stroke="#9467bd"' in symbol_svg(line)
+    assert "<rect" in symbol_svg(band) and "rgba(31,119,180,0.2)" in symbol_svg(band)
+    assert "<line" not in symbol_svg(band)
+    diamond = symbol_svg(mark)
+    assert "<path" in diamond and "<line" not in diamond and 'fill="#808080"' in diamond
+    assert 'stroke="#808080"' in symbol_svg(hollow)
+    stacked = {"name": "e", "mode": "lines", "stackgroup": "r", "line": {"color": "#1f77b4"}}
+    assert 'fill="#1f77b4" fill-opacity="0.5"' in symbol_svg(stacked)
+
+
+def test_the_legend_escapes_names():
+    fig = go.Figure(go.Scatter(x=[1], y=[1], name="<b>x</b> & 'y'"))
+    text = legend_html(fig)
+    assert "<b>" not in text and "&lt;b&gt;x&lt;/b&gt; &amp; &#x27;y&#x27;" in text
 
 
 @pytest.mark.parametrize(

@@ -49,8 +49,6 @@ def marks(at: AppTest) -> dict[str, dict[str, str]]:
     """Chart title -> trace name -> every hover text of its marks, joined."""
     out: dict[str, dict[str, str]] = {}
     for chart in at.get("plotly_chart"):
-        if chart.key == "chart:legend":  # the grid's one legend: no data, no hovers
-            continue
         spec = json.loads(chart.proto.spec)
         title = spec["layout"].get("title", {}).get("text", "")
         for t in spec["data"]:

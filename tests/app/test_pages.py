@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 from pathlib import Path
@@ -52,8 +53,13 @@ def app() -> AppTest:
 
 
 def plotted(at: AppTest) -> list:
-    """The charts of the page, without the legends drawn alone (``chart_parts.legend_figure``)."""
-    return [c for c in at.get("plotly_chart") if not (c.key or "").endswith("legend")]
+    """The charts of the page."""
+    return list(at.get("plotly_chart"))
+
+
+def group_legends(at: AppTest) -> list[str]:
+    """The HTML of every legend of a group of charts on the page (``ffsim.app.legend``)."""
+    return [m.value for m in at.markdown if 'class="ffsim-legend"' in m.value]
 
 
 def chart_data(at: AppTest) -> list[list]:
@@ -72,8 +78,8 @@ def trace_names(at: AppTest) -> list[str]:
 
 def test_explore_renders_charts_band_sankey_and_a_widget_per_lever_and_assumption(app):
     assert len(plotted(app)) == 8  # seven stocks and flows, and the ledger Sankey
-    legend = json.loads(app.get("plotly_chart")[0].proto.spec)  # their one legend, first
-    assert "Baseline, all regions" in [t["name"] for t in legend["data"]]
+    (legend,) = group_legends(app)  # their one legend
+    assert "Baseline, all regions" in legend and "90% posterior band (all regions)" in legend
     assert all(not json.loads(c.proto.spec)["layout"]["showlegend"] for c in plotted(app)[:7])
     assumptions = [s for s in PARAMETER_SPECS if s.category == "assumption"]
     n = len(LEVER_SPECS) + sum(len(s.default) if s.regional else 1 for s in assumptions)
@@ -1036,8 +1042,11 @@ def test_the_sobol_button_computes_the_indices(app):
     app.button(key="sensitivity:compute").click().run()
     assert not app.exception, [e.message for e in app.exception]
     charts = app.get("plotly_chart")
-    assert len(charts) == 4  # the tornado, the pair's one legend, the pair
-    total = json.loads(charts[3].proto.spec)
+    assert len(charts) == 3  # the tornado and the pair
+    (legend,) = group_legends(app)  # the pair's one legend
+    first = json.loads(charts[1].proto.spec)
+    assert all(html.escape(t["name"]) in legend for t in first["data"])
+    total = json.loads(charts[2].proto.spec)
     assert total["data"] and all(len(t["y"]) >= 1 for t in total["data"])
 
 

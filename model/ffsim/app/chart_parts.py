@@ -1,6 +1,7 @@
 """Pieces shared by the chart builders: a variable's series and unit, the common layout
 (margins, wrapped titles, a legend at the foot), colours that read in light and dark mode, the
-one legend of a group of charts, the shaded posterior band and the marks of reported figures.
+shaded posterior band and the marks of reported figures (the one legend of a group of charts is
+:mod:`ffsim.app.legend`).
 Pure functions, no Streamlit.
 """
 
@@ -174,8 +175,8 @@ def layout(fig: go.Figure, title: str, yaxis: str, height: int = 380) -> go.Figu
 
 
 LEGEND_WIDTH = 560
-"""Pixels of width the height of a legend drawn alone is reckoned for (a chart of a two-column
-grid at 1280 px); a narrower screen wraps it to more rows, which it scrolls."""
+"""Pixels of width a chart's own legend is reckoned for (a chart of a two-column grid at
+1280 px)."""
 
 
 def legend_rows(names: list[str], width: int = LEGEND_WIDTH) -> int:
@@ -189,58 +190,6 @@ def legend_rows(names: list[str], width: int = LEGEND_WIDTH) -> int:
             rows, used = rows + 1, 0.0
         used += entry
     return rows
-
-
-def legend_figure(*figures: go.Figure, height: int | None = None) -> go.Figure:
-    """The legend of ``figures`` alone: the one legend of a group of charts drawn with the same
-    traces (each chart of the group hides its own), so that every chart keeps its height for
-    its plot.
-
-    Every trace the figures show in a legend is copied once (by name) with no data, its style
-    kept; the axes are hidden. The legend is horizontal and wraps at the page's width; the
-    figure is as tall as its rows at :data:`LEGEND_WIDTH` unless ``height`` is given.
-    """
-    traces = []
-    seen: set[str] = set()
-    for trace in (t for figure in figures for t in figure.data):
-        if trace.showlegend is False or trace.name in seen:
-            continue
-        seen.add(trace.name)
-        entry = trace.to_plotly_json()
-        entry.update(x=[None], y=[None], hoverinfo="skip")
-        for key in ("stackgroup", "error_y", "error_x", "hovertext", "customdata"):
-            entry.pop(key, None)
-        entry["showlegend"] = True
-        if entry.get("fill") == "tonexty":  # a band: a filled square in the legend
-            entry.update(fill="toself", mode="lines")
-        if entry.get("marker", {}).get("symbol") is not None and isinstance(
-            entry["marker"]["symbol"], list | tuple
-        ):
-            entry["marker"] = {**entry["marker"], "symbol": entry["marker"]["symbol"][0]}
-        traces.append(entry)
-    hidden = {"visible": False, "fixedrange": True}
-    if height is None:
-        height = 22 * legend_rows([t["name"] for t in traces]) + 12
-    return go.Figure(
-        {
-            "data": traces,
-            "layout": {
-                "height": height,
-                "margin": {"t": 0, "b": 0, "l": 0, "r": 0},
-                "xaxis": hidden,
-                "yaxis": hidden,
-                "legend": {
-                    **LEGEND,
-                    "yref": "paper",
-                    "y": 1.0,
-                    "yanchor": "top",
-                    "font": {"size": 12},
-                },
-                "showlegend": True,
-                "hovermode": False,
-            },
-        }
-    )
 
 
 def _luminance(colour: str) -> float:

@@ -79,7 +79,7 @@ def regional_figure(
     legend
         Whether the chart shows its own legend (eleven entries, which would take a third of
         the chart): by default not, and the Explore page draws its grid's one legend above the
-        charts (``chart_parts.legend_figure``).
+        charts (``ffsim.app.legend``).
 
     This figure is redrawn seven times on every slider move, so it is built from plain dicts
     without plotly's per-property validation (``_validate=False``: half the build time,

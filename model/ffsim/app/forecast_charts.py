@@ -78,7 +78,7 @@ def forecast_band_figure(
         an upper bound as a downward one. One trace per status.
     legend
         Whether the chart shows its own legend: by default not, and the Forecasts page draws
-        the one legend of its grid of these charts above them (``chart_parts.legend_figure``).
+        the one legend of its grid of these charts above them (``ffsim.app.legend``).
     """
     x = list(dates)
     fig = go.Figure()

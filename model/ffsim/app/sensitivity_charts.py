@@ -101,7 +101,7 @@ def sobol_figure(
     """A line per input (the ``top`` by total index) of its ``which`` index ("first_order" or
     "total") at each date, each input in its colour (:data:`SOBOL_COLOURS`) on both charts.
     ``legend=False`` hides the legend: the Sensitivity page draws the pair's one legend above
-    them (``chart_parts.legend_figure``).
+    them (``ffsim.app.legend``).
     """
     values = getattr(result, which)
     x = [f"{d:%Y-%m}" for d in result.dates]

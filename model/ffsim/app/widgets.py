@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from ffsim.app.legend import legend_html
 from ffsim.app.state import record_change, widget_key
 from ffsim.core.parameter_fields import BY_REGION, assumption_groups
 from ffsim.core.parameters import PARAMETER_SPECS, ParameterSpec
@@ -53,6 +54,13 @@ def chart(where: Any, figure: Any, key: str) -> None:
     app goes through here, so that each offers its download as PNG or SVG.
     """
     where.plotly_chart(figure, key=key, config=chart_config(key))
+
+
+def legend(where: Any, *figures: Any) -> None:
+    """Show in ``where`` the one legend of a group of ``figures`` (each hides its own), as HTML
+    that wraps at any width (:func:`ffsim.app.legend.legend_html`; its names escaped).
+    """
+    where.markdown(legend_html(*figures), unsafe_allow_html=True)
 
 
 def slider_label(label: str, unit: str) -> str:

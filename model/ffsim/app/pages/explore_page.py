@@ -89,7 +89,7 @@ figures = {
     for variable in runner.BAND_VARIABLES
 }
 # One legend for the grid: every chart shows the same regions, band, baseline and marks.
-widgets.chart(st, chart_parts.legend_figure(*figures.values()), key="chart:legend")
+widgets.legend(st, *figures.values())
 left, right = st.columns(2)
 for i, (variable, figure) in enumerate(figures.items()):
     with left if i % 2 == 0 else right:

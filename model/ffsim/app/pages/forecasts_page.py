@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from ffsim.app import charts, runner, widgets
-from ffsim.app.chart_parts import legend_figure
 from ffsim.app.forecast_charts import forecast_band_figure, forecast_strip_figure
 from ffsim.app.forecast_rows import figure_frame, marks, proper_frame, skill_frame, strip_rows
 from ffsim.calibration.baseline import BASELINE_PATH
@@ -153,7 +152,7 @@ if bands is not None:
         for variable in runner.FORECAST_VARIABLES
     }
     # One legend for the grid (each chart hides its own).
-    widgets.chart(st, legend_figure(*figures.values()), key="forecasts:legend")
+    widgets.legend(st, *figures.values())
     grid = st.columns(2)
     for i, (variable, figure) in enumerate(figures.items()):
         widgets.chart(grid[i % 2], figure, key=f"forecasts:band:{variable}")

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from ffsim.app import guard, runner, state, widgets
-from ffsim.app.chart_parts import REGION_NAMES, legend_figure, variable_title, variable_unit
+from ffsim.app.chart_parts import REGION_NAMES, variable_title, variable_unit
 from ffsim.app.links import plain
 from ffsim.app.sensitivity_charts import sobol_figure, tornado_figure
 from ffsim.core.errors import InputError
@@ -121,7 +121,7 @@ if st.session_state.get("sensitivity:sobol_key") == key:
     st.caption(f"{s.n_runs:,} runs.")
     first = sobol_figure(s, "first_order", "First-order index (one parameter alone)", legend=False)
     total = sobol_figure(s, "total", "Total index (with its interactions)", legend=False)
-    widgets.chart(st, legend_figure(first), key="sensitivity:legend")
+    widgets.legend(st, first)
     cols = st.columns(2)
     widgets.chart(cols[0], first, key="sensitivity:first_order")
     widgets.chart(cols[1], total, key="sensitivity:total")

@@ -11,7 +11,15 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from ffsim.app.chart_parts import LEGEND, NEUTRAL_COLOUR, band_traces, layout, title_layout, wrap
+from ffsim.app.chart_parts import (
+    LEGEND,
+    NEUTRAL_COLOUR,
+    band_traces,
+    layout,
+    legend_rows,
+    title_layout,
+    wrap,
+)
 from ffsim.core.variables import PERSONS
 
 FORECAST_COLORS = {
@@ -31,6 +39,13 @@ FORECAST_STATUS_NAMES = {
 STRIP_LABEL_WIDTH = 32
 """Characters of a line of a figure's name on the strip's axis: a longer name is wrapped, so
 that the names leave room for the plot on a phone."""
+
+STRIP_AXIS_ROOM = 60
+"""Pixels below the strip's rows for its tick labels and axis title."""
+
+STRIP_LEGEND_WIDTH = 330
+"""Pixels of width the strip's legend rows are reckoned for: a phone's, so that the legend at
+the foot never runs into the axis title (on a wider screen it leaves a little room)."""
 
 _BAND_SYMBOLS = {"lower_bound": "triangle-up", "upper_bound": "triangle-down"}
 _STRIP_SYMBOLS = {"lower_bound": "triangle-right", "upper_bound": "triangle-left"}
@@ -256,22 +271,26 @@ def forecast_strip_figure(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
             hoverinfo="text",
         )
     )
-    # every row as tall as the most lines of a name, and the plot at least twice what the
-    # title, axis and legend take
+    # every row as tall as the most lines of a name; the plot exactly the rows (the axis's
+    # range is the rows', so no band is left empty above or below them), or for a few rows at
+    # least twice what the title, the axis and the legend at the foot take, and the legend
+    # once more (two thirds of the chart however its rows wrap)
     lines = max((label.count("<br>") + 1 for label in labels), default=1)
     heading = title_layout("Later figures against the vintage's posterior predictive")
-    top, bottom = heading["margin_top"], 60
-    rows_height = len(rows) * (16 * lines + 10)  # rows evenly spaced: room for the longest
-    height = max(rows_height + 40, 2 * (top + bottom + 60)) + top + bottom + 60
+    names = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    legend = 22 * legend_rows(names, STRIP_LEGEND_WIDTH) + 10
+    top, bottom = heading["margin_top"], STRIP_AXIS_ROOM + legend
+    rows_height = len(rows) * (16 * lines + 10)
+    height = max(rows_height, 2 * (top + bottom) + 3 * legend) + top + bottom
     fig.update_xaxes(
         type="log", title="value (log scale)", nticks=6, side="bottom", automargin=True
     )
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_yaxes(range=[len(rows) - 0.5, -0.5], automargin=True)
     fig.update_layout(
         title=heading["title"],
         height=height,
         margin={"t": top, "b": bottom, "l": 10, "r": 10},
-        legend=LEGEND,
-        hovermode="closest",
+        legend={**LEGEND, "xref": "container"},  # from the chart's edge, not the plot's: the
+        hovermode="closest",  # names on the axis take half a phone's width
     )
     return fig

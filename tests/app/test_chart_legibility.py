@@ -271,6 +271,8 @@ def test_the_legend_draws_each_trace_as_it_is_drawn():
     diamond = symbol_svg(mark)
     assert "<path" in diamond and "<line" not in diamond and 'fill="#808080"' in diamond
     assert 'stroke="#808080"' in symbol_svg(hollow)
+    opened = {"name": "f", "mode": "markers", "marker": {"symbol": "circle-open", "color": "#111"}}
+    assert 'fill="none" stroke="#111"' in symbol_svg(opened)
     stacked = {"name": "e", "mode": "lines", "stackgroup": "r", "line": {"color": "#1f77b4"}}
     assert 'fill="#1f77b4" fill-opacity="0.5"' in symbol_svg(stacked)
 

@@ -40,23 +40,26 @@ def _first(value: Any) -> Any:
     return value
 
 
+POLYGONS = {
+    "diamond": ((0, -1), (1, 0), (0, 1), (-1, 0)),
+    "square": ((-1, -1), (1, -1), (1, 1), (-1, 1)),
+    "triangle-up": ((0, -1), (1, 1), (-1, 1)),
+    "triangle-down": ((0, 1), (1, -1), (-1, -1)),
+    "triangle-right": ((1, 0), (-1, -1), (-1, 1)),
+    "triangle-left": ((-1, 0), (1, -1), (1, 1)),
+}
+"""plotly's marker symbols drawn as polygons: their corners in half-sizes from the centre (y
+down, as in SVG); any other symbol is drawn as a circle."""
+
+
 def _marker_path(symbol: str, x: float, size: float) -> str:
     """SVG path of a plotly marker ``symbol`` of ``size`` pixels centred at (``x``, middle)."""
     r = size / 2
-    y = _MID
-    if symbol.startswith("diamond"):
-        return f"M{x},{y - r}L{x + r},{y}L{x},{y + r}L{x - r},{y}Z"
-    if symbol.startswith("square"):
-        return f"M{x - r},{y - r}H{x + r}V{y + r}H{x - r}Z"
-    if symbol.startswith("triangle-up"):
-        return f"M{x},{y - r}L{x + r},{y + r}L{x - r},{y + r}Z"
-    if symbol.startswith("triangle-down"):
-        return f"M{x},{y + r}L{x + r},{y - r}L{x - r},{y - r}Z"
-    if symbol.startswith("triangle-right"):
-        return f"M{x + r},{y}L{x - r},{y - r}L{x - r},{y + r}Z"
-    if symbol.startswith("triangle-left"):
-        return f"M{x - r},{y}L{x + r},{y - r}L{x + r},{y + r}Z"
-    return f"M{x - r},{y}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"  # a circle
+    base = symbol.removesuffix("-open").removesuffix("-dot")
+    corners = POLYGONS.get(base)
+    if corners is None:
+        return f"M{x - r},{_MID}a{r},{r} 0 1,0 {2 * r},0a{r},{r} 0 1,0 {-2 * r},0Z"
+    return "M" + "L".join(f"{x + dx * r},{_MID + dy * r}" for dx, dy in corners) + "Z"
 
 
 def symbol_svg(trace: dict[str, Any]) -> str:
@@ -95,6 +98,8 @@ def symbol_svg(trace: dict[str, Any]) -> str:
         edge_width = float(_first(outline.get("width")) or 0)
         size = min(float(_first(marker.get("size")) or 8), SYMBOL_HEIGHT - 2)
         symbol = str(_first(marker.get("symbol")) or "circle")
+        if symbol.endswith("-open"):  # plotly draws an open symbol as its outline in its colour
+            colour, edge, edge_width = "none", colour, max(edge_width, 1.5)
         stroke = f' stroke="{edge}" stroke-width="{edge_width}"' if edge and edge_width else ""
         parts.append(
             f'<path d="{_marker_path(symbol, SYMBOL_WIDTH / 2, size)}" fill="{colour}"{stroke}/>'

@@ -281,6 +281,10 @@ def test_the_legend_escapes_names():
     fig = go.Figure(go.Scatter(x=[1], y=[1], name="<b>x</b> & 'y'"))
     text = legend_html(fig)
     assert "<b>" not in text and "&lt;b&gt;x&lt;/b&gt; &amp; &#x27;y&#x27;" in text
+    # markdown's emphasis and maths are written as character references
+    fig = go.Figure(go.Scatter(x=[1], y=[1], name="pay *in* $ per_month"))
+    text = legend_html(fig)
+    assert "pay &#42;in&#42; &#36; per&#95;month" in text and "$" not in text
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import html
 import json
 import re
 from pathlib import Path
@@ -22,6 +21,7 @@ from ffsim.app.forecast_charts import (
     forecast_band_figure,
     forecast_strip_figure,
 )
+from ffsim.app.legend import legend_text
 from ffsim.app.main import PAGES as NAVIGATION
 from ffsim.app.state import widget_key
 from ffsim.calibration.baseline import baseline_parameters
@@ -1045,7 +1045,7 @@ def test_the_sobol_button_computes_the_indices(app):
     assert len(charts) == 3  # the tornado and the pair
     (legend,) = group_legends(app)  # the pair's one legend
     first = json.loads(charts[1].proto.spec)
-    assert all(html.escape(t["name"]) in legend for t in first["data"])
+    assert all(legend_text(t["name"]) in legend for t in first["data"])
     total = json.loads(charts[2].proto.spec)
     assert total["data"] and all(len(t["y"]) >= 1 for t in total["data"])
 

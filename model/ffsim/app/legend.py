@@ -122,14 +122,25 @@ def legend_entries(*figures: go.Figure) -> Iterator[dict[str, Any]]:
         yield trace.to_plotly_json()
 
 
+MARKDOWN_ACTIVE = "\\`*_~[]$#|"
+"""Characters that Streamlit's markdown (which shows the legend) would read as formatting or
+maths even inside HTML: a name's are written as character references."""
+
+
+def legend_text(name: str) -> str:
+    """A trace name as HTML text that markdown leaves alone."""
+    return "".join(f"&#{ord(c)};" if c in MARKDOWN_ACTIVE else html.escape(c) for c in name)
+
+
 def legend_html(*figures: go.Figure) -> str:
     """The one legend of ``figures`` as one line of HTML: each entry its symbol and its name
-    (escaped), the entries wrapping onto as many lines as the width needs.
+    (escaped, for HTML and for markdown), the entries wrapping onto as many lines as the width
+    needs.
     """
     items = "".join(
         '<span class="ffsim-legend-entry" role="listitem" style="display:inline-flex;'
         'align-items:center;gap:6px">'
-        f"{symbol_svg(entry)}<span>{html.escape(str(entry['name']))}</span></span>"
+        f"{symbol_svg(entry)}<span>{legend_text(str(entry['name']))}</span></span>"
         for entry in legend_entries(*figures)
     )
     return (

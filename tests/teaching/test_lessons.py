@@ -325,6 +325,29 @@ def test_the_loops_the_lessons_call_hypotheses_fit_alike_and_disagree():
     assert abs(none) < 0.01 and half < -0.05
 
 
+def test_a_refit_follows_the_active_artifact(monkeypatch):
+    """A refit is cached per artifact: after another artifact becomes active, the refit is that
+    artifact's, not the one cached for the shipped baseline.
+    """
+    from ffsim.calibration import baseline
+    from ffsim.resources import VINTAGE_DIR
+    from ffsim.teaching import alternatives
+
+    calls = []
+    monkeypatch.setattr(
+        alternatives, "_held_fit", lambda path, name, value: calls.append(path) or ({}, -1.0)
+    )
+    alternatives._refits.cache_clear()
+    try:
+        alternatives.refit("appeal_territory", 0.0)
+        alternatives.refit("appeal_territory", 0.0)  # cached
+        monkeypatch.setattr(baseline, "_active", [VINTAGE_DIR / "as-of-2015-04-30.json"])
+        alternatives.refit("appeal_territory", 0.0)
+    finally:
+        alternatives._refits.cache_clear()  # nothing of the stand-in outlives this test
+    assert [p.name for p in calls] == ["baseline.json", "as-of-2015-04-30.json"]
+
+
 def test_what_the_vintages_lesson_says_holds():
     from ffsim.calibration.baseline import read_artifact
     from ffsim.calibration.forecast import vintages

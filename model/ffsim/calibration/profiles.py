@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -92,20 +93,23 @@ def profile(
     ]
 
 
-def baseline_problem() -> tuple[Problem, np.ndarray]:
-    """The shipped baseline's problem, with its own set-up (the priors and constraints published
-    by its date, ``as_of``) and its best fit as the base, and that best fit's free values.
+def baseline_problem(path: Path | None = None) -> tuple[Problem, np.ndarray]:
+    """The baseline's problem (the artifact at ``path``, the active one by default), with its own
+    set-up (the figures, priors and constraints published by its date, ``as_of``) and its best fit
+    as the base, and that best fit's free values.
     """
     from ffsim.calibration.baseline import read_artifact
     from ffsim.calibration.config import load_config
-    from ffsim.calibration.observations import fitted, load_observations
+    from ffsim.calibration.observations import load_observations
+    from ffsim.calibration.vintages import rows_as_of
 
-    artifact = read_artifact()
-    config = load_config().as_of(dt.date.fromisoformat(artifact["as_of"]))
+    artifact = read_artifact(path)
+    as_of = dt.date.fromisoformat(artifact["as_of"])
+    config = load_config().as_of(as_of)
     baseline = Parameters().with_overrides(artifact["best_fit_parameters"])
     packed = baseline.pack()
     mode = np.array([packed[f.packed_index()] for f in config.free])
-    return Problem(config, fitted(load_observations()), baseline), mode
+    return Problem(config, rows_as_of(load_observations(), as_of), baseline), mode
 
 
 def likelihood_interval(points: list[ProfilePoint]) -> tuple[float, float, bool, bool]:

@@ -12,24 +12,45 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
+from ffsim.calibration.baseline import active_artifact
 from ffsim.calibration.profiles import CHI2_HALF_95
 from ffsim.core.results import Result
 from ffsim.core.simulate import simulate
 from ffsim.scenarios.scenario import Scenario, baseline_scenario
 
 
-@functools.cache
 def refit(name: str, value: float) -> tuple[dict[str, float], float]:
-    """The best fit to every figure of the shipped calibration with ``name`` held at ``value``:
-    the free parameters' values (dotted names for regions, ``name`` included) and the log
-    posterior without the held parameter's own prior (the profile's value at ``value``).
+    """The best fit to every figure of the active calibration artifact (the shipped baseline
+    unless ``--artifact`` chose another) with ``name`` held at ``value``: the free parameters'
+    values (dotted names for regions, ``name`` included) and the log posterior without the held
+    parameter's own prior (the profile's value at ``value``). Cached per artifact file (its path,
+    modification time and size), so a refit is never one of another artifact.
     """
+    path = active_artifact()
+    try:
+        info = path.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = (0, 0)  # reading the artifact reports the problem
+    return _refits(path, stamp, name, value)
+
+
+@functools.cache
+def _refits(
+    path: Path, stamp: tuple[int, int], name: str, value: float
+) -> tuple[dict[str, float], float]:
+    """:func:`refit` of the artifact at ``path`` as it stood at ``stamp``."""
+    return _held_fit(path, name, value)
+
+
+def _held_fit(path: Path, name: str, value: float) -> tuple[dict[str, float], float]:
     from ffsim.calibration.profiles import baseline_problem, held_fit
 
-    problem, mode = baseline_problem()
+    problem, mode = baseline_problem(path)
     values, log_posterior = held_fit(problem, mode, name, value)
     return {**values, name: value}, float(log_posterior)
 

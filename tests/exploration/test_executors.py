@@ -25,6 +25,7 @@ def _same(a, b):
         assert np.array_equal(a.outcomes[name], b.outcomes[name]), name
 
 
+@pytest.mark.slow  # starts a pool of two processes: `make test-slow`, run once by CI
 def test_a_process_pool_gives_the_serial_outcomes_bit_for_bit():
     serial = experiments(**DESIGN, executor=SerialExecutor())
     pooled = experiments(**DESIGN, executor=ProcessExecutor(2))
@@ -82,6 +83,7 @@ def _numba_threads(_: int) -> int:
     return int(numba.get_num_threads())
 
 
+@pytest.mark.slow  # starts a pool of two processes: `make test-slow`, run once by CI
 def test_each_pool_worker_runs_numba_on_its_share_of_the_cores():
     import os
 

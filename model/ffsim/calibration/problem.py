@@ -37,9 +37,20 @@ class Problem:
     def packed(self, theta: np.ndarray) -> np.ndarray:
         """Full packed parameter vectors (E, n_params) for free values ``theta`` (E, k)."""
         theta = np.atleast_2d(theta)
-        out = np.tile(self.base.pack(), (theta.shape[0], 1))
-        out[:, [f.packed_index() for f in self.config.free]] = theta
+        out = np.tile(self._base_packed, (theta.shape[0], 1))
+        out[:, self._free_columns] = theta
         return out
+
+    @cached_property
+    def _base_packed(self) -> np.ndarray:
+        packed = self.base.pack()
+        packed.setflags(write=False)
+        return packed
+
+    @cached_property
+    def _free_columns(self) -> list[int]:
+        """Each free parameter's position in ``Parameters.pack()``."""
+        return [f.packed_index() for f in self.config.free]
 
     def theta(self, u: np.ndarray) -> np.ndarray:
         """Free-parameter values for unit-cube points ``u`` (..., k)."""
@@ -67,7 +78,12 @@ class Problem:
 
     def log_prior_unit(self, u: np.ndarray) -> np.ndarray:
         """Log prior density (up to a constant) at unit-cube points ``u`` (E, k)."""
-        theta = self.theta(u)
+        return self.log_prior(self.theta(u))
+
+    def log_prior(self, theta: np.ndarray) -> np.ndarray:
+        """Log prior density (up to a constant) of free values ``theta`` (E, k), the unit cube's
+        density: the same as :meth:`log_prior_unit` at ``self.unit(theta)``.
+        """
         return np.sum([f.log_prior(theta[..., i]) for i, f in enumerate(self.config.free)], axis=0)
 
     def log_likelihood_values(self, values: np.ndarray) -> np.ndarray:
@@ -105,10 +121,11 @@ class Problem:
         inside = np.all((u >= 0.0) & (u <= 1.0), axis=1)
         out = np.full(u.shape[0], -np.inf)
         if inside.any():
-            result = self.run(self.theta(u[inside]))
+            theta = self.theta(u[inside])  # mapped once, for the run and for the prior
+            result = self.run(theta)
             out[inside] = (
                 self.log_likelihood_values(self.values_of(result))
-                + self.log_prior_unit(u[inside])
+                + self.log_prior(theta)
                 + self.log_constraints(result)
             )
         return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -101,6 +102,11 @@ class Selection:
 
     def channels(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """The distinct (stock, regions) the kernel records, closed-form stocks excluded."""
+        return self._channels
+
+    @cached_property
+    def _channels(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        # Worked out once per selection: every value read from an ensemble looks it up.
         keys = dict.fromkeys(
             (o.stock, o.regions)
             for o in self.outputs

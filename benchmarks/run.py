@@ -1,7 +1,9 @@
 """Benchmarks of the simulator. Prints a Markdown table of medians; never part of the tests.
 
 Usage: ``python benchmarks/run.py [N]`` (or ``make bench``; N whole calibrations, default 3);
-``python benchmarks/run.py single`` times only one run against its kernel (a few seconds).
+``python benchmarks/run.py single`` times only one run against its kernel (a few seconds), and
+``python benchmarks/run.py posterior`` one call of the calibration's log posterior against its
+model runs.
 Machines are shared and noisy, so every figure is the median of repeated runs after a warm-up,
 and ratios to the targets are given; the selected-output ensemble is timed interleaved with the
 compute floor (nothing stored), so both see the same load.
@@ -137,6 +139,43 @@ def single_run_against_kernel(repeat: int = 2000) -> tuple[float, float]:
     return statistics.median(whole), statistics.median(alone)
 
 
+def posterior_against_kernel(repeat: int = 300) -> tuple[float, float]:
+    """Median seconds of one call of the shipped calibration's log posterior for the 50 walkers
+    a move updates (half of 100) near the best fit, and of the model runs of that call alone,
+    interleaved. The difference is the Python around the runs: the unit cube mapped to values,
+    the measures of the figures, the likelihood, the priors and the constraints.
+    """
+    from ffsim.calibration.profiles import baseline_problem
+
+    problem, mode = baseline_problem()
+    rng = np.random.default_rng(2)
+    u = np.clip(problem.unit(mode) + 0.01 * rng.standard_normal((50, mode.size)), 0.0, 1.0)
+    packed = problem.packed(problem.theta(u))
+
+    def runs() -> None:
+        simulate_outputs(packed, problem.selection, problem.drivers, problem.settings)
+
+    def call() -> None:
+        problem.log_posterior_unit(u)
+
+    whole, alone = [], []
+    for func in (runs, call):
+        func()  # warm-up
+    for _ in range(repeat):
+        for times, func in ((whole, call), (alone, runs)):
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
+    return statistics.median(whole), statistics.median(alone)
+
+
+def print_posterior(whole: float, alone: float) -> None:
+    print(
+        f"| one call of the calibration's log posterior, 50 walkers (runs alone {alone * 1e3:.2f} "
+        f"ms, interleaved) | {whole * 1e3:.2f} ms, {whole / alone:.2f}x the runs | | |"
+    )
+
+
 def command_seconds(args: list[str], repeat: int, cold: bool) -> float:
     """Median wall time of ``ffsim ARGS`` as a whole command in a new process; ``cold`` with an
     empty compile cache each time (compilation included), else with the cache warm."""
@@ -186,6 +225,11 @@ def main() -> int:
         print("| benchmark | median | target | ratio to target |")
         print("|---|---|---|---|")
         print_single(*single_run_against_kernel())
+        return 0
+    if sys.argv[1:] == ["posterior"]:
+        print("| benchmark | median | target | ratio to target |")
+        print("|---|---|---|---|")
+        print_posterior(*posterior_against_kernel())
         return 0
     calibration_repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     params = Parameters()
@@ -241,6 +285,7 @@ def main() -> int:
         f"{single / 0.15e-3:.2f} |"
     )
     print_single(single_whole, single_alone)
+    print_posterior(*posterior_against_kernel())
     print(
         f"| 10,000 members, three totals stored (every month, reused buffer) | {three_s:.3f} s "
         f"| 0.45 s | {three_s / 0.45:.2f} |"

@@ -24,8 +24,9 @@ from ffsim.scenarios.scenario import Scenario, baseline_scenario
 
 
 def refit(name: str, value: float) -> tuple[dict[str, float], float]:
-    """The best fit to every figure of the active calibration artifact (the shipped baseline
-    unless ``--artifact`` chose another) with ``name`` held at ``value``: the free parameters'
+    """The best fit to the figures of the active calibration artifact (the shipped baseline
+    unless ``--artifact`` chose another; every figure published by its date, with its priors)
+    with ``name`` held at ``value``: the free parameters'
     values (dotted names for regions, ``name`` included) and the log posterior without the held
     parameter's own prior (the profile's value at ``value``). Cached per artifact file (its path,
     modification time and size), so a refit is never one of another artifact.

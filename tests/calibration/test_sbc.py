@@ -27,7 +27,15 @@ from ffsim.calibration.sbc_figures import (
     simulate_figures,
 )
 from ffsim.calibration.sbc_prior import draw_parameter_prior, draw_prior
-from ffsim.calibration.sbc_run import done, manifest, open_run, rank_table, run_sbc
+from ffsim.calibration.sbc_run import (
+    done,
+    duration_text,
+    manifest,
+    open_run,
+    rank_table,
+    run_sbc,
+    time_left,
+)
 from ffsim.calibration.vintages import data_date, rows_as_of
 from ffsim.core.errors import InputError
 from ffsim.core.executor import DaskExecutor, ProcessExecutor, executor_for
@@ -292,3 +300,21 @@ def test_the_shipped_sbc_run_is_of_the_shipped_set_up():
     for name, ranks in shipped["ranks"].items():
         assert len(ranks) == n and all(0 <= r <= run["draws"] for r in ranks), name
     assert set(shipped["ranks"]) == {f.name for f in CONFIG.free} | {LOG_LIKELIHOOD}
+
+
+def test_the_time_left_counts_the_replications_running_side_by_side():
+    # Two workers; the first replication finishes after 1,000 s while the second ran beside it:
+    # 59 left at two at a time is 59 x 1,000 / 2 s, not 59 x 1,000 s.
+    assert time_left(1000.0, [1000.0], 59, workers=2) == pytest.approx(29_500.0)
+    # once as many have finished as run at once, the run's own pace
+    assert time_left(1100.0, [1000.0, 1100.0], 58, workers=2) == pytest.approx(1100.0 / 2 * 58)
+    assert time_left(500.0, [500.0], 3, workers=1) == pytest.approx(1500.0)
+    assert time_left(500.0, [500.0], 0, workers=2) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0.4, "0 s"), (45, "45 s"), (725, "12 min 5 s"), (3600, "1 h 00 min"), (34_082, "9 h 28 min")],
+)
+def test_durations_read_as_hours_minutes_and_seconds(seconds, text):
+    assert duration_text(seconds) == text

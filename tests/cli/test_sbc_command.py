@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,7 @@ def test_a_small_sbc_runs_resumes_and_writes_its_summary(small, tmp_path, capsys
     assert main([*args, "--replications", "3"]) == 0
     again = capsys.readouterr()
     assert "1 of 3 replications already" in again.err and "2 to run" in again.err
+    assert re.search(r"\(2 of 2; [0-9].* elapsed, about 0 s left\)", again.err), again.err
     assert "time" not in again.out  # progress goes to standard error, the verdict to output
     assert "SBC: 3 replications, ranks among 9 posterior draws" in again.out
     assert "fewer than 20, too few for the tests" in again.out and "not judged" in again.out

@@ -129,19 +129,48 @@ def run_sbc(
         f"SBC: {len(finished)} of {replications} replications already in {folder}; "
         f"{len(tasks)} to run"
     )
+    executor = executor or SerialExecutor()
     start = time.perf_counter()
-    for n, (_, record) in enumerate(
-        (executor or SerialExecutor()).as_completed(run_replication, tasks), start=1
-    ):
+    took: list[float] = []
+    for n, (_, record) in enumerate(executor.as_completed(run_replication, tasks), start=1):
         _write_json(replication_path(folder, int(record["index"])), record)
         finished[int(record["index"])] = record
         elapsed = time.perf_counter() - start
-        left = elapsed / n * (len(tasks) - n)
+        took.append(float(record["seconds"]))
+        left = time_left(elapsed, took, len(tasks) - n, executor.workers)
         say(
-            f"replication {record['index']} done in {record['seconds']:.0f} s "
-            f"({n} of {len(tasks)}; {elapsed:.0f} s elapsed, about {left:.0f} s left)"
+            f"replication {record['index']} done in {duration_text(record['seconds'])} "
+            f"({n} of {len(tasks)}; {duration_text(elapsed)} elapsed, about "
+            f"{duration_text(left)} left)"
         )
     return {i: finished[i] for i in sorted(finished) if i < replications}
+
+
+def time_left(elapsed: float, took: list[float], remaining: int, workers: int) -> float:
+    """Seconds the ``remaining`` replications (those in flight included) should take.
+
+    Once as many replications have finished as run at once (``workers``), the run's own pace:
+    ``elapsed`` per finished replication. Before that the pace is not yet seen (the first to
+    finish did so while the others ran beside it), so each replication is taken to cost the mean
+    of those that finished (``took``, seconds) and ``workers`` of them to run at once.
+    """
+    if not took or remaining <= 0:
+        return 0.0
+    if len(took) >= workers:
+        return elapsed / len(took) * remaining
+    return float(np.mean(took)) * remaining / max(1, workers)
+
+
+def duration_text(seconds: float) -> str:
+    """``seconds`` as people read a duration: ``45 s``, ``12 min 5 s``, ``3 h 07 min``."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs} s"
+    return f"{secs} s"
 
 
 def rank_table(records: dict[int, dict[str, Any]]) -> dict[str, np.ndarray]:

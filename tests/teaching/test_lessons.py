@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from ffsim.scenarios.scenario import baseline_scenario
 from ffsim.teaching.diagram import LOOPS, STOCK_FLOW_LINKS, STOCK_FLOW_NODES
-from ffsim.teaching.lessons import LESSONS
+from ffsim.teaching.lessons import LESSONS, LESSONS_BY_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -346,6 +346,38 @@ def test_a_refit_follows_the_active_artifact(monkeypatch):
     finally:
         alternatives._refits.cache_clear()  # nothing of the stand-in outlives this test
     assert [p.name for p in calls] == ["baseline.json", "as-of-2015-04-30.json"]
+
+
+def test_the_notes_say_the_figures_cannot_decide_only_when_the_refits_fit_alike(monkeypatch):
+    """Under an artifact whose figures tell the two refits apart (stood in for here: the low
+    setting fits far better), lessons 3 to 6 say so instead of calling the loop undecided, and
+    lesson 3 says the surge is reproduced only if the refit without success gives 90% of it.
+    """
+    from ffsim.teaching import alternatives
+    from ffsim.teaching.dynamics import departures_metric
+
+    def held_fit(path, name, value):
+        return {}, -1.0 if value == 0.0 else -10.0
+
+    monkeypatch.setattr(alternatives, "_held_fit", held_fit)
+    alternatives._refits.cache_clear()
+    try:
+        notes = {}
+        for lesson in LESSONS:
+            if lesson.id in ("success", "network", "border", "spiral"):
+                base, exp = lesson.run()
+                notes[lesson.id] = lesson.answer(base, exp).why
+        no_success = alternatives.run_under(baseline_scenario(), "appeal_territory", 0.0)
+    finally:
+        alternatives._refits.cache_clear()  # nothing of the stand-in outlives this test
+    for lesson_id, why in notes.items():
+        assert "cannot decide" not in why and "cannot say" not in why, lesson_id
+        assert "fits them better" in why and "at 0 fits" in why, lesson_id
+        assert "the figures fit both about equally well" not in why, lesson_id
+    surge = departures_metric("2014-07", "2015-12")
+    kept = surge(no_success) / surge(LESSONS_BY_ID["success"].run()[0])
+    assert ("Both refits reproduce the surge" in notes["success"]) == (kept >= 0.9), kept
+    assert ("the war's rise carries only part" in notes["success"]) == (kept < 0.9), kept
 
 
 def test_what_the_vintages_lesson_says_holds():

@@ -68,6 +68,13 @@ def run_under(scenario: Scenario, name: str, value: float, changes: str = "") ->
     return simulate(params, scenario.drivers)
 
 
+def fit_alike(name: str, low: float, high: float) -> bool:
+    """Whether the figures cannot tell the two refits apart: their best log posteriors differ by
+    less than :data:`~ffsim.calibration.profiles.CHI2_HALF_95`.
+    """
+    return abs(refit(name, low)[1] - refit(name, high)[1]) < CHI2_HALF_95
+
+
 def fit_text(name: str, low: float, high: float) -> str:
     """How well the two refits fit: their log posteriors and whether they can be told apart."""
     _, lp_low = refit(name, low)

@@ -10,6 +10,7 @@ experiment) and, where an effect is not pinned down by the figures, its 90% inte
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from ffsim.core.results import Result
 from ffsim.core.simulate import simulate_ensemble
 from ffsim.scenarios.compare import posterior_members
 from ffsim.scenarios.scenario import baseline_scenario
-from ffsim.teaching.alternatives import disagreement, fit_text
+from ffsim.teaching.alternatives import disagreement, fit_alike, fit_text, refit
 from ffsim.teaching.evidence import flow_record, shares_record
 from ffsim.teaching.lesson import Answer
 
@@ -171,20 +172,46 @@ def _lesson(lesson_id: str):  # noqa: ANN202 - the Lesson type is imported at ru
     return LESSONS_BY_ID[lesson_id]
 
 
+@dataclass(frozen=True)
+class TwoSettings:
+    """Two refits of a loop's parameter (:mod:`ffsim.teaching.alternatives`) and the lesson's
+    experiment under each.
+    """
+
+    text: str
+    """Their fits, the metric as reported under each, and the change the experiment makes."""
+    reported: tuple[float, float]
+    """The metric of the baseline under the low and the high refit."""
+    changes: tuple[float, float]
+    """The relative change the experiment makes under the low and the high refit."""
+    alike: bool
+    """Whether the figures cannot tell the two refits apart (:func:`fit_alike`)."""
+
+
 def _two_settings(
     name: str, low: float, high: float, lesson_id: str, metric: Metric, what: str
-) -> tuple[str, tuple[float, float]]:
+) -> TwoSettings:
     """The fit of two refits of ``name`` and the change the lesson's experiment makes under
-    each (:mod:`ffsim.teaching.alternatives`): the text, and the two changes.
+    each (:mod:`ffsim.teaching.alternatives`).
     """
     lesson = _lesson(lesson_id)
     (b_low, b_high), (c_low, c_high) = disagreement(
         name, low, high, lesson.scenario(), lesson.changes, metric
     )
-    return (
+    text = (
         f"{fit_text(name, low, high)}. {what}: {b_low:,.0f} and {b_high:,.0f} as reported; the "
         f"experiment changes them by {c_low:+.0%} and {c_high:+.0%}."
-    ), (c_low, c_high)
+    )
+    return TwoSettings(text, (b_low, b_high), (c_low, c_high), fit_alike(name, low, high))
+
+
+def _told_apart(name: str, low: float, high: float) -> str:
+    """The closing sentence when the figures do tell the two refits apart."""
+    better = low if refit(name, low)[1] > refit(name, high)[1] else high
+    return (
+        f"Here the figures tell the two apart: {name} at {better:g} fits them better, so the "
+        "experiment's answer under the other setting is one the figures argue against."
+    )
 
 
 def border_note(base: Result, exp: Result) -> str:
@@ -197,16 +224,21 @@ def border_note(base: Result, exp: Result) -> str:
         "Arrived by the end of 2018",
     )
     low, high = 0.0, 0.5
-    text, (c_low, _) = _two_settings(
+    two = _two_settings(
         "border_stop_max", low, high, "border", final_metric("returned"), "Returned by 2018"
+    )
+    closing = (
+        f"A closed border that stopped no one (at {low:g}) fits the counts as well as one that "
+        f"stopped {high:.0%} of crossings; under it the earlier closure changes returns by "
+        f"{two.changes[0]:+.0%}."
+        if two.alike
+        else _told_apart("border_stop_max", low, high)
     )
     return (
         f"{arrivals.why} Fewer arrive, so fewer are there to come back, and the closed border "
         f"also blocks exits. {_parameter('border_stop_max')}: the counts alone bound it only "
         "from above, and the prior from the evidence of the time (Turkey's deportations and "
-        f"refusals of 2015) sets the rest. {text} A closed border that stopped no one (at "
-        f"{low:g}) fits the counts as well as one that stopped {high:.0%} of crossings; under "
-        f"it the earlier closure changes returns by {c_low:+.0%}."
+        f"refusals of 2015) sets the rest. {two.text} {closing}"
     )
 
 
@@ -215,33 +247,56 @@ def network_note(base: Result, exp: Result) -> str:
     refits that fit alike and disagree on the experiment.
     """
     before, after = base.stock("in_theatre").max(), exp.stock("in_theatre").max()
-    text, (_, c_high) = _two_settings(
+    low, high = 0.0, 3.0
+    two = _two_settings(
         "network_strength",
-        0.0,
-        3.0,
+        low,
+        high,
         "network",
         final_metric("cumulative_departures"),
         "Set out by the end of 2018",
     )
+    closing = (
+        f"Whether the network carried {-two.changes[1]:.0%} of those who set out or none of them "
+        "is a hypothesis the figures cannot decide."
+        if two.alike
+        else _told_apart("network_strength", low, high)
+    )
     return (
         f"The peak in theatre: {before:,.0f} as reported, {after:,.0f} without the effect. "
-        f"{_parameter('network_strength')}: the reported figures do not pin it down. {text} "
-        f"Whether the network carried {-c_high:.0%} of those who set out or none of them is a "
-        "hypothesis the figures cannot decide."
+        f"{_parameter('network_strength')}: the reported figures do not pin it down. {two.text} "
+        f"{closing}"
     )
 
 
-def success_note(_: Result, __: Result) -> str:
+SURGE_KEPT = 0.9
+"""The share of the best fit's departures from July 2014 to December 2015 that the refit without
+success must give for lesson "success" to say that it reproduces the surge."""
+
+
+def success_note(base: Result, _: Result) -> str:
     """Lesson "success": the estimate of ``appeal_territory``, and two refits that fit alike."""
     window = departures_metric("2014-07", "2015-12")
-    text, _changes = _two_settings(
+    two = _two_settings(
         "appeal_territory", 0.0, 4.0, "success", window, "Departures July 2014 to December 2015"
     )
-    return (
-        f"{_parameter('appeal_territory')}. {text} Both refits reproduce the surge: with success "
-        "adding nothing, the war's rise carries it. How much success added is a hypothesis the "
-        "figures cannot decide."
+    best = float(window(base))
+    if two.reported[0] >= SURGE_KEPT * best:
+        surge = (
+            "Both refits reproduce the surge: with success adding nothing, the war's rise "
+            "carries it."
+        )
+    else:
+        surge = (
+            f"Without success the refit gives {two.reported[0] / best:.0%} of the best fit's "
+            "departures in that window: the war's rise carries only part of the surge."
+        )
+    closing = (
+        "How much success added is a hypothesis the figures cannot decide."
+        if two.alike
+        else _told_apart("appeal_territory", 0.0, 4.0)
     )
+    return f"{_parameter('appeal_territory')}. {two.text} {surge} {closing}"
 
 
 def spiral_note(base: Result, _: Result) -> str:
@@ -251,13 +306,18 @@ def spiral_note(base: Result, _: Result) -> str:
     pool, w = base.stock("pool"), _window(base, "2016-01", "2017-12")
     end_2015 = _window(base, "2015-12", "2015-12").start
     drawn, left = base.flow("radicalisation")[w].sum(), base.flow("departures")[w].sum()
-    text, _changes = _two_settings(
+    two = _two_settings(
         "appeal_territory",
         0.0,
         4.0,
         "spiral",
         departures_metric("2016-01", "2017-12"),
         "Departures in 2016-2017",
+    )
+    closing = (
+        "The figures cannot say whether holding territory would have kept recruits coming."
+        if two.alike
+        else _told_apart("appeal_territory", 0.0, 4.0)
     )
     stopped = base.stock("stopped")[end_2015]
     return (
@@ -267,6 +327,5 @@ def spiral_note(base: Result, _: Result) -> str:
         f"Besides them, {stopped:,.0f} people stopped at home or at the border were back home "
         f"at the end of 2015 and could try again: {_parameter('retry_propensity')}, times the "
         "pool's pace, a value the figures do not decide (docs/calibration.md, 'Which loops the "
-        f"figures identify'). Appeal can only act on those still at home. {text} The figures "
-        "cannot say whether holding territory would have kept recruits coming."
+        f"figures identify'). Appeal can only act on those still at home. {two.text} {closing}"
     )

@@ -104,9 +104,15 @@ def _shipped_resolved() -> Path:
     return BASELINE_PATH.resolve()
 
 
+def is_shipped(path: Path | None = None) -> bool:
+    """Whether ``path`` (the active artifact by default) is the shipped baseline."""
+    path = active_artifact() if path is None else Path(path)
+    return path == BASELINE_PATH or path.resolve() == _shipped_resolved()
+
+
 def baseline_label(path: Path | None = None) -> str:
     """How output names the baseline: the shipped one, or the artifact it came from."""
     path = active_artifact() if path is None else Path(path)
-    if path == BASELINE_PATH or path.resolve() == _shipped_resolved():
+    if is_shipped(path):
         return "Calibrated baseline (as reported)"
     return f"Calibrated baseline from {path}"

@@ -137,7 +137,7 @@ def run_sbc(
         finished[int(record["index"])] = record
         elapsed = time.perf_counter() - start
         took.append(float(record["seconds"]))
-        left = time_left(elapsed, took, len(tasks) - n, executor.workers)
+        left = time_left(elapsed, took, len(tasks) - n, min(executor.workers, len(tasks)))
         say(
             f"replication {record['index']} done in {duration_text(record['seconds'])} "
             f"({n} of {len(tasks)}; {duration_text(elapsed)} elapsed, about "
@@ -152,7 +152,10 @@ def time_left(elapsed: float, took: list[float], remaining: int, workers: int) -
     Once as many replications have finished as run at once (``workers``), the run's own pace:
     ``elapsed`` per finished replication. Before that the pace is not yet seen (the first to
     finish did so while the others ran beside it), so each replication is taken to cost the mean
-    of those that finished (``took``, seconds) and ``workers`` of them to run at once.
+    of those that finished (``took``, seconds) and ``workers`` of them to run at once. For a
+    cluster named by ``--scheduler`` the count is this machine's cores (``DaskExecutor.workers``:
+    the cluster's is known only once connected), so there the first estimates can be off by the
+    ratio of the two.
     """
     if not took or remaining <= 0:
         return 0.0

@@ -1,10 +1,11 @@
-"""Two settings of a loop that the figures cannot tell apart, and what each says of an experiment.
+"""Two settings of a loop that the figures may not tell apart, and what each says of an experiment.
 
 A loop whose strength the profile likelihood leaves flat (``ffsim.calibration.profiles``) is a
 hypothesis the figures cannot decide. A lesson shows that honestly: the model is refitted to
-every figure with the loop's parameter held low and held high (every other free parameter
-re-optimised from the shipped mode, as the profile does), the two fits are compared, and the
-lesson's experiment is run under each. Computed at run time (a few seconds a refit, cached).
+every figure of the active calibration (those published by its date) with the loop's parameter
+held low and held high (every other free parameter re-optimised from that calibration's mode, as
+the profile does), the two fits are compared, and the lesson's experiment is run under each.
+Computed at run time (a few seconds a refit, cached per artifact).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ffsim.calibration.baseline import active_artifact
+from ffsim.calibration.baseline import active_artifact, read_artifact
 from ffsim.calibration.profiles import CHI2_HALF_95
 from ffsim.core.results import Result
 from ffsim.core.simulate import simulate
@@ -86,10 +87,11 @@ def fit_text(name: str, low: float, high: float) -> str:
         if gap < CHI2_HALF_95
         else f"a difference of {gap:.2f}, enough to tell them apart at about 95%"
     )
+    as_of = read_artifact()["as_of"]
     return (
-        f"Refitted to every figure with {name} held at {low:g} and at {high:g} (every other "
-        f"parameter re-optimised), the best log posteriors are {lp_low:.2f} and {lp_high:.2f}, "
-        f"{verdict}"
+        f"Refitted to every figure of the calibration (those published by {as_of}) with {name} "
+        f"held at {low:g} and at {high:g} (every other parameter re-optimised), the best log "
+        f"posteriors are {lp_low:.2f} and {lp_high:.2f}, {verdict}"
     )
 
 

@@ -9,6 +9,7 @@ experiment) and, where an effect is not pinned down by the figures, its 90% inte
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -234,17 +235,36 @@ def border_note(base: Result, exp: Result) -> str:
         if two.alike
         else _told_apart("border_stop_max", low, high)
     )
+    prior = (
+        "the prior from the evidence of the time (Turkey's deportations and refusals of 2015) "
+        "sets the rest"
+        if _informative("border_stop_max")
+        else "its prior here is weakly informative: the evidence of Turkey's deportations and "
+        "refusals (November 2015) was published after this calibration's date"
+    )
     return (
         f"{arrivals.why} Fewer arrive, so fewer are there to come back, and the closed border "
         f"also blocks exits. {_parameter('border_stop_max')}: the counts alone bound it only "
-        "from above, and the prior from the evidence of the time (Turkey's deportations and "
-        f"refusals of 2015) sets the rest. {two.text} {closing}"
+        f"from above, and {prior}. {two.text} {closing}"
     )
+
+
+def _informative(name: str) -> bool:
+    """Whether free parameter ``name`` has its prior from evidence in the active calibration:
+    evidence published by the artifact's date (``FreeParameter.as_of``; later evidence leaves a
+    weakly informative prior).
+    """
+    from ffsim.calibration.config import load_config
+
+    as_of = dt.date.fromisoformat(read_artifact()["as_of"])
+    free = {f.name: f for f in load_config().free}
+    evidence = free[name].evidence_published if name in free else None
+    return evidence is not None and evidence <= as_of
 
 
 def network_note(base: Result, exp: Result) -> str:
     """Lesson "network": the peak in theatre with and without the effect, its estimate, and two
-    refits that fit alike and disagree on the experiment.
+    refits, whether the figures tell them apart, and what the experiment does under each.
     """
     before, after = base.stock("in_theatre").max(), exp.stock("in_theatre").max()
     low, high = 0.0, 3.0
@@ -275,21 +295,29 @@ success must give for lesson "success" to say that it reproduces the surge."""
 
 
 def success_note(base: Result, _: Result) -> str:
-    """Lesson "success": the estimate of ``appeal_territory``, and two refits that fit alike."""
+    """Lesson "success": the estimate of ``appeal_territory``, two refits, whether the figures
+    tell them apart, and how much of the surge each gives.
+    """
     window = departures_metric("2014-07", "2015-12")
     two = _two_settings(
         "appeal_territory", 0.0, 4.0, "success", window, "Departures July 2014 to December 2015"
     )
     best = float(window(base))
-    if two.reported[0] >= SURGE_KEPT * best:
+    none, strong = (x / best for x in two.reported)
+    if min(none, strong) >= SURGE_KEPT:
         surge = (
             "Both refits reproduce the surge: with success adding nothing, the war's rise "
             "carries it."
         )
+    elif none < SURGE_KEPT:
+        surge = (
+            f"Without success the refit gives {none:.0%} of the best fit's departures in that "
+            "window: the war's rise carries only part of the surge."
+        )
     else:
         surge = (
-            f"Without success the refit gives {two.reported[0] / best:.0%} of the best fit's "
-            "departures in that window: the war's rise carries only part of the surge."
+            f"Without success the refit gives {none:.0%} of the best fit's departures in that "
+            f"window, and with strong success {strong:.0%}."
         )
     closing = (
         "How much success added is a hypothesis the figures cannot decide."
@@ -300,8 +328,8 @@ def success_note(base: Result, _: Result) -> str:
 
 
 def spiral_note(base: Result, _: Result) -> str:
-    """Lesson "spiral": the pool of would-be recruits, and two refits of the success loop that fit
-    alike and disagree on the experiment.
+    """Lesson "spiral": the pool of would-be recruits, and two refits of the success loop,
+    whether the figures tell them apart, and what the experiment does under each.
     """
     pool, w = base.stock("pool"), _window(base, "2016-01", "2017-12")
     end_2015 = _window(base, "2015-12", "2015-12").start

@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ffsim.app import charts, runner, state, widgets
+from ffsim.calibration.baseline import active_artifact, is_shipped
+from ffsim.resources import shown
 from ffsim.teaching.diagram import LOOP_NAMES, loop_mermaid, stock_flow_mermaid
 from ffsim.teaching.lesson import Lesson
 from ffsim.teaching.lessons import LESSONS
@@ -35,6 +37,12 @@ choice = st.radio("Lesson", titles, key="learn:lesson", horizontal=True)
 lesson: Lesson = LESSONS[titles.index(choice)]
 
 st.header(lesson.title)
+if not is_shipped():
+    st.info(
+        "The lessons' texts were written for the shipped calibration. The answers are computed "
+        f"from `{shown(active_artifact())}`, the artifact this explorer was started with, and say "
+        "where it differs."
+    )
 st.write(lesson.idea)
 loops = [h for h in lesson.highlight if h in LOOP_NAMES]
 if lesson.diagram == "loops":

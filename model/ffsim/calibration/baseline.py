@@ -78,12 +78,18 @@ def baseline_parameters(path: Path | None = None, option: str = "") -> Parameter
         not fit the schema (the field and value are named).
     """
     path = active_artifact() if path is None else Path(path)
+    return _parameters(path, artifact_stamp(path), option)
+
+
+def artifact_stamp(path: Path) -> tuple[int, int]:
+    """The modification time (ns) and size of the artifact at ``path``, (0, 0) when it cannot be
+    read (reading it then reports the problem): part of the key of what is cached from it.
+    """
     try:
-        info = path.stat()
-        stamp = (info.st_mtime_ns, info.st_size)
+        info = Path(path).stat()
     except OSError:
-        stamp = (0, 0)  # read_artifact reports the problem
-    return _parameters(path, stamp, option)
+        return (0, 0)
+    return (info.st_mtime_ns, info.st_size)
 
 
 def use_artifact(path: Path, option: str = "--artifact") -> None:

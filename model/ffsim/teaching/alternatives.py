@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ffsim.calibration.baseline import active_artifact, read_artifact
+from ffsim.calibration.baseline import active_artifact, artifact_stamp, read_artifact
 from ffsim.calibration.profiles import CHI2_HALF_95
 from ffsim.core.results import Result
 from ffsim.core.simulate import simulate
@@ -33,12 +33,7 @@ def refit(name: str, value: float) -> tuple[dict[str, float], float]:
     modification time and size), so a refit is never one of another artifact.
     """
     path = active_artifact()
-    try:
-        info = path.stat()
-        stamp = (info.st_mtime_ns, info.st_size)
-    except OSError:
-        stamp = (0, 0)  # reading the artifact reports the problem
-    return _refits(path, stamp, name, value)
+    return _refits(path, artifact_stamp(path), name, value)
 
 
 @functools.cache

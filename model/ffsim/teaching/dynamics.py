@@ -290,8 +290,8 @@ def network_note(base: Result, exp: Result) -> str:
 
 
 SURGE_KEPT = 0.9
-"""The share of the best fit's departures from July 2014 to December 2015 that the refit without
-success must give for lesson "success" to say that it reproduces the surge."""
+"""The share of the best fit's departures from July 2014 to December 2015 that both refits (no
+success, strong success) must give for lesson "success" to say that they reproduce the surge."""
 
 
 def success_note(base: Result, _: Result) -> str:

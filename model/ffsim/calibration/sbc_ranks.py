@@ -803,6 +803,21 @@ def sbc_summary(
     return SbcSummary(tuple(rows), L, alpha, threshold)
 
 
+def location_z(ranks: np.ndarray, L: int) -> float:
+    """How far the mean of ``rank / L`` lies from 1/2, in standard errors of uniform ranks.
+
+    Each rank uniform on ``0..L`` has ``rank / L`` of mean 1/2 and variance
+    ``(L + 2) / (12 L)``; with ``N`` ranks the mean's standard error is that over ``N``, square
+    rooted. Negative: too many low ranks (the posterior sits above the true values).
+    """
+    L = _check_L(L)
+    values = _check_ranks(ranks, L).astype(float)
+    if values.size < 2:
+        raise InputError(f"ranks: {values.size} given; at least 2 for a mean's z")
+    se = np.sqrt((L + 2) / (12 * L) / values.size)
+    return float((values / L).mean() - 0.5) / float(se)
+
+
 def rank_shape(ranks: np.ndarray, L: int, level: float = 0.05) -> str:
     """How ranks depart from uniform, in words, from two tests at ``level`` each.
 
@@ -823,9 +838,7 @@ def rank_shape(ranks: np.ndarray, L: int, level: float = 0.05) -> str:
     n = values.size
     findings = []
     if n >= 2:
-        u = values / L
-        se = np.sqrt((L + 2) / (12 * L) / n)
-        z = (u.mean() - 0.5) / se
+        z = location_z(values, L)
         if 2 * stats.norm.sf(abs(z)) < level:
             findings.append("posterior above the truth" if z < 0 else "posterior below the truth")
         low, high = central_ranks(L)

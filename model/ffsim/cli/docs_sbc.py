@@ -1,12 +1,15 @@
 """The generated block of docs/validation.md on simulation-based calibration: the shipped SBC
-run (``calibration/sbc/summary.json``), how far it has come and each quantity's rank checks.
+run (``calibration/sbc/summary.json``), how far it has come, its ranks read whole
+(:func:`ffsim.calibration.sbc_pooled.pooled_reading`) and each quantity's rank checks.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
+from typing import Any
 
+from ffsim.calibration.sbc_pooled import LOW_RANK, pooled_reading
 from ffsim.calibration.sbc_summary import JUDGED_FROM
 from ffsim.resources import SBC_PATH, shown
 
@@ -45,6 +48,8 @@ def sbc_block() -> str:
             ": Bonferroni over the two tests of every quantity)."
         )
     judged = summary["passes"] is not None
+    if judged:
+        lines += ["", pooled_text(summary)]
     lines += [
         "",
         "| quantity | chi-square p | inside its 95% band | inside the family-wise band "
@@ -60,3 +65,40 @@ def sbc_block() -> str:
             f"| {c.get('shape', '') or '-'} |"
         )
     return "\n".join(lines)
+
+
+def pooled_text(summary: dict[str, Any]) -> str:
+    """The run's ranks read whole, in words, from the shipped summary (its ranks and checks)."""
+    draws = int(summary["run"]["draws"])
+    r = pooled_reading(summary["ranks"], draws)
+    checks = summary["checks"]
+    strays = [c["name"] for c in checks if not c["inside_bands"]]
+    alpha = 0.05
+    named = ", ".join(f"`{name}`" for name in r.most_outside)
+    many = len(r.most_outside) > 1
+    chance = (
+        "within what chance gives among so many"
+        if r.most_outside_among >= alpha
+        else "more than chance gives among so many"
+    )
+    return (
+        f"**Taken whole.** Over the {r.replications} replications, {r.outside:,} of "
+        f"{r.values:,} true values ({r.outside / r.values:.1%}) fell outside the central 90% "
+        f"interval ({r.nominal_outside:.0%} for a sound inference; binomial test: "
+        f"p = {r.outside_p:.2g}); pooled over the {r.parameters} parameters, the ranks' deciles "
+        f"give chi-square p = {r.deciles_p:.2g}, and {r.extremes:.1%} of the ranks are 0 or "
+        f"{draws} ({r.nominal_extremes:.0%} expected). The log-likelihood of the figures at "
+        f"the truth was ranked {LOW_RANK} or lower in {r.ll_low} of {r.replications} "
+        f"replications (about {r.ll_low_expected:.1f} expected); its mean scaled rank is "
+        f"{r.ll_mean:.2f} (0.5 expected; z = {r.ll_z:.2f}, KS p = {r.ll_ks_p:.2g}). "
+        f"{len(strays)} of {len(checks)} quantities leave their own 95% band"
+        + (f" ({', '.join(f'`{name}`' for name in strays)})" if strays else "")
+        + f", where about {alpha * len(checks):.1f} sound ones would by chance; that band is "
+        "drawn to show the shape, not to judge. "
+        f"The parameter{'s' if many else ''} whose true value fell outside the 90% interval "
+        f"most often {'are' if many else 'is'} {named}, in {r.most_outside_count} of "
+        f"{r.replications} replications ({r.expected_outside:.1f} expected; a binomial tail "
+        f"of p = {r.most_outside_tail:.2g} for one parameter, but among {r.parameters} "
+        f"parameters the largest count reaches {r.most_outside_count} with probability about "
+        f"{r.most_outside_among:.2f}: {chance})."
+    )

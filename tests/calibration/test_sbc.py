@@ -34,8 +34,11 @@ from ffsim.calibration.sbc_run import (
     open_run,
     rank_table,
     run_sbc,
+    start_from,
+    summary_replications,
     time_left,
 )
+from ffsim.calibration.sbc_summary import summary_record
 from ffsim.calibration.vintages import data_date, rows_as_of
 from ffsim.core.errors import InputError
 from ffsim.core.executor import DaskExecutor, ProcessExecutor, executor_for
@@ -229,6 +232,44 @@ def test_a_stopped_run_resumes_with_only_the_missing_replications(tmp_path):
     again = run_sbc(tmp_path / "b", TINY, FITTED, run, 2)
     assert again[1]["ranks"] == fresh[1]["ranks"]
     assert json.loads(path.read_text())["index"] == 1
+
+
+def test_a_run_started_from_a_summary_is_the_run_that_computed_everything(tmp_path):
+    run = manifest(TINY, "data", AS_OF, 11, 7)
+    first = run_sbc(tmp_path / "a", TINY, FITTED, run, 2)
+    summary = summary_record(rank_table(first), 7, run, [first[i] for i in sorted(first)], {})
+    records = summary_replications(json.loads(json.dumps(summary)), run)
+    assert records == [first[0], first[1]]  # every field, as the replication returned it
+    assert start_from(tmp_path / "b", records, run) == 2
+    said: list[str] = []
+    extended = run_sbc(tmp_path / "b", TINY, FITTED, run, 3, progress=said.append)
+    assert "2 of 3 replications already" in said[0] and "1 to run" in said[0]
+    fresh = run_sbc(tmp_path / "c", TINY, FITTED, run, 3)
+    assert _ranks(extended) == _ranks(fresh)
+    assert start_from(tmp_path / "b", records, run) == 0  # already there: left as they are
+
+
+def test_a_summary_of_another_run_or_altered_is_refused_naming_what_is_wrong(tmp_path):
+    run = manifest(TINY, "data", AS_OF, 11, 7)
+    first = run_sbc(tmp_path / "a", TINY, FITTED, run, 1)
+    summary = summary_record(rank_table(first), 7, run, [first[0]], {})
+    with pytest.raises(InputError, match=r"seed: 11 in the summary, 12 now"):
+        summary_replications(summary, manifest(TINY, "data", AS_OF, 12, 7))
+    moved = json.loads(json.dumps(summary))
+    moved["records"][0]["index"] = 5  # replication 0's result filed as replication 5
+    with pytest.raises(InputError, match=r"replication 5 in the summary has seed"):
+        summary_replications(moved, run)
+    short = json.loads(json.dumps(summary))
+    short["theta_true"] = []
+    with pytest.raises(InputError, match="differ in length"):
+        summary_replications(short, run)
+    without = json.loads(json.dumps(summary))
+    del without["records"]
+    with pytest.raises(InputError, match="no field 'records'"):
+        summary_replications(without, run)
+    with pytest.raises(InputError, match="no field 'run'"):
+        summary_replications({"ranks": {}}, run)
+    assert not (tmp_path / "b").exists()
 
 
 def test_a_folder_holding_another_run_is_refused_naming_what_differs(tmp_path):

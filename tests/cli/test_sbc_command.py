@@ -129,3 +129,36 @@ def test_a_missing_config_is_refused_naming_the_option(tmp_path, capsys):
     assert main(["sbc", "--config", str(tmp_path / "none.toml"), "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ffsim: error: ") and "--config" in err and "Traceback" not in err
+
+
+def test_the_shipped_run_is_taken_whole_from_its_summary_and_summarised_alike(tmp_path, capsys):
+    from ffsim.resources import SBC_PATH
+
+    shipped = json.loads(SBC_PATH.read_text())
+    n = shipped["replications"]
+    out = tmp_path / "run"
+    argv = ["sbc", "--from-summary", str(SBC_PATH), "--out", str(out), "--replications", str(n)]
+    assert main(argv) == 0
+    done = capsys.readouterr()
+    assert f"SBC: {n} replication(s) taken from" in done.err and "0 to run" in done.err
+    summary = json.loads((out / "summary.json").read_text())
+    assert {k: v for k, v in summary.items() if k != "provenance"} == {
+        k: v for k, v in shipped.items() if k != "provenance"
+    }
+
+
+def test_a_summary_of_another_run_is_refused_before_any_work(tmp_path, capsys):
+    from ffsim.resources import SBC_PATH
+
+    out = tmp_path / "run"
+    argv = ["sbc", "--from-summary", str(SBC_PATH), "--out", str(out), "--seed", "7"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ffsim: error: --from-summary") and "seed: 20150430 in the summary" in err
+    assert not out.exists()
+    junk = tmp_path / "junk.json"
+    junk.write_text("[1, 2]")
+    assert main(["sbc", "--from-summary", str(junk), "--out", str(out)]) == 2
+    assert "not an SBC summary" in capsys.readouterr().err
+    assert main(["sbc", "--from-summary", str(junk), "--check"]) == 2
+    assert "exclude each other" in capsys.readouterr().err

@@ -101,6 +101,99 @@ def done(folder: Path) -> dict[int, dict[str, Any]]:
     return out
 
 
+def records_of_summary(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each replication's record, as :func:`run_replication` returned it, from a run's summary.
+
+    A summary (:func:`ffsim.calibration.sbc_summary.summary_record`) keeps every field of every
+    record: the ranks and true values by quantity, the rest in its ``records``.
+
+    Raises
+    ------
+    InputError
+        When the summary lacks a field or its lists do not line up (each names what is wrong).
+    """
+    try:
+        records, ranks, truths = summary["records"], summary["ranks"], summary["theta_true"]
+        n = len(records)
+        if len(truths) != n or any(len(v) != n for v in ranks.values()):
+            raise InputError(
+                f"the summary's ranks, theta_true and records differ in length ({n} records)"
+            )
+        out = []
+        for k, record in enumerate(records):
+            whole = dict(record)
+            whole["ranks"] = {name: int(values[k]) for name, values in ranks.items()}
+            whole["theta_true"] = dict(truths[k])
+            for key in ("index", "seed"):
+                value = whole.get(key)
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise InputError(
+                        f"not an SBC summary: record {k}'s {key} is {value!r}; a whole number"
+                    )
+            out.append(whole)
+    except KeyError as exc:
+        raise InputError(f"not an SBC summary: no field {exc}") from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"not an SBC summary: {exc}") from None
+    return out
+
+
+def summary_replications(summary: dict[str, Any], run: dict[str, Any]) -> list[dict[str, Any]]:
+    """The replications of a run's summary, checked to be of ``run``: its ``run`` equal to
+    ``run`` field by field, and each replication's seed the one its index has in this run, so
+    that a run started from the shipped summary is the run that would have computed every
+    replication itself.
+
+    Raises
+    ------
+    InputError
+        When the summary is of another run (each differing field named), or a replication's
+        seed or index does not belong to it.
+    """
+    there = summary.get("run") if isinstance(summary, dict) else None
+    if not isinstance(there, dict):
+        raise InputError("not an SBC summary: no field 'run'")
+    differ = [
+        f"{key}: {there.get(key)!r} in the summary, {value!r} now"
+        for key, value in run.items()
+        if there.get(key) != value
+    ]
+    if differ:
+        raise InputError(
+            "the summary is of another SBC run; start from it with its own settings:\n  "
+            + "\n  ".join(differ)
+        )
+    records = records_of_summary(summary)
+    indices = [int(r["index"]) for r in records]
+    if indices and not 0 <= min(indices) <= max(indices) < SEED_POOL:
+        raise InputError(f"the summary's replications: indices run from 0 to {SEED_POOL - 1}")
+    if len(set(indices)) != len(indices):
+        raise InputError("the summary's replications: an index appears twice")
+    seeds = task_seeds(int(run["seed"]), max(indices, default=-1) + 1)
+    for record in records:
+        index = int(record["index"])
+        if int(record["seed"]) != seeds[index]:
+            raise InputError(
+                f"replication {index} in the summary has seed {record['seed']}, not this "
+                f"run's {seeds[index]}"
+            )
+    return records
+
+
+def start_from(folder: Path, records: list[dict[str, Any]], run: dict[str, Any]) -> int:
+    """Put finished replications (:func:`summary_replications`) into the run in ``folder`` as
+    done; return how many were added (those already in the folder are left as they are).
+    """
+    open_run(folder, run)
+    finished = done(folder)
+    added = 0
+    for record in records:
+        if int(record["index"]) not in finished:
+            _write_json(replication_path(folder, int(record["index"])), record)
+            added += 1
+    return added
+
+
 def run_sbc(
     folder: Path,
     config: CalibrationConfig,

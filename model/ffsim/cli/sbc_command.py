@@ -52,6 +52,12 @@ def add_command(sub: argparse._SubParsersAction[Any]) -> None:
     s.add_argument(
         "--as-of", help="the vintage: figures published by this date (default: all fitted)"
     )
+    s.add_argument(
+        "--from-summary",
+        metavar="SUMMARY",
+        help="take the replications of a run's summary as done (the shipped one: "
+        "calibration/sbc/summary.json) and run only the others; its settings must be the run's",
+    )
     add_executor_options(s, "the replications", per_core=True)
     s.add_argument(
         "--check",
@@ -66,7 +72,13 @@ def sbc_command(args: argparse.Namespace) -> int:
     from ffsim.calibration.config import DEFAULT_CONFIG, load_config
     from ffsim.calibration.observations import DEFAULT_PATH, data_hash, load_observations
     from ffsim.calibration.sbc_artifact import check_replications, provenance
-    from ffsim.calibration.sbc_run import manifest, rank_table, run_sbc
+    from ffsim.calibration.sbc_run import (
+        manifest,
+        rank_table,
+        run_sbc,
+        start_from,
+        summary_replications,
+    )
     from ffsim.calibration.sbc_summary import summary_record, summary_text
     from ffsim.calibration.vintages import data_date, parse_as_of, rows_as_of
     from ffsim.resources import SBC_PATH
@@ -80,6 +92,9 @@ def sbc_command(args: argparse.Namespace) -> int:
     config_path = file_name("--config", args.config) if args.config else DEFAULT_CONFIG
     as_of = parse_as_of(args.as_of) if args.as_of else None
     shipped = None
+    if args.check and args.from_summary:
+        raise InputError("--from-summary and --check exclude each other (--check re-runs)")
+    start_path = file_name("--from-summary", args.from_summary) if args.from_summary else None
     if args.check:
         try:
             shipped = json.loads(SBC_PATH.read_text("utf-8"))
@@ -97,6 +112,12 @@ def sbc_command(args: argparse.Namespace) -> int:
     config = config.as_of(as_of)
     run = manifest(config, data_hash(DEFAULT_PATH), as_of, seed, draws)
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    start = None
+    if start_path is not None:
+        try:
+            start = summary_replications(read_summary(start_path), run)
+        except InputError as exc:
+            raise InputError(f"--from-summary {start_path}: {exc}") from None
     if shipped is not None:
         differ = [k for k, v in shipped["run"].items() if run.get(k) != v]
         if differ:
@@ -124,6 +145,9 @@ def sbc_command(args: argparse.Namespace) -> int:
         raise InputError(f"--out {out}: cannot make the folder ({exc.strerror or exc})") from None
     summary_path = out / SUMMARY
     output_file("--out", str(summary_path), inputs=(config_path, DEFAULT_PATH))
+    if start is not None:
+        added = start_from(out, start, run)
+        say(f"SBC: {added} replication(s) taken from {start_path}")
     records = run_sbc(out, config, observations, run, replications, executor, say)
     ranks = rank_table(records)
     print(summary_text(ranks, draws))
@@ -131,3 +155,14 @@ def sbc_command(args: argparse.Namespace) -> int:
     write_file(summary_path, json.dumps(summary, indent=1, sort_keys=True) + "\n")
     print(f"wrote {summary_path}")
     return 0
+
+
+def read_summary(path: Path) -> dict[str, Any]:
+    """A run's summary for ``--from-summary``: a JSON object, or a one-line error."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"not a readable SBC summary ({exc})") from None
+    if not isinstance(data, dict):
+        raise InputError("not an SBC summary (a JSON object is needed)")
+    return data

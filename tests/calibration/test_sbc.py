@@ -234,11 +234,15 @@ def test_a_stopped_run_resumes_with_only_the_missing_replications(tmp_path):
     assert json.loads(path.read_text())["index"] == 1
 
 
+NAMES = [f.name for f in TINY.free]
+
+
 def test_a_run_started_from_a_summary_is_the_run_that_computed_everything(tmp_path):
     run = manifest(TINY, "data", AS_OF, 11, 7)
     first = run_sbc(tmp_path / "a", TINY, FITTED, run, 2)
+    assert first[0]["made_on"]["platform"]["machine"]  # each replication says where it ran
     summary = summary_record(rank_table(first), 7, run, [first[i] for i in sorted(first)], {})
-    records = summary_replications(json.loads(json.dumps(summary)), run)
+    records = summary_replications(json.loads(json.dumps(summary)), run, NAMES, 3)
     assert records == [first[0], first[1]]  # every field, as the replication returned it
     assert start_from(tmp_path / "b", records, run) == 2
     said: list[str] = []
@@ -247,29 +251,71 @@ def test_a_run_started_from_a_summary_is_the_run_that_computed_everything(tmp_pa
     fresh = run_sbc(tmp_path / "c", TINY, FITTED, run, 3)
     assert _ranks(extended) == _ranks(fresh)
     assert start_from(tmp_path / "b", records, run) == 0  # already there: left as they are
+    # a replication that says nothing of where it ran takes the summary's provenance
+    del summary["records"][0]["made_on"]
+    summary["provenance"] = {"packages": {"numpy": "x"}, "platform": {"cpu": "y"}}
+    taken = summary_replications(summary, run, NAMES, 2)
+    assert taken[0]["made_on"] == {"packages": {"numpy": "x"}, "platform": {"cpu": "y"}}
+    assert taken[1]["made_on"] == first[1]["made_on"]
 
 
-def test_a_summary_of_another_run_or_altered_is_refused_naming_what_is_wrong(tmp_path):
+def _altered(summary, change):
+    copy = json.loads(json.dumps(summary))
+    change(copy)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s["ranks"][LOG_LIKELIHOOD].__setitem__(0, float("inf")), "inf"),
+        (lambda s: s["ranks"][LOG_LIKELIHOOD].__setitem__(0, 8), "0..7"),
+        (lambda s: s["ranks"][LOG_LIKELIHOOD].__setitem__(0, -1), "0..7"),
+        (lambda s: s["ranks"][LOG_LIKELIHOOD].__setitem__(0, True), "True"),
+        (lambda s: s["ranks"][LOG_LIKELIHOOD].__setitem__(0, 3.5), "3.5"),
+        (lambda s: s["ranks"].__setitem__(LOG_LIKELIHOOD, "12"), "not a list of 1 ranks"),
+        (lambda s: s["ranks"].__setitem__("bogus", [1]), "not of this run 'bogus'"),
+        (lambda s: s["ranks"].pop(LOG_LIKELIHOOD), "missing 'log_likelihood'"),
+        (lambda s: s.__setitem__("ranks", []), "'ranks' is not a dict"),
+        (lambda s: s["records"][0].pop("seconds"), "no field 'seconds'"),
+        (lambda s: s["records"][0].__setitem__("seconds", float("nan")), "a finite number"),
+        (lambda s: s["records"][0].__setitem__("draws", 9), "ranked among 9 draws"),
+        (lambda s: s["records"][0].__setitem__("index", True), "index is True"),
+        (lambda s: s["records"].__setitem__(0, [["index", 0]]), "must be objects"),
+        (lambda s: s["theta_true"][0].popitem(), "one for each of this run's free parameters"),
+        (lambda s: s.__setitem__("theta_true", []), "theta_true has 0 entries"),
+        (lambda s: s["records"][0].__setitem__("index", 5), "replication 5 in the summary"),
+        (lambda s: s["records"][0].__setitem__("index", 10**9), "ask at least 1000000001"),
+        (lambda s: s.pop("records"), "no field 'records'"),
+        (lambda s: s.pop("run"), "no field 'run'"),
+    ],
+)
+def test_an_altered_summary_is_refused_naming_what_is_wrong(sbc_summary_of_one, change, message):
+    summary, run = sbc_summary_of_one
+    with pytest.raises(InputError) as caught:
+        summary_replications(_altered(summary, change), run, NAMES, 6)
+    assert message in str(caught.value)
+    assert "not an SBC summary: not an SBC summary" not in str(caught.value)
+
+
+@pytest.fixture(scope="module")
+def sbc_summary_of_one(tmp_path_factory):
     run = manifest(TINY, "data", AS_OF, 11, 7)
-    first = run_sbc(tmp_path / "a", TINY, FITTED, run, 1)
-    summary = summary_record(rank_table(first), 7, run, [first[0]], {})
+    first = run_sbc(tmp_path_factory.mktemp("one"), TINY, FITTED, run, 1)
+    return summary_record(rank_table(first), 7, run, [first[0]], {}), run
+
+
+def test_a_summary_of_another_run_or_beyond_the_replications_asked_is_refused(
+    sbc_summary_of_one,
+):
+    summary, run = sbc_summary_of_one
     with pytest.raises(InputError, match=r"seed: 11 in the summary, 12 now"):
-        summary_replications(summary, manifest(TINY, "data", AS_OF, 12, 7))
-    moved = json.loads(json.dumps(summary))
-    moved["records"][0]["index"] = 5  # replication 0's result filed as replication 5
-    with pytest.raises(InputError, match=r"replication 5 in the summary has seed"):
-        summary_replications(moved, run)
-    short = json.loads(json.dumps(summary))
-    short["theta_true"] = []
-    with pytest.raises(InputError, match="differ in length"):
-        summary_replications(short, run)
-    without = json.loads(json.dumps(summary))
-    del without["records"]
-    with pytest.raises(InputError, match="no field 'records'"):
-        summary_replications(without, run)
-    with pytest.raises(InputError, match="no field 'run'"):
-        summary_replications({"ranks": {}}, run)
-    assert not (tmp_path / "b").exists()
+        summary_replications(summary, manifest(TINY, "data", AS_OF, 12, 7), NAMES, 1)
+    moved = _altered(summary, lambda s: s["records"][0].__setitem__("index", 3))
+    with pytest.raises(InputError, match=r"holds replication 3; --replications 2"):
+        summary_replications(moved, run, NAMES, 2)
+    with pytest.raises(InputError, match="other quantities"):
+        summary_replications(summary, run, NAMES[:2], 1)
 
 
 def test_a_folder_holding_another_run_is_refused_naming_what_differs(tmp_path):

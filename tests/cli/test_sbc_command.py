@@ -142,9 +142,18 @@ def test_the_shipped_run_is_taken_whole_from_its_summary_and_summarised_alike(tm
     done = capsys.readouterr()
     assert f"SBC: {n} replication(s) taken from" in done.err and "0 to run" in done.err
     summary = json.loads((out / "summary.json").read_text())
+    made = {k: shipped["provenance"][k] for k in ("packages", "platform")}
+    for record in shipped["records"]:  # those that recorded nothing take the summary's
+        record.setdefault("made_on", made)
     assert {k: v for k, v in summary.items() if k != "provenance"} == {
         k: v for k, v in shipped.items() if k != "provenance"
     }
+    # so that --check holds a replication to where it was made, not to where it was gathered
+    from ffsim.calibration.sbc_artifact import replication_made_on
+
+    assert replication_made_on(summary, 0) == replication_made_on(shipped, 0)
+    taken = (out / "replications" / "00000.json").read_text()
+    assert json.loads(taken)["made_on"] == replication_made_on(shipped, 0)
 
 
 def test_a_summary_of_another_run_is_refused_before_any_work(tmp_path, capsys):
@@ -162,3 +171,19 @@ def test_a_summary_of_another_run_is_refused_before_any_work(tmp_path, capsys):
     assert "not an SBC summary" in capsys.readouterr().err
     assert main(["sbc", "--from-summary", str(junk), "--check"]) == 2
     assert "exclude each other" in capsys.readouterr().err
+    shipped = json.loads(SBC_PATH.read_text())
+    shipped["ranks"]["log_likelihood"][0] = 1e400  # json reads Infinity
+    bad = tmp_path / "inf.json"
+    bad.write_text(json.dumps(shipped))
+    n = str(shipped["replications"])
+    assert main(["sbc", "--from-summary", str(bad), "--out", str(out), "--replications", n]) == 2
+    err = capsys.readouterr().err
+    assert "ranks of 'log_likelihood': inf" in err and err.count("\n") == 1
+    assert not out.exists()
+    # the summary it starts from is an input: never written over
+    inside = tmp_path / "run2"
+    inside.mkdir()
+    own = inside / "summary.json"
+    own.write_text(SBC_PATH.read_text())
+    assert main(["sbc", "--from-summary", str(own), "--out", str(inside), "--replications", n]) == 2
+    assert "--out" in capsys.readouterr().err and own.read_text() == SBC_PATH.read_text()

@@ -83,7 +83,8 @@ def platform_fingerprint() -> dict[str, Any]:
     }
 
 
-def _kernels(platform: dict[str, Any]) -> str:
+def blas_kernels(platform: dict[str, Any]) -> str:
+    """The OpenBLAS kernels of a :func:`platform_fingerprint` (``"SkylakeX"``, say), joined."""
     blas = platform.get("blas")
     if not isinstance(blas, list):
         return str(blas)
@@ -111,7 +112,7 @@ def platform_reasons(shipped: dict[str, Any] | None, new: dict[str, Any] | None)
     differing BLAS is named by its kernel when the kernels differ, else by library and version.
     """
     if shipped is None:
-        here = f" (here: BLAS kernel {_kernels(new)}, CPU {new.get('cpu')})" if new else ""
+        here = f" (here: BLAS kernel {blas_kernels(new)}, CPU {new.get('cpu')})" if new else ""
         return [f"the artifact records no platform{here}"]
     if new is None:
         return ["no platform recorded here"]
@@ -121,8 +122,10 @@ def platform_reasons(shipped: dict[str, Any] | None, new: dict[str, Any] | None)
     if shipped.get("machine") != new.get("machine"):
         reasons.append(f"{new.get('machine')} here, {shipped.get('machine')} in the artifact")
     if shipped.get("blas") != new.get("blas"):
-        if _kernels(shipped) != _kernels(new):
-            reasons.append(f"BLAS kernel {_kernels(new)} here, {_kernels(shipped)} in the artifact")
+        if blas_kernels(shipped) != blas_kernels(new):
+            reasons.append(
+                f"BLAS kernel {blas_kernels(new)} here, {blas_kernels(shipped)} in the artifact"
+            )
         else:
             reasons.append(f"BLAS {_libraries(new)} here, {_libraries(shipped)} in the artifact")
     if shipped.get("numpy_simd") != new.get("numpy_simd"):

@@ -27,6 +27,7 @@ from ffsim.calibration.calibrate import Calibrator
 from ffsim.calibration.config import CalibrationConfig
 from ffsim.calibration.observations import Observation
 from ffsim.calibration.problem import Problem
+from ffsim.calibration.sbc_artifact import made_on
 from ffsim.calibration.sbc_figures import fitted_as_sbc_reads, simulate_figures
 from ffsim.calibration.sbc_prior import draw_prior
 from ffsim.calibration.sbc_ranks import choose_draws, rank_of, ranks_of, thin
@@ -94,4 +95,5 @@ def run_replication(task: Replication) -> dict[str, Any]:
         "acceptance_fraction": cal.acceptance_fraction_,
         "best_log_posterior": float(cal.best_log_likelihood_),
         "seconds": time.perf_counter() - start,
+        "made_on": made_on(),
     }

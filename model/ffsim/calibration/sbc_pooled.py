@@ -46,9 +46,19 @@ class PooledReading:
         True values outside their central 90% interval (:func:`central_ranks`), of ``values``
         (replications times parameters); the share a sound inference would give.
     outside_p
-        The two-sided binomial test of ``outside`` against ``nominal_outside``.
+        The two-sided binomial test of ``outside`` against ``nominal_outside``, which takes
+        the ranks as independent: those of one replication are not (its parameters are
+        correlated in the posterior and in the constraints of the prior), so this p runs small.
+    outside_t_p
+        The two-sided t-test of each replication's count outside (its ``parameters`` ranks)
+        against ``parameters * nominal_outside``, the replications being independent: the test
+        to read.
+    dispersion
+        The variance of those counts over the binomial's, ``parameters * p * (1 - p)``: about 1
+        for independent ranks, more where a replication's ranks move together.
     deciles_p
-        The chi-square test that the pooled ranks fall evenly in :data:`DECILES` bins.
+        The chi-square test that the pooled ranks fall evenly in :data:`DECILES` bins (taking
+        them as independent, as ``outside_p`` does).
     extremes, nominal_extremes
         The share of ranks that are 0 or ``L``, and ``2 / (L + 1)``.
     ll_low, ll_low_expected
@@ -56,15 +66,16 @@ class PooledReading:
         and how many uniform ranks would give.
     ll_mean, ll_z, ll_ks_p
         The log-likelihood's mean ``rank / L`` (1/2 expected), its z (:func:`location_z`), and
-        the Kolmogorov-Smirnov test of ``(rank + 1/2) / (L + 1)`` against the uniform.
+        the Kolmogorov-Smirnov test of ``(rank + 1/2) / (L + 1)`` against the uniform (for
+        discrete ranks an approximation: about 5.5% of sound runs of 76 fall below 0.05).
     most_outside, most_outside_count, expected_outside
         The parameter(s) outside their 90% interval most often, how often, and how often a
         sound one is expected to be (``replications`` times ``nominal_outside``).
     most_outside_tail
         The chance that one sound parameter is outside that often or more (binomial tail).
     most_outside_among
-        The chance that the most frequent of ``parameters`` sound ones is (taken independent):
-        ``1 - (1 - tail) ** parameters``.
+        The chance that the most frequent of ``parameters`` sound ones is, were they
+        independent: ``1 - (1 - tail) ** parameters``.
     """
 
     replications: int
@@ -74,6 +85,8 @@ class PooledReading:
     values: int
     nominal_outside: float
     outside_p: float
+    outside_t_p: float
+    dispersion: float
     deciles_p: float
     extremes: float
     nominal_extremes: float
@@ -119,8 +132,14 @@ def pooled_reading(ranks: Mapping[str, Sequence[int]], draws: int) -> PooledRead
         raise InputError(f"ranks: {n} replication(s); at least 2 to read them")
     table = np.array([ranks[name] for name in names], dtype=np.int64)
     low, high = central_ranks(draws)
-    nominal = 1 - (high - low + 1) / (draws + 1)
+    nominal = (draws + 1 - (high - low + 1)) / (draws + 1)
     outside_each = ((table < low) | (table > high)).sum(axis=1)
+    per_replication = ((table < low) | (table > high)).sum(axis=0)
+    expected_count = len(names) * nominal
+    if np.ptp(per_replication) == 0:  # no spread: the t-test is undefined
+        t_p = 1.0 if per_replication[0] == expected_count else 0.0
+    else:
+        t_p = float(stats.ttest_1samp(per_replication, expected_count).pvalue)
     outside = int(outside_each.sum())
     worst = int(outside_each.max())
     tail = float(stats.binom.sf(worst - 1, n, nominal))
@@ -133,6 +152,8 @@ def pooled_reading(ranks: Mapping[str, Sequence[int]], draws: int) -> PooledRead
         values=int(table.size),
         nominal_outside=nominal,
         outside_p=float(stats.binomtest(outside, int(table.size), nominal).pvalue),
+        outside_t_p=t_p,
+        dispersion=float(np.var(per_replication, ddof=1) / (expected_count * (1 - nominal))),
         deciles_p=chi_square_uniformity(table.ravel(), draws, bins=DECILES).p_value,
         extremes=float(np.isin(table, (0, draws)).mean()),
         nominal_extremes=2 / (draws + 1),

@@ -22,7 +22,7 @@ import numpy as np
 
 from ffsim.calibration.config import CalibrationConfig
 from ffsim.calibration.observations import Observation
-from ffsim.calibration.sbc import Replication, run_replication
+from ffsim.calibration.sbc import LOG_LIKELIHOOD, Replication, run_replication
 from ffsim.calibration.sbc_figures import BOUND_WIDTH
 from ffsim.core.errors import InputError
 from ffsim.core.executor import Executor, SerialExecutor, task_seeds
@@ -101,54 +101,148 @@ def done(folder: Path) -> dict[int, dict[str, Any]]:
     return out
 
 
-def records_of_summary(summary: dict[str, Any]) -> list[dict[str, Any]]:
+RECORD_FIELDS = (
+    "index",
+    "seed",
+    "draws",
+    "prior_draws_tried",
+    "figures",
+    "autocorr_time_max",
+    "thinned_pool",
+    "acceptance_fraction",
+    "best_log_posterior",
+    "seconds",
+)
+"""The fields of a replication's record (:func:`run_replication`) besides its ranks, true values
+and ``made_on``: a summary's replication must have them all to be taken as done."""
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _real(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and bool(np.isfinite(float(value)))
+    )
+
+
+def records_of_summary(
+    summary: dict[str, Any], parameters: list[str], draws: int
+) -> list[dict[str, Any]]:
     """Each replication's record, as :func:`run_replication` returned it, from a run's summary.
 
     A summary (:func:`ffsim.calibration.sbc_summary.summary_record`) keeps every field of every
-    record: the ranks and true values by quantity, the rest in its ``records``.
+    record: the ranks and true values by quantity, the rest in its ``records``. A record that
+    says nothing of where it was made takes the summary's provenance (its packages and
+    platform) as its ``made_on``: the summary's writer made or gathered it.
+
+    Parameters
+    ----------
+    parameters
+        The run's free parameters: the summary's ranks must be theirs and the log-likelihood's,
+        its true values theirs.
+    draws
+        The run's posterior draws: every rank a whole number in ``0..draws``.
 
     Raises
     ------
     InputError
-        When the summary lacks a field or its lists do not line up (each names what is wrong).
+        When the summary lacks a field, holds a value of the wrong kind or out of range, or
+        its lists do not line up (each names what is wrong).
     """
-    try:
-        records, ranks, truths = summary["records"], summary["ranks"], summary["theta_true"]
-        n = len(records)
-        if len(truths) != n or any(len(v) != n for v in ranks.values()):
-            raise InputError(
-                f"the summary's ranks, theta_true and records differ in length ({n} records)"
+    for key, kind in (("records", list), ("ranks", dict), ("theta_true", list)):
+        if key not in summary:
+            raise InputError(f"not an SBC summary: no field {key!r}")
+        if not isinstance(summary[key], kind):
+            raise InputError(f"not an SBC summary: {key!r} is not a {kind.__name__}")
+    records, ranks, truths = summary["records"], summary["ranks"], summary["theta_true"]
+    expected = [*parameters, LOG_LIKELIHOOD]
+    missing = [name for name in expected if name not in ranks]
+    extra = [name for name in ranks if name not in expected]
+    if missing or extra:
+        raise InputError(
+            "the summary's ranks are of other quantities than this run's: "
+            + "; ".join(
+                part
+                for part in (
+                    f"missing {', '.join(map(repr, missing[:5]))}" if missing else "",
+                    f"not of this run {', '.join(map(repr, extra[:5]))}" if extra else "",
+                )
+                if part
             )
-        out = []
-        for k, record in enumerate(records):
-            whole = dict(record)
-            whole["ranks"] = {name: int(values[k]) for name, values in ranks.items()}
-            whole["theta_true"] = dict(truths[k])
-            for key in ("index", "seed"):
-                value = whole.get(key)
-                if isinstance(value, bool) or not isinstance(value, int):
-                    raise InputError(
-                        f"not an SBC summary: record {k}'s {key} is {value!r}; a whole number"
-                    )
-            out.append(whole)
-    except KeyError as exc:
-        raise InputError(f"not an SBC summary: no field {exc}") from None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise InputError(f"not an SBC summary: {exc}") from None
+        )
+    n = len(records)
+    for name in expected:
+        values = ranks[name]
+        if not isinstance(values, list) or len(values) != n:
+            raise InputError(f"the summary's ranks of {name!r}: not a list of {n} ranks")
+        bad = [v for v in values if not (_whole(v) and 0 <= v <= draws)]
+        if bad:
+            raise InputError(
+                f"the summary's ranks of {name!r}: {bad[0]!r}; ranks are whole numbers in "
+                f"0..{draws}"
+            )
+    if len(truths) != n:
+        raise InputError(f"the summary's theta_true has {len(truths)} entries, {n} records")
+    provenance = summary.get("provenance")
+    provenance = provenance if isinstance(provenance, dict) else {}
+    made_on = {k: provenance.get(k) for k in ("packages", "platform")}
+    out = []
+    for k, (record, truth) in enumerate(zip(records, truths, strict=True)):
+        if not isinstance(record, dict) or not isinstance(truth, dict):
+            raise InputError(f"the summary's replication {k}: its record and truth must be objects")
+        absent = [key for key in RECORD_FIELDS if key not in record]
+        if absent:
+            raise InputError(f"the summary's replication {k}: no field {absent[0]!r}")
+        for key in ("index", "seed", "draws", "prior_draws_tried", "figures", "thinned_pool"):
+            if not _whole(record[key]):
+                raise InputError(
+                    f"the summary's replication {k}: {key} is {record[key]!r}; a whole number"
+                )
+        for key in ("autocorr_time_max", "acceptance_fraction", "best_log_posterior", "seconds"):
+            if not _real(record[key]):
+                raise InputError(
+                    f"the summary's replication {k}: {key} is {record[key]!r}; a finite number"
+                )
+        if record["draws"] != draws:
+            raise InputError(
+                f"the summary's replication {k}: ranked among {record['draws']} draws, "
+                f"this run among {draws}"
+            )
+        if sorted(truth) != sorted(parameters) or not all(map(_real, truth.values())):
+            raise InputError(
+                f"the summary's replication {k}: its true values must be finite numbers, one "
+                "for each of this run's free parameters"
+            )
+        whole = dict(record)
+        whole["ranks"] = {name: ranks[name][k] for name in expected}
+        whole["theta_true"] = dict(truth)
+        if not isinstance(whole.get("made_on"), dict) and all(
+            isinstance(v, dict) for v in made_on.values()
+        ):
+            whole["made_on"] = made_on
+        out.append(whole)
     return out
 
 
-def summary_replications(summary: dict[str, Any], run: dict[str, Any]) -> list[dict[str, Any]]:
+def summary_replications(
+    summary: dict[str, Any], run: dict[str, Any], parameters: list[str], replications: int
+) -> list[dict[str, Any]]:
     """The replications of a run's summary, checked to be of ``run``: its ``run`` equal to
-    ``run`` field by field, and each replication's seed the one its index has in this run, so
-    that a run started from the shipped summary is the run that would have computed every
-    replication itself.
+    ``run`` field by field, each replication's index below ``replications`` and its seed the
+    one that index has in this run, and its contents of this run's quantities
+    (:func:`records_of_summary`). A run started from them is the run that would have computed
+    every replication itself from the same description; the code that made them is not part
+    of a run's description (the summary's provenance says which it was).
 
     Raises
     ------
     InputError
-        When the summary is of another run (each differing field named), or a replication's
-        seed or index does not belong to it.
+        When the summary is of another run (each differing field named), a replication lies
+        beyond ``replications``, or its seed, index or contents do not belong to this run.
     """
     there = summary.get("run") if isinstance(summary, dict) else None
     if not isinstance(there, dict):
@@ -163,16 +257,21 @@ def summary_replications(summary: dict[str, Any], run: dict[str, Any]) -> list[d
             "the summary is of another SBC run; start from it with its own settings:\n  "
             + "\n  ".join(differ)
         )
-    records = records_of_summary(summary)
+    records = records_of_summary(summary, parameters, int(run["draws"]))
     indices = [int(r["index"]) for r in records]
-    if indices and not 0 <= min(indices) <= max(indices) < SEED_POOL:
-        raise InputError(f"the summary's replications: indices run from 0 to {SEED_POOL - 1}")
+    if indices and min(indices) < 0:
+        raise InputError(f"the summary's replication index {min(indices)}: indices start at 0")
+    if indices and max(indices) >= replications:
+        raise InputError(
+            f"the summary holds replication {max(indices)}; --replications {replications} would "
+            f"leave it out: ask at least {max(indices) + 1}"
+        )
     if len(set(indices)) != len(indices):
         raise InputError("the summary's replications: an index appears twice")
-    seeds = task_seeds(int(run["seed"]), max(indices, default=-1) + 1)
+    seeds = task_seeds(int(run["seed"]), replications)
     for record in records:
         index = int(record["index"])
-        if int(record["seed"]) != seeds[index]:
+        if record["seed"] != seeds[index]:
             raise InputError(
                 f"replication {index} in the summary has seed {record['seed']}, not this "
                 f"run's {seeds[index]}"

@@ -114,10 +114,15 @@ def sbc_command(args: argparse.Namespace) -> int:
     say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     start = None
     if start_path is not None:
+        names = [f.name for f in config.free]
         try:
-            start = summary_replications(read_summary(start_path), run)
+            started = read_summary(start_path)
+            start = summary_replications(started, run, names, replications)
         except InputError as exc:
             raise InputError(f"--from-summary {start_path}: {exc}") from None
+        made_by = made_by_text(started.get("provenance"))
+        if made_by:
+            say(f"SBC: {start_path} {made_by}")
     if shipped is not None:
         differ = [k for k, v in shipped["run"].items() if run.get(k) != v]
         if differ:
@@ -144,7 +149,8 @@ def sbc_command(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(f"--out {out}: cannot make the folder ({exc.strerror or exc})") from None
     summary_path = out / SUMMARY
-    output_file("--out", str(summary_path), inputs=(config_path, DEFAULT_PATH))
+    inputs = (config_path, DEFAULT_PATH, *((start_path,) if start_path else ()))
+    output_file("--out", str(summary_path), inputs=inputs)
     if start is not None:
         added = start_from(out, start, run)
         say(f"SBC: {added} replication(s) taken from {start_path}")
@@ -166,3 +172,23 @@ def read_summary(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InputError("not an SBC summary (a JSON object is needed)")
     return data
+
+
+def made_by_text(provenance: object) -> str:
+    """How the code that made a summary differs from this one, or "" when it does not (its
+    ffsim version and commit): a run's description does not include the code, so a summary
+    made by other code is taken, and the difference said.
+    """
+    from ffsim import __version__
+    from ffsim.calibration.artifact import _git
+
+    if not isinstance(provenance, dict):
+        return "records no provenance: the code that made it is unknown"
+    commit, _ = _git()
+    theirs = (provenance.get("ffsim"), provenance.get("git_commit"))
+    if theirs == (__version__, commit):
+        return ""
+    return (
+        f"was made by ffsim {theirs[0]} at commit {str(theirs[1])[:12]}; this is ffsim "
+        f"{__version__} at {str(commit)[:12]}"
+    )

@@ -187,3 +187,15 @@ def test_a_summary_of_another_run_is_refused_before_any_work(tmp_path, capsys):
     own.write_text(SBC_PATH.read_text())
     assert main(["sbc", "--from-summary", str(own), "--out", str(inside), "--replications", n]) == 2
     assert "--out" in capsys.readouterr().err and own.read_text() == SBC_PATH.read_text()
+
+
+def test_a_summary_made_by_other_code_is_said_so():
+    from ffsim import __version__
+    from ffsim.calibration.artifact import _git
+    from ffsim.cli.sbc_command import made_by_text
+
+    commit, _ = _git()
+    assert made_by_text({"ffsim": __version__, "git_commit": commit}) == ""
+    text = made_by_text({"ffsim": "0.1.0", "git_commit": "abc"})
+    assert text.startswith("was made by ffsim 0.1.0 at commit abc; this is ffsim")
+    assert "no provenance" in made_by_text(None)

@@ -188,7 +188,8 @@ def made_by_text(provenance: object) -> str:
     theirs = (provenance.get("ffsim"), provenance.get("git_commit"))
     if theirs == (__version__, commit):
         return ""
+    here = f"at commit {commit[:12]}" if commit != "unknown" else "(an installed package)"
     return (
         f"was made by ffsim {theirs[0]} at commit {str(theirs[1])[:12]}; this is ffsim "
-        f"{__version__} at {str(commit)[:12]}"
+        f"{__version__} {here}"
     )

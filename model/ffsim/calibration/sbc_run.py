@@ -56,6 +56,17 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     write_file(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
+def differences(there: dict[str, Any], expected: dict[str, Any], where: str) -> list[str]:
+    """Each field of a run's description ``expected`` that ``there`` has otherwise, in words:
+    ``seed: 11 in the folder, 12 now``.
+    """
+    return [
+        f"{key}: {there.get(key)!r} {where}, {value!r} now"
+        for key, value in expected.items()
+        if there.get(key) != value
+    ]
+
+
 def open_run(folder: Path, expected: dict[str, Any]) -> None:
     """Start a run in ``folder``, or resume the one there if it is the same run.
 
@@ -70,11 +81,7 @@ def open_run(folder: Path, expected: dict[str, Any]) -> None:
             there = json.loads(path.read_text())
         except (OSError, ValueError) as exc:
             raise InputError(f"{path}: not a readable SBC run description ({exc})") from None
-        differ = [
-            f"{key}: {there.get(key)!r} in the folder, {value!r} now"
-            for key, value in expected.items()
-            if there.get(key) != value
-        ]
+        differ = differences(there, expected, "in the folder")
         if differ:
             raise InputError(
                 f"{folder} holds another SBC run; resume it with its own settings or choose "
@@ -247,11 +254,7 @@ def summary_replications(
     there = summary.get("run") if isinstance(summary, dict) else None
     if not isinstance(there, dict):
         raise InputError("not an SBC summary: no field 'run'")
-    differ = [
-        f"{key}: {there.get(key)!r} in the summary, {value!r} now"
-        for key, value in run.items()
-        if there.get(key) != value
-    ]
+    differ = differences(there, run, "in the summary")
     if differ:
         raise InputError(
             "the summary is of another SBC run; start from it with its own settings:\n  "
